@@ -1,0 +1,1 @@
+target_sources(bp_measure PRIVATE verbs-pcr.c)

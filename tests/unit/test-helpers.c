@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Unit tests for helpers/: cursor bounds, size overflow, hex, banks and digests (FIPS 180-4
+ * known answers), JSON caps and canonical output, atomic writes. */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cursor.h"
+#include "digest.h"
+#include "fileio.h"
+#include "hexstr.h"
+#include "json.h"
+#include "parse.h"
+#include "size.h"
+#include "test.h"
+
+TEST(cursor_bounds)
+{
+	static const uint8_t buf[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	struct cursor c, sub;
+	uint32_t v32;
+	uint64_t v64;
+	uint16_t v16;
+
+	cursor_init(&c, buf, sizeof(buf));
+	ASSERT_TRUE(cursor_get_u32le(&c, &v32));
+	ASSERT_EQ(v32, 0x04030201);
+	ASSERT_TRUE(cursor_get_u32be(&c, &v32));
+	ASSERT_EQ(v32, 0x05060708);
+	ASSERT_EQ(cursor_offset(&c), 8);
+	/* One byte left: wider reads fail and consume nothing. */
+	ASSERT_TRUE(!cursor_get_u16le(&c, &v16));
+	ASSERT_TRUE(!cursor_get_u64le(&c, &v64));
+	ASSERT_TRUE(!cursor_get_bytes(&c, 2, &sub));
+	ASSERT_EQ(cursor_left(&c), 1);
+	ASSERT_TRUE(!cursor_skip(&c, SIZE_MAX));
+	ASSERT_TRUE(cursor_skip(&c, 1));
+	ASSERT_EQ(cursor_left(&c), 0);
+}
+
+TEST(cursor_tpm2b)
+{
+	static const uint8_t ok[] = {0, 3, 'a', 'b', 'c', 9};
+	static const uint8_t lying[] = {0, 9, 'a', 'b'};
+	struct cursor c, sub;
+
+	cursor_init(&c, ok, sizeof(ok));
+	ASSERT_TRUE(!cursor_get_tpm2b(&c, 2, &sub)); /* over the cap */
+	ASSERT_EQ(cursor_offset(&c), 0);
+	ASSERT_TRUE(cursor_get_tpm2b(&c, 3, &sub));
+	ASSERT_EQ(sub.len, 3);
+	ASSERT_EQ(cursor_offset(&sub), 2); /* offsets stay absolute in sub-views */
+	cursor_init(&c, lying, sizeof(lying));
+	ASSERT_TRUE(!cursor_get_tpm2b(&c, 100, &sub));
+	ASSERT_EQ(cursor_offset(&c), 0);
+}
+
+TEST(slices_and_sizes)
+{
+	static const uint8_t buf[16];
+	struct cursor c;
+	size_t s;
+	ASSERT_TRUE(blob_slice(buf, 16, 0, 16, &c));
+	ASSERT_TRUE(blob_slice(buf, 16, 16, 0, &c));
+	ASSERT_TRUE(!blob_slice(buf, 16, 17, 0, &c));
+	ASSERT_TRUE(!blob_slice(buf, 16, 8, 9, &c));
+	ASSERT_TRUE(!blob_slice(buf, 16, UINT64_MAX, 2, &c));
+	ASSERT_TRUE(!size_add(SIZE_MAX, 1, &s));
+	ASSERT_TRUE(!size_mul(SIZE_MAX / 2 + 1, 2, &s));
+	ASSERT_TRUE(size_mul(3, 5, &s));
+	ASSERT_EQ(s, 15);
+}
+
+TEST(hex)
+{
+	uint8_t out[4];
+	char s[9];
+	uint8_t *dyn;
+	size_t n;
+	hex_encode("\x01\xab\xff\x00", 4, s);
+	ASSERT_STREQ(s, "01abff00");
+	ASSERT_OK(hex_decode_exact("01abff00", 4, false, out));
+	ASSERT_MEMEQ(out, "\x01\xab\xff\x00", 4);
+	ASSERT_ERR(hex_decode_exact("01ABff00", 4, false, out), -EBADMSG);
+	ASSERT_OK(hex_decode_exact("01ABff00", 4, true, out));
+	ASSERT_ERR(hex_decode_exact("01abff0", 4, false, out), -EBADMSG);
+	ASSERT_ERR(hex_decode_exact("01abff000", 4, false, out), -EBADMSG);
+	ASSERT_ERR(hex_decode_exact("01abfg00", 4, false, out), -EBADMSG);
+	ASSERT_ERR(hex_decode_alloc("abc", 10, &dyn, &n), -EBADMSG);
+	ASSERT_ERR(hex_decode_alloc("aabbcc", 2, &dyn, &n), -E2BIG);
+	ASSERT_OK(hex_decode_alloc("aabbcc", 3, &dyn, &n));
+	ASSERT_EQ(n, 3);
+	free(dyn);
+}
+
+TEST(parse_numbers)
+{
+	uint32_t v;
+	ASSERT_OK(safe_atou32("4294967295", &v));
+	ASSERT_EQ(v, 4294967295u);
+	ASSERT_ERR(safe_atou32("4294967296", &v), -ERANGE);
+	ASSERT_ERR(safe_atou32("-1", &v), -EINVAL);
+	ASSERT_ERR(safe_atou32(" 1", &v), -EINVAL);
+	ASSERT_ERR(safe_atou32("1x", &v), -EINVAL);
+	ASSERT_ERR(safe_atou32("", &v), -EINVAL);
+}
+
+/* FIPS 180-4 example "abc" digests (NIST CSRC examples). */
+TEST(digest_known_answers)
+{
+	static const char *const abc[_BANK_MAX] = {
+		[BANK_SHA1] = "a9993e364706816aba3e25717850c26c9cd0d89d",
+		[BANK_SHA256] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		[BANK_SHA384] = "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+				"8086072ba1e7cc2358baeca134c825a7",
+		[BANK_SHA512] = "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+				"2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+	};
+	uint8_t out[_BANK_MAX][DIGEST_MAX], one[DIGEST_MAX];
+	char hex[2 * DIGEST_MAX + 1];
+	struct multi_hash h, copy;
+
+	ASSERT_OK(multi_hash_init(&h, BANK_MASK_ALL));
+	ASSERT_OK(multi_hash_update(&h, "a", 1));
+	ASSERT_OK(multi_hash_copy(&copy, &h));
+	ASSERT_OK(multi_hash_update(&h, "bc", 2));
+	ASSERT_OK(multi_hash_update(&copy, "bc", 2));
+	ASSERT_OK(multi_hash_final(&h, out));
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		hex_encode(out[b], bank_size(b), hex);
+		ASSERT_STREQ(hex, abc[b]);
+		ASSERT_OK(digest_buffer(b, "abc", 3, one));
+		ASSERT_MEMEQ(one, out[b], bank_size(b));
+	}
+	ASSERT_OK(multi_hash_final(&copy, out));
+	hex_encode(out[BANK_SHA256], 32, hex);
+	ASSERT_STREQ(hex, abc[BANK_SHA256]);
+	multi_hash_done(&h);
+	multi_hash_done(&copy);
+}
+
+TEST(banks)
+{
+	unsigned mask;
+	ASSERT_EQ(bank_from_name("sha384"), BANK_SHA384);
+	ASSERT_EQ(bank_from_name("md5"), _BANK_INVALID);
+	ASSERT_EQ(bank_from_tpm_alg(0x000B), BANK_SHA256);
+	ASSERT_EQ(bank_from_tpm_alg(0x0012), _BANK_INVALID);
+	ASSERT_OK(bank_mask_parse("sha1,sha512", &mask));
+	ASSERT_EQ(mask, BANK_MASK(BANK_SHA1) | BANK_MASK(BANK_SHA512));
+	ASSERT_ERR(bank_mask_parse("sha1,", &mask), -EINVAL);
+	ASSERT_ERR(bank_mask_parse("sha1,md5", &mask), -EINVAL);
+	ASSERT_ERR(bank_mask_parse("sha", &mask), -EINVAL);
+}
+
+/* PCR extend is H(old || digest) (TPM 2.0 Part 1, 17.5); the cross-check against real TPM
+ * extends lives in the swtpm tests. */
+TEST(pcr_extend)
+{
+	uint8_t pcr[32] = {0}, d[32], expect[64];
+	ASSERT_OK(digest_buffer(BANK_SHA256, "abc", 3, d));
+	memcpy(expect, pcr, 32);
+	memcpy(expect + 32, d, 32);
+	ASSERT_OK(pcr_extend(BANK_SHA256, pcr, d));
+	ASSERT_OK(digest_buffer(BANK_SHA256, expect, 64, d));
+	ASSERT_MEMEQ(pcr, d, 32);
+}
+
+TEST(json_caps_and_canonical)
+{
+	char err[256], *s;
+	size_t n;
+	json_t *j;
+	ASSERT_ERR(json_parse_capped("{\"a\":1,\"a\":2}", 13, 100, 8, &j, err, sizeof(err)),
+		   -EBADMSG);
+	ASSERT_ERR(json_parse_capped("[[[[1]]]]", 9, 100, 3, &j, err, sizeof(err)), -E2BIG);
+	ASSERT_OK(json_parse_capped("[\"[[[[\"]", 8, 100, 1, &j, err, sizeof(err))); /* brackets in strings do not count */
+	json_decref(j);
+	ASSERT_ERR(json_parse_capped("[1]", 3, 2, 8, &j, err, sizeof(err)), -E2BIG);
+	ASSERT_ERR(json_parse_capped("[1] x", 5, 100, 8, &j, err, sizeof(err)), -EBADMSG);
+	ASSERT_OK(json_parse_capped("{\"b\":1,\"a\":\"\xc3\xa9\"}", 16, 100, 8, &j, err,
+				    sizeof(err)));
+	ASSERT_OK(json_dump_canonical(j, &s, &n));
+	ASSERT_STREQ(s, "{\n  \"a\": \"\\u00E9\",\n  \"b\": 1\n}\n");
+	free(s);
+	json_decref(j);
+}
+
+TEST(atomic_write)
+{
+	char dir[] = "/tmp/bp-test-XXXXXX", path[64];
+	struct atomic_file *af = NULL;
+	struct stat st;
+	uint8_t *buf;
+	size_t n;
+	mode_t old = umask(077);
+
+	ASSERT_TRUE(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/out.json", dir);
+	ASSERT_OK(write_file_atomic(path, "old\n", 4));
+	/* An abandoned write leaves the old file and no temporary behind. */
+	ASSERT_OK(atomic_file_open(path, &af));
+	fputs("partial", af->f);
+	af = atomic_file_free(af);
+	ASSERT_OK(read_file_capped(path, 100, &buf, &n));
+	ASSERT_EQ(n, 4);
+	free(buf);
+	ASSERT_OK(write_file_atomic(path, "new\n", 4));
+	ASSERT_OK(stat(path, &st));
+	ASSERT_EQ(st.st_mode & 0777, 0644); /* not the umask's 0600 */
+	ASSERT_ERR(read_file_capped(path, 3, &buf, &n), -EFBIG);
+	unlink(path);
+	ASSERT_OK(rmdir(dir)); /* fails if a temporary was left */
+	umask(old);
+}
