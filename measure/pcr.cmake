@@ -1,1 +1,2 @@
 target_sources(bp_measure PRIVATE verbs-pcr.c)
+target_sources(bp_measure PRIVATE verbs-eventlog.c)

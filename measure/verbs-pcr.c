@@ -23,11 +23,3 @@ int verb_predict(int argc, char *argv[])
 	log_error("'%s' is not implemented yet", argv[0]);
 	return -95; /* -EOPNOTSUPP */
 }
-
-int verb_eventlog(int argc, char *argv[])
-{
-	(void)argc;
-	log_error("'%s' is not implemented yet", argv[0]);
-	return -95; /* -EOPNOTSUPP */
-}
-
