@@ -23,7 +23,7 @@ void log_set_program(const char *name)
 	program = name;
 }
 
-static void vlog(enum log_level level, int err, const char *fmt, va_list ap)
+_printf_(3, 0) static void vlog(enum log_level level, int err, const char *fmt, va_list ap)
 {
 	static const char *const prefix[] = {
 		[LOG_LEVEL_ERROR] = "error: ",
