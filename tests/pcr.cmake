@@ -1,0 +1,2 @@
+bp_unit_test(test-predict-golden unit/test-predict-golden.c LIBS bp_measure)
+bp_fuzz_target(fuzz-golden fuzz/fuzz-golden.c LIBS bp_measure)
