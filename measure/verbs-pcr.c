@@ -1,25 +1,297 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Verbs of the pcr part of measure/. Placeholders until the issue lands: each fails loudly. */
+/* Verbs `pe-hash` and `uki inspect` (and `predict`, in verbs-predict.c): option parsing, I/O and
+ * output only; the logic is in pe.c, authenticode.c, uki.c and predict-*.c. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authenticode.h"
+#include "hexstr.h"
+#include "json.h"
 #include "log.h"
+#include "predict-io.h"
+#include "predict-uki.h"
+#include "uki.h"
 #include "verbs-pcr.h"
+#include "verbs.h"
+
+#define INPUT_MAX (UINT64_C(4) << 30)
+
+static void help_pe_hash(FILE *f)
+{
+	fprintf(f,
+		"Usage: bootproof pe-hash [OPTIONS] FILE...\n"
+		"\n"
+		"Authenticode digests of PE/COFF images (PE32 and PE32+, signed or not), exactly as\n"
+		"UEFI firmware (EDK2) measures them into PCR 4: CheckSum and the certificate table\n"
+		"entry skipped, sections in file order, trailing data up to the certificate table.\n"
+		"\n"
+		"Options:\n"
+		"  -h --help          show this help\n"
+		"     --bank LIST     banks, comma-separated: sha1,sha256,sha384,sha512 (default sha256)\n"
+		"     --json          JSON output instead of '<bank>:<hex>  <file>' lines\n");
+}
+
+static json_t *digests_json(const uint8_t d[_BANK_MAX][DIGEST_MAX], unsigned mask)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	FOREACH_BANK(b, mask) {
+		char hex[2 * DIGEST_MAX + 1];
+		hex_encode(d[b], bank_size(b), hex);
+		if (json_object_set_new(o, bank_name(b), json_string(hex)) < 0) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	return o;
+}
 
 int verb_pe_hash(int argc, char *argv[])
 {
-	(void)argc;
-	log_error("'%s' is not implemented yet", argv[0]);
-	return -95; /* -EOPNOTSUPP */
+	enum { ARG_BANK = 0x100, ARG_JSON };
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"bank", required_argument, NULL, ARG_BANK},
+		{"banks", required_argument, NULL, ARG_BANK},
+		{"json", no_argument, NULL, ARG_JSON},
+		{},
+	};
+	_cleanup_(json_decrefp) json_t *files = NULL;
+	unsigned mask = BANK_MASK(BANK_SHA256);
+	bool json = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			help_pe_hash(stdout);
+			return EXIT_OK;
+		case ARG_BANK:
+			if (bank_mask_parse(optarg, &mask) < 0) {
+				log_error("pe-hash: unknown bank in '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case ARG_JSON:
+			json = true;
+			break;
+		default:
+			help_pe_hash(stderr);
+			return EXIT_USAGE;
+		}
+	if (optind >= argc) {
+		log_error("pe-hash: no FILE given");
+		help_pe_hash(stderr);
+		return EXIT_USAGE;
+	}
+	files = json_array();
+	if (!files)
+		return log_error_errno(-ENOMEM, "pe-hash");
+	for (int i = optind; i < argc; i++) {
+		_cleanup_(mapped_file_close) struct mapped_file m = {};
+		uint8_t d[_BANK_MAX][DIGEST_MAX];
+
+		r = mapped_file_open(argv[i], INPUT_MAX, &m);
+		if (r < 0)
+			return log_error_errno(r, "pe-hash: cannot read '%s'", argv[i]);
+		r = authenticode_digest(m.data, m.len, mask, 0, d);
+		if (r == -EBADMSG || r == -E2BIG || r == -EOPNOTSUPP)
+			return log_error_errno(r, "pe-hash: '%s' is not a valid PE/COFF image "
+						  "(run with -vv for the field and offset)", argv[i]);
+		if (r < 0)
+			return log_error_errno(r, "pe-hash: '%s'", argv[i]);
+		if (json) {
+			json_t *o = json_object(), *dj = digests_json(d, mask);
+			if (!o || !dj || json_object_set_new(o, "authenticode", dj) < 0 ||
+			    json_object_set_new(o, "path", json_string(argv[i])) < 0 ||
+			    json_object_set_new(o, "size", json_integer((json_int_t)m.len)) < 0 ||
+			    json_array_append_new(files, o) < 0)
+				return log_error_errno(-ENOMEM, "pe-hash");
+		} else
+			FOREACH_BANK(b, mask) {
+				char hex[2 * DIGEST_MAX + 1];
+				hex_encode(d[b], bank_size(b), hex);
+				printf("%s:%s  %s\n", bank_name(b), hex, argv[i]);
+			}
+	}
+	if (json) {
+		_cleanup_(json_decrefp) json_t *top = json_object();
+		if (!top || json_object_set(top, "files", files) < 0)
+			return log_error_errno(-ENOMEM, "pe-hash");
+		r = json_write_canonical("-", top);
+		if (r < 0)
+			return log_error_errno(r, "pe-hash: cannot write output");
+	}
+	if (fflush(stdout) != 0)
+		return log_error_errno(-EIO, "pe-hash: cannot write output");
+	return EXIT_OK;
+}
+
+static void help_uki(FILE *f)
+{
+	fprintf(f,
+		"Usage: bootproof uki inspect [OPTIONS] UKI\n"
+		"\n"
+		"Shows a Unified Kernel Image as systemd-stub sees it: the stub version (from .sdmagic),\n"
+		"every section with VirtualSize, SizeOfRawData and the digest of its in-memory bytes\n"
+		"(VirtualSize bytes, zero-filled), whether this stub version measures it into PCR 11,\n"
+		"the UKI's and the embedded kernel's Authenticode digests, the command line.\n"
+		"\n"
+		"Options:\n"
+		"  -h --help          show this help\n"
+		"     --bank LIST     banks (default sha256)\n"
+		"     --json          canonical JSON\n");
+}
+
+static int uki_inspect(const char *path, unsigned mask, bool json)
+{
+	_cleanup_(mapped_file_close) struct mapped_file m = {};
+	_cleanup_(freep) struct uki *u = NULL;
+	_cleanup_(freep) struct uki_digests *d = NULL;
+	_cleanup_(freep) char *cmdline = NULL;
+	_cleanup_(json_decrefp) json_t *top = NULL, *sects = NULL;
+	int r;
+
+	u = malloc(sizeof(*u));
+	d = malloc(sizeof(*d));
+	if (!u || !d)
+		return log_error_errno(-ENOMEM, "uki inspect");
+	r = mapped_file_open(path, INPUT_MAX, &m);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: cannot read '%s'", path);
+	r = uki_parse(m.data, m.len, u);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: '%s' is not a systemd-stub UKI "
+					  "(run with -vv for details)", path);
+	r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, true, 0, d);
+	if (r == -EBADMSG) {
+		log_warning("uki inspect: '%s': the .linux section is no valid PE image", path);
+		r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, false, 0, d);
+	}
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: '%s'", path);
+	r = uki_cmdline(u, &cmdline);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: '%s': bad .cmdline", path);
+
+	top = json_object();
+	sects = json_array();
+	if (!top || !sects)
+		return log_error_errno(-ENOMEM, "uki inspect");
+	for (unsigned i = 0; i < u->pe.n_sections; i++) {
+		const struct pe_section *s = &u->pe.sections[i];
+		enum uki_section which = _UKI_SECTION_MAX;
+		json_t *o = json_object();
+		for (enum uki_section k = 0; k < _UKI_SECTION_MAX; k++)
+			if (u->parts[k].sect == s)
+				which = k;
+		if (!o || json_array_append_new(sects, o) < 0)
+			return log_error_errno(-ENOMEM, "uki inspect");
+		json_object_set_new(o, "name", json_stringn(s->name, strnlen(s->name, 8)));
+		json_object_set_new(o, "virtual_size", json_integer(s->virtual_size));
+		json_object_set_new(o, "virtual_address", json_integer(s->virtual_address));
+		json_object_set_new(o, "size_of_raw_data", json_integer(s->size_of_raw_data));
+		json_object_set_new(o, "pointer_to_raw_data", json_integer(s->pointer_to_raw_data));
+		json_object_set_new(o, "measured_pcr11",
+				    json_boolean(which != _UKI_SECTION_MAX &&
+						 uki_section_measured(u->stub.major, which)));
+		json_object_set_new(o, "digests", digests_json(d->section[i], mask));
+	}
+	json_object_set_new(top, "sections", TAKE_PTR(sects));
+	{
+		json_t *st = json_object();
+		json_object_set_new(st, "program", json_string("systemd-stub"));
+		json_object_set_new(st, "version", json_string(u->stub.version));
+		json_object_set_new(st, "major", json_integer(u->stub.major));
+		json_object_set_new(top, "stub", st);
+	}
+	json_object_set_new(top, "authenticode", digests_json(d->authenticode, mask));
+	if (d->have_kernel)
+		json_object_set_new(top, "kernel_authenticode",
+				    digests_json(d->kernel_authenticode, mask));
+	json_object_set_new(top, "cmdline", cmdline ? json_string(cmdline) : json_null());
+	json_object_set_new(top, "pe32plus", json_boolean(u->pe.pe32plus));
+	json_object_set_new(top, "size", json_integer((json_int_t)m.len));
+	if (u->parts[UKI_UNAME].sect) {
+		const struct uki_part *p = &u->parts[UKI_UNAME];
+		size_t n = strnlen((const char *)p->bytes, (size_t)MIN(p->n_bytes, 256));
+		json_object_set_new(top, "uname", json_stringn((const char *)p->bytes, n));
+	}
+	if (json) {
+		r = json_write_canonical("-", top);
+		return r < 0 ? log_error_errno(r, "uki inspect: cannot write output") : EXIT_OK;
+	}
+
+	printf("UKI:        %s (%zu bytes, %s)\n", path, m.len, u->pe.pe32plus ? "PE32+" : "PE32");
+	printf("stub:       systemd-stub %s\n", u->stub.version);
+	FOREACH_BANK(b, mask) {
+		char hex[2 * DIGEST_MAX + 1];
+		hex_encode(d->authenticode[b], bank_size(b), hex);
+		printf("authenticode %s: %s\n", bank_name(b), hex);
+		if (d->have_kernel) {
+			hex_encode(d->kernel_authenticode[b], bank_size(b), hex);
+			printf("kernel authenticode %s: %s\n", bank_name(b), hex);
+		}
+	}
+	printf("cmdline:    %s\n", cmdline ? cmdline : "(none)");
+	printf("\n%-9s %10s %10s %10s  %-5s %s\n", "section", "VirtSize", "RawSize", "RawPtr",
+	       "PCR11", "digest (in-memory bytes)");
+	for (unsigned i = 0; i < u->pe.n_sections; i++) {
+		const struct pe_section *s = &u->pe.sections[i];
+		bool measured = false;
+		for (enum uki_section k = 0; k < _UKI_SECTION_MAX; k++)
+			if (u->parts[k].sect == s && uki_section_measured(u->stub.major, k))
+				measured = true;
+		FOREACH_BANK(b, mask) {
+			char hex[2 * DIGEST_MAX + 1];
+			hex_encode(d->section[i][b], bank_size(b), hex);
+			printf("%-9.8s %10u %10u %10u  %-5s %s:%s\n", s->name, s->virtual_size,
+			       s->size_of_raw_data, s->pointer_to_raw_data, measured ? "yes" : "no",
+			       bank_name(b), hex);
+		}
+	}
+	return fflush(stdout) == 0 ? EXIT_OK : log_error_errno(-EIO, "uki inspect: write");
 }
 
 int verb_uki(int argc, char *argv[])
 {
-	(void)argc;
-	log_error("'%s' is not implemented yet", argv[0]);
-	return -95; /* -EOPNOTSUPP */
-}
+	enum { ARG_BANK = 0x100, ARG_JSON };
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"bank", required_argument, NULL, ARG_BANK},
+		{"banks", required_argument, NULL, ARG_BANK},
+		{"json", no_argument, NULL, ARG_JSON},
+		{},
+	};
+	unsigned mask = BANK_MASK(BANK_SHA256);
+	bool json = false;
+	int c;
 
-int verb_predict(int argc, char *argv[])
-{
-	(void)argc;
-	log_error("'%s' is not implemented yet", argv[0]);
-	return -95; /* -EOPNOTSUPP */
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			help_uki(stdout);
+			return EXIT_OK;
+		case ARG_BANK:
+			if (bank_mask_parse(optarg, &mask) < 0) {
+				log_error("uki: unknown bank in '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case ARG_JSON:
+			json = true;
+			break;
+		default:
+			help_uki(stderr);
+			return EXIT_USAGE;
+		}
+	if (argc - optind != 2 || strcmp(argv[optind], "inspect") != 0) {
+		log_error("uki: expected 'inspect UKI'");
+		help_uki(stderr);
+		return EXIT_USAGE;
+	}
+	return uki_inspect(argv[optind + 1], mask, json);
 }
