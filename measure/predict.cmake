@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# pe-hash, uki, predict, golden.json (parsers of untrusted bytes get -Wconversion).
+target_sources(bp_measure PRIVATE golden.c)
+target_sources(bp_measure PRIVATE pe.c authenticode.c predict-hash.c)
+set_source_files_properties(pe.c authenticode.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
+target_sources(bp_measure PRIVATE uki.c)
+set_source_files_properties(uki.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
+target_sources(bp_measure PRIVATE predict-io.c)
+target_sources(bp_measure PRIVATE predict-uki.c)
+target_sources(bp_measure PRIVATE verbs-predict.c)
