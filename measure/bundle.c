@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* bundle.json strict loader and canonical writer (schema in bundle.h and docs/attest.md).
+ * JSON text per RFC 8259 through helpers/json.h (caps on size and depth, duplicate keys rejected). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "hexstr.h"
+#include "json.h"
+#include "parse.h"
+
+struct bundle *bundle_new(void)
+{
+	return calloc(1, sizeof(struct bundle));
+}
+
+static void blob_clear(struct blob *bl)
+{
+	free(bl->data);
+	*bl = (struct blob){};
+}
+
+struct bundle *bundle_free(struct bundle *b)
+{
+	if (!b)
+		return NULL;
+	blob_clear(&b->attest);
+	blob_clear(&b->signature);
+	blob_clear(&b->ak_public);
+	blob_clear(&b->ek_certificate);
+	blob_clear(&b->firmware_log);
+	blob_clear(&b->userspace_log);
+	blob_clear(&b->container_measurements);
+	free(b);
+	return NULL;
+}
+
+int blob_set(struct blob *bl, const void *data, size_t len)
+{
+	uint8_t *p = malloc(len ? len : 1);
+
+	if (!p)
+		return -ENOMEM;
+	if (len)
+		memcpy(p, data, len);
+	free(bl->data);
+	*bl = (struct blob){.data = p, .size = len, .present = true};
+	return 0;
+}
+
+static int perr(char *buf, size_t size, int r, const char *fmt, ...) _printf_(4, 5);
+static int perr(char *buf, size_t size, int r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf && size) {
+		va_start(ap, fmt);
+		vsnprintf(buf, size, fmt, ap);
+		va_end(ap);
+	}
+	return r;
+}
+
+/* Only the listed keys may appear. */
+static int check_keys(json_t *obj, const char *path, const char *const *allowed, char *err,
+		      size_t errsz)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				ok = true;
+		if (!ok)
+			return perr(err, errsz, -EBADMSG, "%s: unknown key '%s'", path, key);
+	}
+	return 0;
+}
+
+/* A required hex string (or null when nullable) into a blob, at most max decoded bytes. */
+static int get_hex(const json_t *obj, const char *key, const char *path, size_t max, bool nullable,
+		   struct blob *ret, char *err, size_t errsz)
+{
+	json_t *v = json_object_get(obj, key);
+	size_t slen;
+	int r;
+
+	if (!v)
+		return perr(err, errsz, -EBADMSG, "%s.%s: missing", path, key);
+	if (json_is_null(v) && nullable) {
+		*ret = (struct blob){};
+		return 0;
+	}
+	if (!json_is_string(v))
+		return perr(err, errsz, -EBADMSG, "%s.%s: not a hex string", path, key);
+	slen = json_string_length(v);
+	if (slen / 2 > max)
+		return perr(err, errsz, -E2BIG, "%s.%s: %zu bytes exceed the cap of %zu", path, key,
+			    slen / 2, max);
+	r = hex_decode_alloc(json_string_value(v), max, &ret->data, &ret->size);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return perr(err, errsz, -EBADMSG, "%s.%s: not lowercase hex of even length", path,
+			    key);
+	ret->present = true;
+	return 0;
+}
+
+static int parse_pcrs(json_t *pcrs, struct pcr_values *ret, char *err, size_t errsz)
+{
+	const char *bname, *idx;
+	json_t *bank, *val;
+
+	if (!json_is_object(pcrs))
+		return perr(err, errsz, -EBADMSG, "pcrs: not an object");
+	if (json_object_size(pcrs) == 0)
+		return perr(err, errsz, -EBADMSG, "pcrs: no bank");
+	json_object_foreach(pcrs, bname, bank) {
+		enum bank b = bank_from_name(bname);
+		if (b < 0)
+			return perr(err, errsz, -EBADMSG, "pcrs.%s: unknown bank", bname);
+		if (!json_is_object(bank) || json_object_size(bank) == 0)
+			return perr(err, errsz, -EBADMSG, "pcrs.%s: not a non-empty object", bname);
+		json_object_foreach(bank, idx, val) {
+			uint32_t pcr;
+			char canon[4];
+
+			if (safe_atou32(idx, &pcr) < 0 || pcr >= TPM2_PCR_COUNT)
+				return perr(err, errsz, -EBADMSG, "pcrs.%s.%s: not a PCR index 0-23",
+					    bname, idx);
+			snprintf(canon, sizeof(canon), "%u", pcr);
+			if (strcmp(canon, idx) != 0)
+				return perr(err, errsz, -EBADMSG,
+					    "pcrs.%s.%s: PCR index not in canonical form", bname, idx);
+			if (!json_is_string(val) ||
+			    hex_decode_exact(json_string_value(val), bank_size(b), false,
+					     ret->value[b][pcr]) < 0)
+				return perr(err, errsz, -EBADMSG,
+					    "pcrs.%s.%s: not %zu bytes of lowercase hex", bname, idx,
+					    bank_size(b));
+			ret->mask[b] |= 1u << pcr;
+		}
+	}
+	return 0;
+}
+
+int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err, size_t errsz)
+{
+	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
+					       "ek_certificate", "eventlog",
+					       "container_measurements", NULL};
+	static const char *const quote_keys[] = {"attest", "signature", NULL};
+	static const char *const ak_keys[] = {"public", NULL};
+	static const char *const log_keys[] = {"firmware", "userspace", NULL};
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	_cleanup_(bundle_freep) struct bundle *b = NULL;
+	json_t *quote, *ak, *logs, *pcrs, *v;
+	struct blob nonce = {};
+	int r;
+
+	r = json_parse_capped(data, len, BUNDLE_MAX_FILE_SIZE, BUNDLE_MAX_DEPTH, &j, err, errsz);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return perr(err, errsz, -EBADMSG, "top level: not an object");
+	r = check_keys(j, "top level", top_keys, err, errsz);
+	if (r < 0)
+		return r;
+	v = json_object_get(j, "format");
+	if (!json_is_string(v) || strcmp(json_string_value(v), BUNDLE_FORMAT) != 0)
+		return perr(err, errsz, -EBADMSG, "format: not \"%s\"", BUNDLE_FORMAT);
+
+	b = bundle_new();
+	if (!b)
+		return -ENOMEM;
+	r = get_hex(j, "nonce", "top level", BUNDLE_MAX_NONCE, false, &nonce, err, errsz);
+	if (r < 0)
+		return r;
+	memcpy(b->nonce, nonce.data, nonce.size);
+	b->nonce_size = nonce.size;
+	blob_clear(&nonce);
+	if (b->nonce_size == 0)
+		return perr(err, errsz, -EBADMSG, "nonce: empty");
+
+	quote = json_object_get(j, "quote");
+	if (!json_is_object(quote))
+		return perr(err, errsz, -EBADMSG, "quote: missing or not an object");
+	r = check_keys(quote, "quote", quote_keys, err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(quote, "attest", "quote", TPM2_ATTEST_MAX_SIZE, false, &b->attest, err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(quote, "signature", "quote", TPM2_SIGNATURE_MAX_SIZE, false, &b->signature, err,
+		    errsz);
+	if (r < 0)
+		return r;
+
+	pcrs = json_object_get(j, "pcrs");
+	if (!pcrs)
+		return perr(err, errsz, -EBADMSG, "pcrs: missing");
+	r = parse_pcrs(pcrs, &b->pcrs, err, errsz);
+	if (r < 0)
+		return r;
+
+	ak = json_object_get(j, "ak");
+	if (!json_is_object(ak))
+		return perr(err, errsz, -EBADMSG, "ak: missing or not an object");
+	r = check_keys(ak, "ak", ak_keys, err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(ak, "public", "ak", TPM2_PUBLIC_MAX_SIZE + 2, false, &b->ak_public, err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(j, "ek_certificate", "top level", BUNDLE_MAX_CERT, true, &b->ek_certificate,
+		    err, errsz);
+	if (r < 0)
+		return r;
+
+	logs = json_object_get(j, "eventlog");
+	if (!json_is_object(logs))
+		return perr(err, errsz, -EBADMSG, "eventlog: missing or not an object");
+	r = check_keys(logs, "eventlog", log_keys, err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(logs, "firmware", "eventlog", BUNDLE_MAX_EVENTLOG, true, &b->firmware_log, err,
+		    errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(logs, "userspace", "eventlog", BUNDLE_MAX_EVENTLOG, true, &b->userspace_log,
+		    err, errsz);
+	if (r < 0)
+		return r;
+	r = get_hex(j, "container_measurements", "top level", BUNDLE_MAX_CONTAINERS, true,
+		    &b->container_measurements, err, errsz);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(b);
+	return 0;
+}
+
+static json_t *hex_or_null(const struct blob *bl)
+{
+	char *s;
+	json_t *j;
+
+	if (!bl->present)
+		return json_null();
+	s = hex_encode_alloc(bl->data, bl->size);
+	if (!s)
+		return NULL;
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+int bundle_to_json(const struct bundle *b, json_t **ret)
+{
+	_cleanup_(json_decrefp) json_t *j = json_object(), *pcrs = json_object();
+	char hex[2 * DIGEST_MAX + 1], idx[4];
+	struct blob nonce = {.data = (uint8_t *)(uintptr_t)b->nonce, .size = b->nonce_size,
+			     .present = true};
+
+	if (!j || !pcrs)
+		return -ENOMEM;
+	for (enum bank k = 0; k < _BANK_MAX; k++) {
+		json_t *bank;
+		if (!b->pcrs.mask[k])
+			continue;
+		bank = json_object();
+		if (!bank || json_object_set_new(pcrs, bank_name(k), bank) < 0)
+			return -ENOMEM;
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
+			if (!(b->pcrs.mask[k] & (1u << i)))
+				continue;
+			hex_encode(b->pcrs.value[k][i], bank_size(k), hex);
+			snprintf(idx, sizeof(idx), "%u", i);
+			if (json_object_set_new(bank, idx, json_string(hex)) < 0)
+				return -ENOMEM;
+		}
+	}
+	if (json_object_set_new(j, "format", json_string(BUNDLE_FORMAT)) < 0 ||
+	    json_object_set_new(j, "nonce", hex_or_null(&nonce)) < 0 ||
+	    json_object_set_new(j, "quote",
+				json_pack("{s:o,s:o}", "attest", hex_or_null(&b->attest),
+					  "signature", hex_or_null(&b->signature))) < 0 ||
+	    json_object_set(j, "pcrs", pcrs) < 0 ||
+	    json_object_set_new(j, "ak", json_pack("{s:o}", "public", hex_or_null(&b->ak_public))) <
+		    0 ||
+	    json_object_set_new(j, "ek_certificate", hex_or_null(&b->ek_certificate)) < 0 ||
+	    json_object_set_new(j, "eventlog",
+				json_pack("{s:o,s:o}", "firmware", hex_or_null(&b->firmware_log),
+					  "userspace", hex_or_null(&b->userspace_log))) < 0 ||
+	    json_object_set_new(j, "container_measurements",
+				hex_or_null(&b->container_measurements)) < 0)
+		return -ENOMEM;
+	*ret = TAKE_PTR(j);
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* bundle.json: what `bootproof attest` collects on the machine and `bootproof verify` checks.
+ * Schema "bootproof-bundle/1" (docs/attest.md):
+ *   {"format": "bootproof-bundle/1",
+ *    "nonce": hex,                                  the challenge the quote was asked for
+ *    "quote": {"attest": hex, "signature": hex},    TPMS_ATTEST, TPMT_SIGNATURE (marshalled)
+ *    "pcrs": {bank: {"<pcr>": hex}},                every selected PCR of every active bank
+ *    "ak": {"public": hex},                         TPM2B_PUBLIC of the attestation key
+ *    "ek_certificate": hex | null,                  DER, from the TPM's NV index if present
+ *    "eventlog": {"firmware": hex | null, "userspace": hex | null},
+ *    "container_measurements": hex | null}           the file's exact bytes
+ * Loading is strict: unknown or missing keys, wrong types, non-canonical hex, unknown banks,
+ * PCR keys other than "0".."23", and sizes over the caps are all rejected with the key path. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "quote-verify.h"
+
+#define BUNDLE_FORMAT "bootproof-bundle/1"
+#define BUNDLE_MAX_FILE_SIZE (64u * 1024 * 1024)
+#define BUNDLE_MAX_DEPTH 8u
+#define BUNDLE_MAX_NONCE 64u
+#define BUNDLE_MAX_EVENTLOG (16u * 1024 * 1024)
+#define BUNDLE_MAX_CONTAINERS (16u * 1024 * 1024)
+#define BUNDLE_MAX_CERT (16u * 1024)
+
+struct blob {
+	uint8_t *data;
+	size_t size;
+	bool present; /* false: JSON null / not available on the machine */
+};
+
+struct bundle {
+	uint8_t nonce[BUNDLE_MAX_NONCE];
+	size_t nonce_size;
+	struct blob attest;
+	struct blob signature;
+	struct pcr_values pcrs;
+	struct blob ak_public;
+	struct blob ek_certificate;
+	struct blob firmware_log;
+	struct blob userspace_log;
+	struct blob container_measurements;
+};
+
+struct bundle *bundle_new(void);
+struct bundle *bundle_free(struct bundle *b);
+DEFINE_FREE_FUNC(struct bundle, bundle_free)
+
+/* Parses untrusted bytes. On -EBADMSG / -E2BIG writes "key path: defect" to errbuf. */
+int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *errbuf,
+		 size_t errbuf_size);
+/* Canonical JSON for a bundle (the caller writes it with json_write_canonical). */
+int bundle_to_json(const struct bundle *b, json_t **ret);
+/* Copies len bytes into a blob (present = true). */
+int blob_set(struct blob *bl, const void *data, size_t len);
