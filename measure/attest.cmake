@@ -6,6 +6,7 @@ target_sources(bp_measure PRIVATE
 	verbs-attest.c
 	${BP_ATTEST_PARSERS}
 	quote-verify.c
+	attest-verify.c
 	runtime-measure.c
 	manifest-sign.c
 	tpm2-esys.c)

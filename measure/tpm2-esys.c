@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tss2/tss2_mu.h>
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tctildr.h>
 
@@ -183,4 +184,208 @@ int tpm_pcr_read(struct tpm *t, const uint32_t sel[_BANK_MAX], struct pcr_values
 	if (ret_update_counter)
 		*ret_update_counter = counter;
 	return 0;
+}
+
+static int marshal_public(const TPM2B_PUBLIC *pub, struct ak *ak)
+{
+	size_t off = 0;
+	TSS2_RC rc = Tss2_MU_TPM2B_PUBLIC_Marshal(pub, ak->public, sizeof(ak->public), &off);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Tss2_MU_TPM2B_PUBLIC_Marshal");
+	ak->public_size = off;
+	return 0;
+}
+
+int tpm_create_ak(struct tpm *t, enum ak_type type, struct ak *ret)
+{
+	TPM2B_SENSITIVE_CREATE sens = {};
+	TPM2B_PUBLIC tmpl = {};
+	TPM2B_DATA outside = {};
+	TPML_PCR_SELECTION creation_pcr = {};
+	TPM2B_PUBLIC *out_pub = NULL;
+	struct ak ak = {.transient = true};
+	TPMT_PUBLIC *p = &tmpl.publicArea;
+	TSS2_RC rc;
+	int r;
+
+	p->nameAlg = TPM2_ALG_SHA256;
+	p->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+			      TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_USERWITHAUTH |
+			      TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT;
+	if (type == AK_ECC_ECDSA) {
+		p->type = TPM2_ALG_ECC;
+		p->parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
+		p->parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
+		p->parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
+		p->parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
+		p->parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
+	} else {
+		p->type = TPM2_ALG_RSA;
+		p->parameters.rsaDetail.symmetric.algorithm = TPM2_ALG_NULL;
+		p->parameters.rsaDetail.scheme.scheme =
+			type == AK_RSA_RSAPSS ? TPM2_ALG_RSAPSS : TPM2_ALG_RSASSA;
+		p->parameters.rsaDetail.scheme.details.rsassa.hashAlg = TPM2_ALG_SHA256;
+		p->parameters.rsaDetail.keyBits = 2048;
+		p->parameters.rsaDetail.exponent = 0;
+	}
+	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				ESYS_TR_NONE, &sens, &tmpl, &outside, &creation_pcr, &ak.handle,
+				&out_pub, NULL, NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Esys_CreatePrimary(AK)");
+	r = marshal_public(out_pub, &ak);
+	Esys_Free(out_pub);
+	if (r < 0) {
+		Esys_FlushContext(t->esys, ak.handle);
+		return r;
+	}
+	*ret = ak;
+	return 0;
+}
+
+int tpm_load_ak(struct tpm *t, uint32_t persistent_handle, struct ak *ret)
+{
+	struct ak ak = {.transient = false};
+	TPM2B_PUBLIC *out_pub = NULL;
+	TSS2_RC rc;
+	int r;
+
+	if ((persistent_handle >> 24) != TPM2_HT_PERSISTENT)
+		return -EINVAL;
+	rc = Esys_TR_FromTPMPublic(t->esys, persistent_handle, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, &ak.handle);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Esys_TR_FromTPMPublic(AK)");
+	rc = Esys_ReadPublic(t->esys, ak.handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &out_pub,
+			     NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Esys_ReadPublic(AK)");
+	r = marshal_public(out_pub, &ak);
+	Esys_Free(out_pub);
+	if (r < 0)
+		return r;
+	*ret = ak;
+	return 0;
+}
+
+void tpm_release_ak(struct tpm *t, struct ak *ak)
+{
+	if (ak->transient && ak->handle != ESYS_TR_NONE && ak->handle != 0)
+		Esys_FlushContext(t->esys, ak->handle);
+	ak->handle = ESYS_TR_NONE;
+}
+
+int tpm_quote(struct tpm *t, const struct ak *ak, const uint8_t *nonce, size_t nonce_size,
+	      const uint32_t sel[_BANK_MAX], uint8_t **ret_attest, size_t *ret_attest_size,
+	      uint8_t **ret_sig, size_t *ret_sig_size)
+{
+	TPM2B_DATA qual = {};
+	TPMT_SIG_SCHEME scheme = {.scheme = TPM2_ALG_NULL};
+	TPML_PCR_SELECTION pcrs = {};
+	TPM2B_ATTEST *quoted = NULL;
+	TPMT_SIGNATURE *sig = NULL;
+	uint8_t *a = NULL, *s = NULL;
+	size_t off = 0;
+	TSS2_RC rc;
+
+	if (nonce_size > sizeof(qual.buffer))
+		return -E2BIG;
+	qual.size = (UINT16)nonce_size;
+	memcpy(qual.buffer, nonce, nonce_size);
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		if (!sel[b])
+			continue;
+		pcrs.pcrSelections[pcrs.count].hash = bank_info(b)->tpm_alg;
+		pcrs.pcrSelections[pcrs.count].sizeofSelect = 3;
+		for (unsigned i = 0; i < 3; i++)
+			pcrs.pcrSelections[pcrs.count].pcrSelect[i] = (uint8_t)(sel[b] >> (8 * i));
+		pcrs.count++;
+	}
+	rc = Esys_Quote(t->esys, ak->handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qual,
+			&scheme, &pcrs, &quoted, &sig);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Esys_Quote");
+	a = malloc(quoted->size ? quoted->size : 1);
+	s = malloc(sizeof(TPMT_SIGNATURE));
+	if (!a || !s) {
+		free(a);
+		free(s);
+		Esys_Free(quoted);
+		Esys_Free(sig);
+		return -ENOMEM;
+	}
+	memcpy(a, quoted->attestationData, quoted->size);
+	*ret_attest_size = quoted->size;
+	rc = Tss2_MU_TPMT_SIGNATURE_Marshal(sig, s, sizeof(TPMT_SIGNATURE), &off);
+	Esys_Free(quoted);
+	Esys_Free(sig);
+	if (rc != TSS2_RC_SUCCESS) {
+		free(a);
+		free(s);
+		return tpm_rc_to_errno(rc, "Tss2_MU_TPMT_SIGNATURE_Marshal");
+	}
+	*ret_attest = a;
+	*ret_sig = s;
+	*ret_sig_size = off;
+	return 0;
+}
+
+#define EK_CERT_MAX (16u * 1024)
+
+static int read_nv(struct tpm *t, uint32_t index, uint8_t **ret, size_t *ret_size)
+{
+	TPM2B_NV_PUBLIC *nvpub = NULL;
+	ESYS_TR h = ESYS_TR_NONE;
+	uint8_t *buf;
+	uint16_t size, off = 0;
+	TSS2_RC rc;
+
+	rc = Esys_TR_FromTPMPublic(t->esys, index, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &h);
+	if (rc != TSS2_RC_SUCCESS)
+		return -ENOENT;
+	rc = Esys_NV_ReadPublic(t->esys, h, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &nvpub, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		Esys_TR_Close(t->esys, &h);
+		return tpm_rc_to_errno(rc, "Esys_NV_ReadPublic");
+	}
+	size = nvpub->nvPublic.dataSize;
+	Esys_Free(nvpub);
+	if (size == 0 || size > EK_CERT_MAX) {
+		Esys_TR_Close(t->esys, &h);
+		return -EBADMSG;
+	}
+	buf = malloc(size);
+	if (!buf) {
+		Esys_TR_Close(t->esys, &h);
+		return -ENOMEM;
+	}
+	while (off < size) {
+		/* 512 bytes per read: below every TPM's TPM2_PT_NV_BUFFER_MAX. */
+		uint16_t n = (uint16_t)MIN(512u, (unsigned)(size - off));
+		TPM2B_MAX_NV_BUFFER *data = NULL;
+
+		rc = Esys_NV_Read(t->esys, h, h, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, n, off,
+				  &data);
+		if (rc != TSS2_RC_SUCCESS || data->size != n) {
+			Esys_Free(data);
+			free(buf);
+			Esys_TR_Close(t->esys, &h);
+			return rc != TSS2_RC_SUCCESS ? tpm_rc_to_errno(rc, "Esys_NV_Read") : -EIO;
+		}
+		memcpy(buf + off, data->buffer, n);
+		Esys_Free(data);
+		off = (uint16_t)(off + n);
+	}
+	Esys_TR_Close(t->esys, &h);
+	*ret = buf;
+	*ret_size = size;
+	return 0;
+}
+
+int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size)
+{
+	int r = read_nv(t, 0x01c00002, ret, ret_size); /* TCG EK Credential Profile: RSA 2048 */
+	if (r == -ENOENT)
+		r = read_nv(t, 0x01c0000a, ret, ret_size); /* ECC NIST P-256 */
+	return r;
 }

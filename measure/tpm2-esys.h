@@ -4,6 +4,7 @@
  * code is logged at debug level only. */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <tss2/tss2_esys.h>
@@ -33,3 +34,32 @@ int tpm_pcr_read(struct tpm *t, const uint32_t sel[_BANK_MAX], struct pcr_values
 		 uint32_t *ret_update_counter);
 /* TSS return code -> -errno (logging the code at debug). */
 int tpm_rc_to_errno(TSS2_RC rc, const char *what);
+
+enum ak_type {
+	AK_RSA_RSASSA, /* RSA 2048, RSASSA-PKCS1-v1_5 SHA-256 (default) */
+	AK_RSA_RSAPSS, /* RSA 2048, RSASSA-PSS SHA-256 */
+	AK_ECC_ECDSA,  /* NIST P-256, ECDSA SHA-256 */
+};
+
+struct ak {
+	ESYS_TR handle;
+	bool transient; /* flush when done */
+	uint8_t public[TPM2_PUBLIC_MAX_SIZE + 2]; /* marshalled TPM2B_PUBLIC */
+	size_t public_size;
+};
+
+/* Creates the AK as a primary key of the endorsement hierarchy (empty endorsement auth): a
+ * restricted signing key with fixedTPM/fixedParent; the same TPM gives the same key each time. */
+int tpm_create_ak(struct tpm *t, enum ak_type type, struct ak *ret);
+/* Uses an existing persistent key (0x81xxxxxx). */
+int tpm_load_ak(struct tpm *t, uint32_t persistent_handle, struct ak *ret);
+void tpm_release_ak(struct tpm *t, struct ak *ak);
+
+/* TPM2_Quote of sel[bank] with the AK's own scheme: marshalled TPMS_ATTEST and TPMT_SIGNATURE
+ * into malloc'd buffers. */
+int tpm_quote(struct tpm *t, const struct ak *ak, const uint8_t *nonce, size_t nonce_size,
+	      const uint32_t sel[_BANK_MAX], uint8_t **ret_attest, size_t *ret_attest_size,
+	      uint8_t **ret_sig, size_t *ret_sig_size);
+/* The EK certificate from the TCG NV index (RSA 0x01c00002, then ECC 0x01c0000a). -ENOENT when
+ * the TPM has none. */
+int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size);

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Bundle verification (attest-verify.h, docs/attest.md). Order of the checks: bundle schema,
+ * challenge, AK trust, quote (TPM 2.0 Part 3 §18.4), golden PCRs (docs/golden-format.md), event
+ * log replay (TCG PC Client PFP 1.05r23 §10.4.5 via replay.h, systemd's JSON-SEQ log via
+ * systemd-log.h), runtime records. The first failure decides the reason. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/x509_vfy.h>
+
+#include "attest-verify.h"
+#include "bundle.h"
+#include "hexstr.h"
+#include "quote-verify.h"
+#include "replay.h"
+#include "runtime-measure.h"
+#include "systemd-log.h"
+#include "tcg-eventlog.h"
+
+struct vstate {
+	json_t *v;
+	bool failed;
+};
+
+static int vfail(struct vstate *s, const char *reason, const char *fmt, ...) _printf_(3, 4);
+static int vfail(struct vstate *s, const char *reason, const char *fmt, ...)
+{
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	s->failed = true;
+	if (json_object_set_new(s->v, "reason", json_string(reason)) < 0 ||
+	    json_object_set_new(s->v, "detail", json_string(detail)) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+static int set_hex(json_t *o, const char *key, const uint8_t *d, size_t n)
+{
+	_cleanup_(freep) char *h = hex_encode_alloc(d, n);
+	if (!h)
+		return -ENOMEM;
+	return json_object_set_new(o, key, json_string(h)) < 0 ? -ENOMEM : 0;
+}
+
+static void X509_freep(X509 **p)
+{
+	X509_free(*p);
+}
+static void X509_STORE_CTX_freep(X509_STORE_CTX **p)
+{
+	X509_STORE_CTX_free(*p);
+}
+
+/* AK trust. Returns 0 (maybe with s->failed), < 0 on internal errors; *ret_ak = key to use. */
+static int check_ak(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		    struct tpm2_public *pub, EVP_PKEY **ret_ak)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *derived = NULL;
+	struct tpm2_parse_error pe = {};
+	json_t *ak = json_object();
+	char msg[160];
+	uint8_t name[TPM2_NAME_MAX];
+	size_t name_size;
+	const uint32_t need = BP_TPMA_OBJECT_FIXEDTPM | BP_TPMA_OBJECT_FIXEDPARENT |
+			      BP_TPMA_OBJECT_RESTRICTED | BP_TPMA_OBJECT_SIGN_ENCRYPT;
+	int r;
+
+	if (!ak || json_object_set_new(s->v, "ak", ak) < 0)
+		return -ENOMEM;
+	r = tpm2_public_parse(b->ak_public.data, b->ak_public.size, pub, &pe);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
+		tpm2_parse_error_format(&pe, msg, sizeof(msg));
+		return vfail(s, "ak-malformed", "ak.public (TPM2B_PUBLIC): %s", msg);
+	}
+	r = tpm2_public_name(pub, name, &name_size);
+	if (r < 0)
+		return vfail(s, "ak-malformed", "ak.public: nameAlg 0x%04x is not supported",
+			     pub->name_alg);
+	r = set_hex(ak, "name", name, name_size);
+	if (r < 0)
+		return r;
+	r = tpm2_public_to_pkey(pub, &derived);
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return vfail(s, "ak-malformed", "ak.public: not a usable RSA (>= 2048 bit) or NIST "
+						"P-256/384/521 key");
+	if ((pub->attributes & need) != need || (pub->attributes & BP_TPMA_OBJECT_DECRYPT))
+		return vfail(s, "ak-attributes",
+			     "ak.public: objectAttributes 0x%08x are not those of an attestation "
+			     "key (fixedTPM, fixedParent, restricted, sign, not decrypt)",
+			     pub->attributes);
+
+	/* EK certificate: what --ca proves is that the bundle carries an EK certificate issued
+	 * under the given CA, i.e. that some genuine TPM exists; it does not prove the AK is
+	 * resident in that TPM (that needs credential activation). */
+	if (!b->ek_certificate.present) {
+		if (json_object_set_new(ak, "ek_certificate", json_string("absent")) < 0)
+			return -ENOMEM;
+	} else if (!o->ca) {
+		if (json_object_set_new(ak, "ek_certificate", json_string("not-checked")) < 0)
+			return -ENOMEM;
+	}
+	if (o->ca) {
+		_cleanup_(X509_freep) X509 *cert = NULL;
+		_cleanup_(X509_STORE_CTX_freep) X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+		const unsigned char *p = b->ek_certificate.data;
+
+		if (!ctx)
+			return -ENOMEM;
+		if (!b->ek_certificate.present)
+			return vfail(s, "ek-certificate-missing",
+				     "--ca was given but the bundle has no EK certificate");
+		cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
+		if (!cert || p != b->ek_certificate.data + b->ek_certificate.size)
+			return vfail(s, "ek-certificate-malformed",
+				     "ek_certificate: not one DER X.509 certificate");
+		if (X509_STORE_CTX_init(ctx, o->ca, cert, NULL) != 1)
+			return -EIO;
+		if (X509_verify_cert(ctx) != 1)
+			return vfail(s, "ek-certificate-untrusted",
+				     "ek_certificate does not chain to the --ca certificates: %s",
+				     X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)));
+		if (json_object_set_new(ak, "ek_certificate", json_string("chains-to-ca")) < 0)
+			return -ENOMEM;
+	}
+	if (!o->ak) {
+		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
+			return -ENOMEM;
+		return vfail(s, "ak-not-bound-to-ek",
+			     "the EK certificate chains to the CA, but nothing proves that the AK "
+			     "is resident in that TPM (credential activation is not implemented); "
+			     "pass --ak-pub with the AK recorded at enrolment");
+	}
+	if (EVP_PKEY_eq(derived, o->ak) != 1) {
+		if (json_object_set_new(ak, "trust", json_string("mismatch")) < 0)
+			return -ENOMEM;
+		return vfail(s, "ak-untrusted",
+			     "the bundle's AK (name %02x%02x%02x%02x...) is not the --ak-pub key: "
+			     "the quote comes from another TPM or key",
+			     name[0], name[1], name[2], name[3]);
+	}
+	if (json_object_set_new(ak, "trust", json_string("ak-pub")) < 0)
+		return -ENOMEM;
+	*ret_ak = o->ak;
+	return 0;
+}
+
+static json_t *runtime_entry(const struct runtime_event *e, unsigned pcr)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s}", "pcr", (json_int_t)pcr, "type",
+			 e->is_dir ? "dir" : "file", "sha256", e->sha256_hex, "label", e->label,
+			 "size", (json_int_t)e->size, "path", e->path);
+}
+
+/* Every record on a runtime PCR must be bootproof's own, with digests = H_bank(string). */
+static int check_runtime(struct vstate *s, const struct evlog *fw, const struct sdlog *sd,
+			 const struct verify_options *o)
+{
+	json_t *rt = json_object(), *inputs = json_array(), *outputs = json_array();
+
+	if (!rt || !inputs || !outputs || json_object_set_new(s->v, "runtime", rt) < 0 ||
+	    json_object_set_new(rt, "inputs", inputs) < 0 ||
+	    json_object_set_new(rt, "outputs", outputs) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; fw && i < fw->n_events; i++) {
+		const struct evlog_event *e = &fw->events[i];
+		if ((o->runtime_pcrs & (1u << e->pcr)) && e->type != EV_NO_ACTION)
+			return vfail(s, "runtime-log-unknown-record",
+				     "firmware log event %zu extends runtime PCR %u", e->index,
+				     e->pcr);
+	}
+	for (size_t i = 0; sd && i < sd->n_records; i++) {
+		const struct sdlog_record *rec = &sd->records[i];
+		struct runtime_event ev;
+		uint8_t d[DIGEST_MAX];
+
+		if (!(o->runtime_pcrs & (1u << rec->event.pcr)))
+			continue;
+		if (!rec->string || !rec->event_type ||
+		    strcmp(rec->event_type, RUNTIME_EVENT_TYPE) != 0 ||
+		    runtime_event_parse(rec->string, &ev) < 0)
+			return vfail(s, "runtime-log-unknown-record",
+				     "userspace log record %zu (offset %zu) on runtime PCR %u is not "
+				     "a bootproof runtime measurement",
+				     rec->event.index, rec->event.offset, rec->event.pcr);
+		FOREACH_BANK(b, rec->event.banks) {
+			int r = digest_buffer(b, rec->string, strlen(rec->string), d);
+			if (r < 0)
+				return r;
+			if (CRYPTO_memcmp(d, rec->event.digest[b], bank_size(b)) != 0)
+				return vfail(s, "runtime-log-record-invalid",
+					     "userspace log record %zu (offset %zu): its %s digest "
+					     "is not the digest of its description",
+					     rec->event.index, rec->event.offset, bank_name(b));
+		}
+		if (json_array_append_new(ev.kind == RUNTIME_INPUT ? inputs : outputs,
+					  runtime_entry(&ev, rec->event.pcr)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
+			const struct verify_options *o)
+{
+	_cleanup_(bundle_freep) struct bundle *b = NULL;
+	_cleanup_(evlog_freep) struct evlog *fw = NULL;
+	_cleanup_(sdlog_freep) struct sdlog *sd = NULL;
+	struct quote_input qi = {};
+	struct quote_verdict qv;
+	struct tpm2_public pub;
+	struct replay_pcrs rp;
+	EVP_PKEY *ak = NULL;
+	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
+	unsigned quoted_banks = 0;
+	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object();
+	int r;
+
+	if (!phases || !unlisted)
+		return -ENOMEM;
+	r = bundle_parse(data, len, &b, err, sizeof(err));
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
+		return vfail(s, "bundle-malformed", "%s", err);
+
+	if (b->nonce_size != o->nonce_size ||
+	    CRYPTO_memcmp(b->nonce, o->nonce, o->nonce_size) != 0) {
+		hex_encode(b->nonce, MIN(b->nonce_size, (size_t)DIGEST_MAX), h1);
+		return vfail(s, "bundle-nonce-mismatch",
+			     "the bundle answers challenge '%s', not the --nonce given", h1);
+	}
+
+	r = check_ak(s, b, o, &pub, &ak);
+	if (r < 0 || s->failed)
+		return r;
+
+	qi = (struct quote_input){
+		.attest = b->attest.data, .attest_size = b->attest.size,
+		.signature = b->signature.data, .signature_size = b->signature.size,
+		.ak = ak, .ak_public = &pub,
+		.nonce = o->nonce, .nonce_size = o->nonce_size,
+		.pcrs = &b->pcrs,
+	};
+	for (enum bank k = 0; k < _BANK_MAX; k++) {
+		if (!o->golden->banks[k].present)
+			continue;
+		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++)
+			if (o->golden->banks[k].pcrs[p].present)
+				qi.required[k] |= 1u << p;
+		qi.required[k] |= o->runtime_pcrs;
+	}
+	r = quote_verify(&qi, &qv);
+	if (r < 0)
+		return r;
+	if (!qv.ok)
+		return vfail(s, quote_failure_to_string(qv.why), "%s", qv.detail);
+	{
+		json_t *q = json_object();
+		if (!q || json_object_set_new(s->v, "quote", q) < 0 ||
+		    json_object_set_new(q, "clock", json_integer((json_int_t)qv.attest.clock)) < 0 ||
+		    json_object_set_new(q, "reset_count",
+					json_integer(qv.attest.reset_count)) < 0 ||
+		    json_object_set_new(q, "restart_count",
+					json_integer(qv.attest.restart_count)) < 0)
+			return -ENOMEM;
+		r = set_hex(q, "qualified_signer", qv.attest.signer_name,
+			    qv.attest.signer_name_size);
+		if (r < 0)
+			return r;
+	}
+	for (enum bank k = 0; k < _BANK_MAX; k++)
+		if (b->pcrs.mask[k])
+			quoted_banks |= BANK_MASK(k);
+
+	/* Golden values: the quoted value equals the golden one, or one of its phases. */
+	for (enum bank k = 0; k < _BANK_MAX; k++) {
+		if (!o->golden->banks[k].present)
+			continue;
+		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++) {
+			const struct golden_pcr *g = &o->golden->banks[k].pcrs[p];
+			const uint8_t *q = b->pcrs.value[k][p];
+			const char *phase = NULL;
+
+			if (!g->present || (o->runtime_pcrs & (1u << p)))
+				continue;
+			if (memcmp(q, g->value, bank_size(k)) != 0) {
+				for (size_t i = 0; i < g->n_phases && !phase; i++)
+					if (memcmp(q, g->phases[i].value, bank_size(k)) == 0)
+						phase = g->phases[i].phase;
+				if (!phase) {
+					hex_encode(q, bank_size(k), h1);
+					hex_encode(g->value, bank_size(k), h2);
+					return vfail(s, "golden-pcr-mismatch",
+						     "%s PCR %u: quoted %s, golden %s", bank_name(k), p,
+						     h1, h2);
+				}
+			} else if (g->n_phases > 0)
+				phase = g->phases[g->n_phases - 1].phase;
+			if (phase) {
+				char key[16];
+				snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
+				if (json_object_set_new(phases, key, json_string(phase)) < 0)
+					return -ENOMEM;
+			}
+		}
+	}
+	if (json_object_set(s->v, "phases", phases) < 0)
+		return -ENOMEM;
+
+	/* Logs: parse, replay in the quoted banks, compare every quoted PCR. */
+	if (b->firmware_log.present) {
+		struct evlog_parse_error pe = {};
+		r = evlog_parse(b->firmware_log.data, b->firmware_log.size, &fw, &pe);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return vfail(s, "firmware-log-malformed",
+				     "eventlog.firmware: record %zu at offset %zu: %s", pe.index,
+				     pe.offset, pe.what);
+	}
+	if (b->userspace_log.present) {
+		struct sdlog_parse_error pe = {};
+		r = sdlog_parse(b->userspace_log.data, b->userspace_log.size, &sd, &pe);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return vfail(s, "userspace-log-malformed",
+				     "eventlog.userspace: record %zu at offset %zu: %s", pe.index,
+				     pe.offset, pe.what);
+	}
+	r = replay_log(fw, sd, quoted_banks, &rp);
+	if (r == -ENOMEM || r == -EIO)
+		return r;
+	if (r < 0)
+		return vfail(s, "firmware-log-malformed",
+			     "eventlog.firmware: the log cannot be replayed (locality events)");
+	FOREACH_BANK(k, quoted_banks) {
+		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
+			bool in_sd = false;
+			const char *reason;
+
+			if (!(b->pcrs.mask[k] & (1u << p)))
+				continue;
+			for (size_t i = 0; sd && i < sd->n_records && !in_sd; i++)
+				in_sd = sd->records[i].event.pcr == p;
+			reason = (o->runtime_pcrs & (1u << p)) ? "runtime-log-replay-mismatch"
+				 : in_sd			? "userspace-log-replay-mismatch"
+								: "firmware-log-replay-mismatch";
+			if (rp.incomplete[k] & (1u << p))
+				return vfail(s, reason,
+					     "%s PCR %u: an event lacks the %s digest, so the logs "
+					     "cannot reproduce the quoted value",
+					     bank_name(k), p, bank_name(k));
+			if (memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
+				hex_encode(rp.value[k][p], bank_size(k), h1);
+				hex_encode(b->pcrs.value[k][p], bank_size(k), h2);
+				return vfail(s, reason,
+					     "%s PCR %u: the %s replay to %s, the quote says %s%s",
+					     bank_name(k), p,
+					     in_sd ? "firmware + userspace logs" : "firmware log", h1,
+					     h2,
+					     !b->firmware_log.present ? " (the bundle has no firmware "
+									"log)"
+								      : "");
+			}
+			if (!(o->runtime_pcrs & (1u << p)) &&
+			    !(o->golden->banks[k].present && o->golden->banks[k].pcrs[p].present)) {
+				char key[16];
+				snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
+				r = set_hex(unlisted, key, b->pcrs.value[k][p], bank_size(k));
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	/* Quoted PCRs with no golden value: reproduced by the logs, reported, not judged. */
+	if (json_object_set(s->v, "not_golden", unlisted) < 0)
+		return -ENOMEM;
+
+	r = check_runtime(s, fw, sd, o);
+	if (r < 0 || s->failed)
+		return r;
+
+	if (b->container_measurements.present) {
+		uint8_t d[32];
+		r = digest_buffer(BANK_SHA256, b->container_measurements.data,
+				  b->container_measurements.size, d);
+		if (r < 0)
+			return r;
+		r = set_hex(s->v, "container_measurements_sha256", d, 32);
+		if (r < 0)
+			return r;
+	} else if (json_object_set_new(s->v, "container_measurements_sha256", json_null()) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
+int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,
+			 const struct verify_options *o, json_t **ret, bool *ret_ok)
+{
+	_cleanup_(json_decrefp) json_t *v = json_object();
+	struct vstate s = {.v = v};
+	int r;
+
+	if (!v || json_object_set_new(v, "bundle", json_string(name)) < 0)
+		return -ENOMEM;
+	r = verify_inner(&s, data, len, o);
+	if (r < 0)
+		return r;
+	if (!s.failed &&
+	    (json_object_set_new(v, "reason", json_string("ok")) < 0 ||
+	     json_object_set_new(v, "detail",
+				 json_string("quote, golden PCRs, event logs and runtime records "
+					     "verified")) < 0))
+		return -ENOMEM;
+	if (json_object_set_new(v, "ok", json_boolean(!s.failed)) < 0)
+		return -ENOMEM;
+	*ret_ok = !s.failed;
+	*ret = TAKE_PTR(v);
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Whole-bundle verification for `bootproof verify`: bundle schema, AK trust (--ak-pub, --ca),
+ * the quote (quote-verify.h), golden PCR values (per phase), replay of the firmware and
+ * userspace logs against the quoted values, and the runtime (PCR 14/15) records. The verdict is
+ * data: canonical JSON with "ok", the first failing check's "reason" (a stable code) and
+ * "detail" (a sentence naming the field / PCR / event), plus what was measured at runtime. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include "golden.h"
+
+struct verify_options {
+	const struct golden *golden;      /* required */
+	const uint8_t *nonce;
+	size_t nonce_size;
+	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */
+	X509_STORE *ca;                   /* EK certificate trust anchors (--ca), or NULL */
+	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
+};
+
+/* Verifies one bundle's bytes; name is used in messages and the verdict. Returns 0 with *ret
+ * (a new JSON object) and *ret_ok set; < 0 only if it could not evaluate (-ENOMEM, -EIO). */
+int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,
+			 const struct verify_options *o, json_t **ret, bool *ret_ok);
