@@ -6,3 +6,5 @@ set_source_files_properties(tcg-eventlog.c systemd-log.c
 	PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
 # predict (pe-hash, uki, predict, golden): its own list in predict.cmake.
 include(predict.cmake)
+# eventlog: decoding, compare with golden.json, platform profiles.
+target_sources(bp_measure PRIVATE evlog-decode.c eventlog-compare.c platform-profile.c)

@@ -200,6 +200,8 @@ int sdlog_parse(const uint8_t *data, size_t size, struct sdlog **ret,
 		struct sdlog_record *rec = &log->records[i];
 		FOREACH_BANK(b, rec->event.banks)
 			rec->event.digest[b] = rec->digest_buf[b];
+		rec->event.sd_string = rec->string;
+		rec->event.sd_event_type = rec->event_type;
 		log->events[i] = rec->event;
 	}
 	*ret = TAKE_PTR(log);

@@ -48,6 +48,9 @@ struct evlog_event {
 	const uint8_t *digest[_BANK_MAX];
 	/* Digests of algorithms bootproof does not replay (SM3_256): only counted. */
 	unsigned n_other_digests;
+	/* systemd records: content.string and content.eventType, borrowed from the struct sdlog;
+	 * NULL when absent and for firmware events. */
+	const char *sd_string, *sd_event_type;
 	/* Firmware: the event data. systemd: the record's JSON text. A view. */
 	const uint8_t *data;
 	size_t data_size;

@@ -8,10 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eventlog-compare.h"
+#include "evlog-decode.h"
 #include "fileio.h"
+#include "golden.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
+#include "platform-profile.h"
 #include "replay.h"
 #include "systemd-log.h"
 #include "tcg-eventlog.h"
@@ -198,8 +202,409 @@ static int verb_replay(int argc, char *argv[])
 	}
 }
 
+
+/* "0,1,7" or "0-7,14" -> mask of PCRs. */
+static int parse_pcr_list(const char *s, unsigned *ret)
+{
+	unsigned mask = 0;
+	const char *p = s;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*p) {
+		char *end;
+		unsigned long a, b;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		a = strtoul(p, &end, 10);
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+			b = strtoul(p, &end, 10);
+		}
+		if (a > b || b >= EVLOG_PCR_COUNT)
+			return -EINVAL;
+		for (unsigned long i = a; i <= b; i++)
+			mask |= 1u << i;
+		p = end;
+		if (*p == ',' && p[1])
+			p++;
+		else if (*p)
+			return -EINVAL;
+	}
+	*ret = mask;
+	return 0;
+}
+
+static json_t *event_to_json(const struct evlog_event *ev)
+{
+	_cleanup_(freep) char *desc = NULL, *data = NULL;
+	_cleanup_(json_decrefp) json_t *digests = json_object(), *j = NULL;
+	char kind[64];
+
+	if (!digests || evlog_event_describe(ev, &desc) < 0)
+		return NULL;
+	FOREACH_BANK(b, ev->banks) {
+		char hex[2 * DIGEST_MAX + 1];
+		hex_encode(ev->digest[b], bank_size(b), hex);
+		if (json_object_set_new(digests, bank_name(b), json_string(hex)) < 0)
+			return NULL;
+	}
+	j = json_pack("{s:s,s:I,s:I,s:i,s:s,s:s,s:O}", "log",
+		      ev->source == EVLOG_SOURCE_FIRMWARE ? "firmware" : "systemd", "index",
+		      (json_int_t)ev->index, "offset", (json_int_t)ev->offset, "pcr", (int)ev->pcr,
+		      "type", evlog_event_kind(ev, kind), "description", desc, "digests", digests);
+	if (!j)
+		return NULL;
+	if (ev->source == EVLOG_SOURCE_FIRMWARE) {
+		data = hex_encode_alloc(ev->data, ev->data_size);
+		if (!data || json_object_set_new(j, "type_id", json_integer(ev->type)) < 0 ||
+		    json_object_set_new(j, "data", json_string(data)) < 0)
+			return NULL;
+		if (ev->n_other_digests &&
+		    json_object_set_new(j, "other_digests", json_integer(ev->n_other_digests)) < 0)
+			return NULL;
+	} else {
+		_cleanup_(json_decrefp) json_t *rec = json_loadb((const char *)ev->data,
+								ev->data_size, 0, NULL);
+		if (rec && json_object_get(rec, "content") &&
+		    json_object_set(j, "content", json_object_get(rec, "content")) < 0)
+			return NULL;
+		if (rec && json_is_string(json_object_get(rec, "content_type")) &&
+		    json_object_set(j, "content_type", json_object_get(rec, "content_type")) < 0)
+			return NULL;
+	}
+	return TAKE_PTR(j);
+}
+
+static json_t *fw_header_json(const struct evlog *log)
+{
+	_cleanup_(json_decrefp) json_t *j = NULL, *algs = json_array(), *banks = json_array();
+	if (!algs || !banks)
+		return NULL;
+	for (size_t i = 0; i < log->n_algorithms; i++) {
+		const struct evlog_algorithm *a = &log->algorithms[i];
+		if (json_array_append_new(algs, json_pack("{s:i,s:i,s:s}", "algorithm_id", a->alg_id,
+							  "digest_size", a->size, "name",
+							  a->bank >= 0 ? bank_name(a->bank)
+								       : "sm3_256")) < 0)
+			return NULL;
+	}
+	FOREACH_BANK(b, log->banks)
+		if (json_array_append_new(banks, json_string(bank_name(b))) < 0)
+			return NULL;
+	j = json_pack("{s:s,s:O,s:O,s:I,s:I,s:I}", "format",
+		      log->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile" : "legacy-sha1",
+		      "algorithms", algs, "banks", banks, "events", (json_int_t)log->n_events,
+		      "size", (json_int_t)log->size, "padding", (json_int_t)log->padding);
+	if (j && log->format == EVLOG_FORMAT_CRYPTO_AGILE)
+		json_object_set_new(j, "spec_id",
+				    json_pack("{s:I,s:i,s:i,s:i,s:i}", "platform_class",
+					      (json_int_t)log->platform_class, "spec_version_major",
+					      log->spec_version_major, "spec_version_minor",
+					      log->spec_version_minor, "spec_errata", log->spec_errata,
+					      "uintn_size", log->uintn_size));
+	return TAKE_PTR(j);
+}
+
+static void print_event_text(FILE *f, const struct evlog_event *ev, bool digests)
+{
+	_cleanup_(freep) char *desc = NULL;
+	char kind[64];
+
+	if (evlog_event_describe(ev, &desc) < 0)
+		return;
+	fprintf(f, "%s#%-4zu PCR %-2u %-32s %s\n", ev->source == EVLOG_SOURCE_FIRMWARE ? "" : "u",
+		ev->index, ev->pcr, evlog_event_kind(ev, kind), desc);
+	if (digests)
+		FOREACH_BANK(b, ev->banks) {
+			char hex[2 * DIGEST_MAX + 1];
+			hex_encode(ev->digest[b], bank_size(b), hex);
+			fprintf(f, "        %-7s %s\n", bank_name(b), hex);
+		}
+}
+
+static void show_help(void)
+{
+	printf("Usage: bootproof eventlog show LOG [--userspace-log FILE] [--pcr LIST] [--brief]\n"
+	       "                               [--json] [-o FILE]\n"
+	       "Decodes every event of a TCG event log (legacy SHA1 or crypto-agile) and of systemd's\n"
+	       "userspace log: variable names, device paths, UTF-16 strings, section names.\n"
+	       "  --pcr LIST   only these PCRs (\"0-7,11\")\n"
+	       "  --brief      no digests in the text output\n");
+}
+
+static int verb_show(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"userspace-log", required_argument, NULL, 'u'},
+		{"pcr", required_argument, NULL, 'p'},
+		{"brief", no_argument, NULL, 'B'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{},
+	};
+	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
+	const char *sd_path = NULL, *out = "-";
+	unsigned pcrs = (1u << EVLOG_PCR_COUNT) - 1;
+	bool json = false, brief = false;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hu:p:Bjo:", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			show_help();
+			return EXIT_OK;
+		case 'u':
+			sd_path = optarg;
+			break;
+		case 'p':
+			if (parse_pcr_list(optarg, &pcrs) < 0) {
+				log_error("Invalid PCR list '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'B':
+			brief = true;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	if (optind + 1 != argc) {
+		log_error("show: expected exactly one LOG argument");
+		return EXIT_USAGE;
+	}
+	r = load_logs(argv[optind], sd_path, &l);
+	if (r < 0)
+		return r;
+
+	if (json) {
+		_cleanup_(json_decrefp) json_t *j = json_object(), *fw = fw_header_json(l.fw),
+						*evs = json_array();
+		if (!j || !fw || !evs || json_object_set(fw, "records", evs) < 0 ||
+		    json_object_set(j, "firmware", fw) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		for (size_t i = 0; i < l.fw->n_events; i++)
+			if (pcrs & (1u << l.fw->events[i].pcr))
+				if (json_array_append_new(evs, event_to_json(&l.fw->events[i])) < 0)
+					return log_error_errno(-ENOMEM, "Out of memory");
+		if (l.sd) {
+			_cleanup_(json_decrefp) json_t *sevs = json_array();
+			if (!sevs || json_object_set_new(j, "systemd",
+							 json_pack("{s:O}", "records", sevs)) < 0)
+				return log_error_errno(-ENOMEM, "Out of memory");
+			for (size_t i = 0; i < l.sd->n_records; i++)
+				if (pcrs & (1u << l.sd->events[i].pcr))
+					if (json_array_append_new(sevs,
+								  event_to_json(&l.sd->events[i])) < 0)
+						return log_error_errno(-ENOMEM, "Out of memory");
+		}
+		return write_json_atomic(out, j);
+	} else {
+		_cleanup_(freep) char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		fprintf(f, "%s: %s log, banks", argv[optind],
+			l.fw->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile (Spec ID Event03)"
+								  : "legacy SHA1");
+		FOREACH_BANK(b, l.fw->banks)
+			fprintf(f, " %s", bank_name(b));
+		fprintf(f, ", %zu events", l.fw->n_events);
+		if (l.fw->padding)
+			fprintf(f, ", %zu bytes of padding", l.fw->padding);
+		fputc('\n', f);
+		for (size_t i = 0; i < l.fw->n_events; i++)
+			if (pcrs & (1u << l.fw->events[i].pcr))
+				print_event_text(f, &l.fw->events[i], !brief);
+		if (l.sd) {
+			fprintf(f, "%s: systemd userspace log, %zu records\n", sd_path,
+				l.sd->n_records);
+			for (size_t i = 0; i < l.sd->n_records; i++)
+				if (pcrs & (1u << l.sd->events[i].pcr))
+					print_event_text(f, &l.sd->events[i], !brief);
+		}
+		if (fclose(f) != 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		return write_text_atomic(out, buf, len);
+	}
+}
+
+static void compare_help(void)
+{
+	printf("Usage: bootproof eventlog compare LOG GOLDEN.json [--userspace-log FILE]\n"
+	       "                                  [--bank LIST] [--json] [-o FILE]\n"
+	       "Compares an event log, event by event, with a golden manifest: per PCR and bank,\n"
+	       "match, or the first event that differs. Exit 3 on any mismatch.\n");
+}
+
+static int verb_compare(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"userspace-log", required_argument, NULL, 'u'},
+		{"bank", required_argument, NULL, 'b'},
+		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
+		{},
+	};
+	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
+	_cleanup_(golden_freep) struct golden *g = NULL;
+	_cleanup_(compare_result_freep) struct compare_result *res = NULL;
+	_cleanup_(freep) struct evlog_event *events = NULL;
+	const char *sd_path = NULL, *out = "-";
+	unsigned banks = 0;
+	bool json = false;
+	char err[512];
+	size_t n;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hu:b:jo:", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			compare_help();
+			return EXIT_OK;
+		case 'u':
+			sd_path = optarg;
+			break;
+		case 'b':
+			if (bank_mask_parse(optarg, &banks) < 0) {
+				log_error("Unknown bank in '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	if (optind + 2 != argc) {
+		log_error("compare: expected LOG and GOLDEN.json");
+		return EXIT_USAGE;
+	}
+	r = golden_load_file(argv[optind + 1], &g, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "%s: %s", argv[optind + 1], err);
+	r = load_logs(argv[optind], sd_path, &l);
+	if (r < 0)
+		return r;
+	r = evlog_merge(l.fw, l.sd, &events, &n);
+	if (r < 0)
+		return log_error_errno(r, "Out of memory");
+	r = eventlog_compare(g, events, n, banks, &res);
+	if (r < 0)
+		return log_error_errno(r, "Failed to compare");
+	if (json) {
+		_cleanup_(json_decrefp) json_t *j = compare_result_to_json(res);
+		r = write_json_atomic(out, j);
+	} else {
+		_cleanup_(freep) char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		if (!f)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		compare_result_print(res, f);
+		if (fclose(f) != 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		r = write_text_atomic(out, buf, len);
+	}
+	if (r < 0)
+		return r;
+	return res->ok ? EXIT_OK : EXIT_MISMATCH;
+}
+
+static void profile_help(void)
+{
+	printf("Usage: bootproof eventlog profile LOG -o platform.json [--name NAME] [--pcr LIST]\n"
+	       "                                  [--bank LIST]\n"
+	       "Writes the platform's PCR 0-3, 6 and 7 events per bank (from a reference event log\n"
+	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n");
+}
+
+static int verb_profile(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"name", required_argument, NULL, 'n'},
+		{"pcr", required_argument, NULL, 'p'},
+		{"bank", required_argument, NULL, 'b'},
+		{"output", required_argument, NULL, 'o'},
+		{},
+	};
+	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
+	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	const char *out = NULL, *name = NULL;
+	unsigned pcrs = 0, banks = 0;
+	char err[512] = "";
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hn:p:b:o:", options, NULL)) >= 0)
+		switch (c) {
+		case 'h':
+			profile_help();
+			return EXIT_OK;
+		case 'n':
+			name = optarg;
+			break;
+		case 'p':
+			if (parse_pcr_list(optarg, &pcrs) < 0) {
+				log_error("Invalid PCR list '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			if (bank_mask_parse(optarg, &banks) < 0) {
+				log_error("Unknown bank in '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	if (optind + 1 != argc || !out) {
+		log_error("profile: expected LOG and -o FILE");
+		return EXIT_USAGE;
+	}
+	r = load_logs(argv[optind], NULL, &l);
+	if (r < 0)
+		return r;
+	if (!name) {
+		const char *s = strrchr(argv[optind], '/');
+		name = s ? s + 1 : argv[optind];
+	}
+	r = platform_profile_from_log(l.fw, l.fw_data, l.fw_size, name, pcrs, banks, &p, err,
+				      sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "%s: %s", argv[optind], err);
+	r = platform_profile_to_json(p, &j);
+	if (r < 0)
+		return log_error_errno(r, "Failed to build the profile");
+	return write_json_atomic(out, j);
+}
+
 static const struct verb eventlog_verbs[] = {
+	{"show", verb_show, "decode every event, text or JSON"},
 	{"replay", verb_replay, "PCR values of every bank from a log"},
+	{"compare", verb_compare, "event-by-event comparison with golden.json (exit 3 on mismatch)"},
+	{"profile", verb_profile, "platform PCR 0-3, 6, 7 events from a reference log"},
 };
 
 int verb_eventlog(int argc, char *argv[])
