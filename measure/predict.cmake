@@ -8,3 +8,5 @@ set_source_files_properties(uki.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER
 target_sources(bp_measure PRIVATE predict-io.c)
 target_sources(bp_measure PRIVATE predict-uki.c)
 target_sources(bp_measure PRIVATE verbs-predict.c)
+target_sources(bp_measure PRIVATE predict.c gpt.c cpio.c secureboot.c)
+set_source_files_properties(gpt.c secureboot.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")

@@ -1,0 +1,749 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Boot-chain model, see predict.h. Sources per PCR (pcr-spec.md sections in brackets):
+ * PCR 4 [§2.1-2.3]: EDK2 Tcg2Dxe OnReadyToBoot (action, separator), DxeTpm2MeasureBootLib
+ *   (EV_EFI_BOOT_SERVICES_APPLICATION = Authenticode); systemd src/boot/efi/linux.c (the stub
+ *   LoadImage()s .linux; the firmware measures it only with Secure Boot off, v252-v257).
+ * PCR 5 [§6.2]: separator, EV_EFI_GPT_EVENT, systemd-boot >= 255 loader.conf EV_EVENT_TAG
+ *   0xf5bc582a, ExitBootServices actions.
+ * PCR 7 [§6.1]: EDK2 Tcg2Dxe MeasureAllSecureVariables (UEFI_VARIABLE_DATA), separator,
+ *   DxeImageVerificationLib authority (secureboot.c).
+ * PCR 9 [§5]: Linux efistub (drivers/firmware/efi/libstub efi-stub-helper.c
+ *   efi_measure_tagged_event): LoadOptions tag 0x8F3B22ED, initrd tag 0x8F3B22EC.
+ * PCR 11 [§3]: systemd-stub section name + data EV_IPL events, then systemd-pcrphase words.
+ * PCR 12 [§4.1]: systemd-boot <= 254 and the stub measure the UKI command line they pass. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authenticode.h"
+#include "cpio.h"
+#include "hexstr.h"
+#include "json.h"
+#include "log.h"
+#include "predict-uki.h"
+#include "predict.h"
+#include "secureboot.h"
+#include "size.h"
+#include "uki.h"
+
+/* TCG PC Client PFP event types. */
+#define EV_SEPARATOR 0x4u
+#define EV_EVENT_TAG 0x6u
+#define EV_IPL 0xdu
+#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
+#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
+#define EV_EFI_GPT_EVENT 0x80000006u
+#define EV_EFI_ACTION 0x80000007u
+#define EV_EFI_VARIABLE_AUTHORITY 0x800000e0u
+
+#define TAG_LOADER_CONF 0xf5bc582au
+#define TAG_LINUX_INITRD 0x8f3b22ecu
+#define TAG_LINUX_LOAD_OPTIONS 0x8f3b22edu
+
+#define PREDICT_MAX_CMDLINE (64u * 1024)
+
+static const char *const known_phases[] = {"enter-initrd", "leave-initrd", "sysinit",
+					   "ready",        "shutdown",     "final"};
+
+int predict_parse_phases(struct predict_input *in, const char *list)
+{
+	const char *p = list;
+
+	in->n_phases = 0;
+	if (!list)
+		return -EINVAL;
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		bool ok = false;
+		for (size_t i = 0; i < ARRAY_SIZE(known_phases); i++)
+			if (strlen(known_phases[i]) == n && strncmp(p, known_phases[i], n) == 0)
+				ok = true;
+		if (!ok || in->n_phases >= PREDICT_MAX_PHASES || n >= PREDICT_PHASE_MAX_LEN)
+			return -EINVAL;
+		memcpy(in->phases[in->n_phases], p, n);
+		in->phases[in->n_phases][n] = '\0';
+		in->n_phases++;
+		p += n;
+		if (*p == ':' && *++p == '\0')
+			return -EINVAL;
+	}
+	return 0;
+}
+
+struct model {
+	const struct predict_input *in;
+	struct golden *g;
+	char *reason;
+	size_t reason_size;
+};
+
+_printf_(3, 4) static int why(struct model *m, int err, const char *fmt, ...)
+{
+	va_list ap;
+	if (m->reason_size > 0) {
+		va_start(ap, fmt);
+		vsnprintf(m->reason, m->reason_size, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* Adds the same event to PCR pcr of every bank, digest = H(data) unless digests given. */
+static int add_hashed(struct model *m, unsigned pcr, enum golden_log log, const char *type,
+		      int64_t type_id, const char *desc, const void *data, size_t len,
+		      bool keep_data, const char *phase)
+{
+	FOREACH_BANK(b, m->in->mask) {
+		uint8_t d[DIGEST_MAX];
+		int r = digest_buffer(b, data, len, d);
+		if (r < 0)
+			return r;
+		r = golden_pcr_add_event(&m->g->banks[b].pcrs[pcr], log, type, type_id, desc, d,
+					 bank_size(b), phase, keep_data ? data : NULL,
+					 keep_data ? len : 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_digests(struct model *m, unsigned pcr, const char *type, int64_t type_id,
+		       const char *desc, const uint8_t d[_BANK_MAX][DIGEST_MAX])
+{
+	FOREACH_BANK(b, m->in->mask) {
+		int r = golden_pcr_add_event(&m->g->banks[b].pcrs[pcr], GOLDEN_LOG_FIRMWARE, type,
+					     type_id, desc, d[b], bank_size(b), NULL, NULL, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_action(struct model *m, unsigned pcr, const char *s)
+{
+	return add_hashed(m, pcr, GOLDEN_LOG_FIRMWARE, "EV_EFI_ACTION", EV_EFI_ACTION, s, s,
+			  strlen(s), true, NULL);
+}
+
+static int add_separator(struct model *m, unsigned pcr)
+{
+	static const uint8_t sep[4];
+	return add_hashed(m, pcr, GOLDEN_LOG_FIRMWARE, "EV_SEPARATOR", EV_SEPARATOR, "", sep, 4,
+			  true, NULL);
+}
+
+/* UTF-16LE of an ASCII string plus the NUL (strsize16). */
+static int utf16z(const char *s, uint8_t **ret, size_t *ret_len)
+{
+	size_t n = strlen(s), sz;
+	uint8_t *b;
+	if (n > PREDICT_MAX_CMDLINE)
+		return -E2BIG;
+	sz = 2 * (n + 1);
+	b = calloc(1, sz);
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		b[2 * i] = (uint8_t)s[i];
+	*ret = b;
+	*ret_len = sz;
+	return 0;
+}
+
+static int add_cmdline_ipl(struct model *m, unsigned pcr, const char *cmdline)
+{
+	_cleanup_(freep) uint8_t *u = NULL;
+	size_t n;
+	int r = utf16z(cmdline, &u, &n);
+	if (r < 0)
+		return r;
+	/* Event data = the UTF-16 string with its NUL; digest over the same bytes. */
+	return add_hashed(m, pcr, GOLDEN_LOG_FIRMWARE, "EV_IPL", EV_IPL, cmdline, u, n, true, NULL);
+}
+
+/* systemd-boot 252 chomps one trailing newline of the UKI's .cmdline; 253+ mangle like the
+ * stub (src/boot/efi/boot.c, v252 line_get_key_value/chomp; v253 mangle_stub_cmdline). */
+static int sdboot_cmdline(const struct uki *u, unsigned boot_major, char **ret)
+{
+	const struct uki_part *p = &u->parts[UKI_CMDLINE];
+	struct uki tmp;
+	size_t n;
+	char *s;
+
+	if (boot_major >= 253) {
+		/* Same rule as the stub's, applied with the boot loader's version. */
+		tmp = *u;
+		tmp.stub.major = boot_major;
+		return uki_cmdline(&tmp, ret);
+	}
+	if (p->n_bytes > PREDICT_MAX_CMDLINE)
+		return -E2BIG;
+	n = strnlen((const char *)p->bytes, (size_t)p->n_bytes);
+	if (n > 0 && p->bytes[n - 1] == '\n')
+		n--;
+	s = malloc(n + 1);
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, p->bytes, n);
+	s[n] = '\0';
+	*ret = s;
+	return 0;
+}
+
+static void tag_data(uint8_t *buf, uint32_t tag, const char *desc, size_t *ret_len)
+{
+	/* TCG_PCClientTaggedEvent {u32 taggedEventID; u32 taggedEventDataSize; data} with the
+	 * description as ASCII + NUL, as the Linux efistub logs it. */
+	size_t n = strlen(desc) + 1;
+	store_le32(buf, tag);
+	store_le32(buf + 4, (uint32_t)n);
+	memcpy(buf + 8, desc, n);
+	*ret_len = 8 + n;
+}
+
+static int platform_pcrs(struct model *m)
+{
+	static const unsigned pcrs[] = {0, 1, 2, 3, 6};
+	if (!m->in->platform)
+		return 0;
+	FOREACH_BANK(b, m->in->mask) {
+		const struct golden_bank *pb = &m->in->platform[b];
+		if (!pb->present)
+			return why(m, -EBADMSG, "platform profile has no %s bank", bank_name(b));
+		for (size_t i = 0; i < ARRAY_SIZE(pcrs); i++) {
+			const struct golden_pcr *src = &pb->pcrs[pcrs[i]];
+			struct golden_pcr *dst = &m->g->banks[b].pcrs[pcrs[i]];
+			if (!src->present)
+				return why(m, -EBADMSG, "platform profile has no %s PCR %u",
+					   bank_name(b), pcrs[i]);
+			dst->has_startup_locality = src->has_startup_locality;
+			dst->startup_locality = src->startup_locality;
+			for (size_t k = 0; k < src->n_events; k++) {
+				const struct golden_event *e = &src->events[k];
+				int r = golden_pcr_add_event(dst, e->log, e->type,
+							     e->has_type_id ? (int64_t)e->type_id : -1,
+							     e->description, e->digest, bank_size(b),
+							     e->phase, e->data, e->data_len);
+				if (r < 0)
+					return r;
+			}
+			dst->present = true;
+		}
+	}
+	return 0;
+}
+
+static int pcr7(struct model *m, const struct uki_digests *ud, const uint8_t *boot_auth_sha256)
+{
+	uint8_t sb = m->in->secure_boot ? 1 : 0;
+	const struct predict_blob *vars[] = {&m->in->pk, &m->in->kek, &m->in->db, &m->in->dbx};
+	static const char *const names[] = {"PK", "KEK", "db", "dbx"};
+	int r;
+
+	r = secureboot_variable_event(m->g, m->in->mask, "SecureBoot", false, &sb, 1);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		r = secureboot_variable_event(m->g, m->in->mask, names[i], i >= 2, vars[i]->data,
+					      vars[i]->len);
+		if (r < 0)
+			return why(m, r, "cannot encode the %s variable", names[i]);
+	}
+	r = add_separator(m, 7);
+	if (r < 0)
+		return r;
+	if (!m->in->secure_boot)
+		return 0;
+	/* One authority event per distinct db entry that verified an image (EDK2 IsDataMeasured
+	 * deduplicates): the boot loader first, then the UKI. */
+	{
+		const struct predict_blob *imgs[2];
+		const uint8_t *auth[2];
+		size_t n = 0;
+		struct secureboot_entry seen[2] = {};
+		size_t n_seen = 0;
+		if (m->in->bootloader.data) {
+			imgs[n] = &m->in->bootloader;
+			auth[n++] = boot_auth_sha256;
+		}
+		imgs[n] = &m->in->uki;
+		auth[n++] = ud->authenticode[BANK_SHA256];
+		for (size_t i = 0; i < n; i++) {
+			struct secureboot_entry e = {};
+			bool dup = false;
+			r = secureboot_find_authority(m->in->db.data, m->in->db.len, imgs[i]->data,
+						      imgs[i]->len, auth[i], &e);
+			if (r == -ENOENT)
+				return why(m, -EOPNOTSUPP,
+					   "no db entry verifies '%s': with Secure Boot on the "
+					   "firmware would refuse to start it",
+					   imgs[i]->name ? imgs[i]->name : "image");
+			if (r < 0)
+				return why(m, r, "cannot evaluate the signature of '%s'",
+					   imgs[i]->name ? imgs[i]->name : "image");
+			for (size_t k = 0; k < n_seen; k++)
+				if (seen[k].len == e.len && memcmp(seen[k].data, e.data, e.len) == 0)
+					dup = true;
+			if (dup)
+				continue;
+			seen[n_seen++] = e;
+			r = secureboot_authority_event(m->g, m->in->mask, &e);
+			if (r < 0)
+				return r;
+		}
+	}
+	return 0;
+}
+
+int predict_run(const struct predict_input *in, struct golden *g, char *reason,
+		size_t reason_size)
+{
+	struct model m = {in, g, reason, reason_size};
+	_cleanup_(freep) struct uki *u = NULL;
+	_cleanup_(freep) struct uki_digests *ud = NULL;
+	_cleanup_(freep) struct pe_image *bpe = NULL;
+	_cleanup_(freep) uint8_t *cpio = NULL;
+	_cleanup_(freep) char *stub_cmdline = NULL, *boot_cmdline = NULL;
+	struct sd_version boot = {};
+	uint8_t boot_auth[_BANK_MAX][DIGEST_MAX];
+	size_t cpio_len = 0;
+	const char *final_cmdline;
+	bool boot_passes_cmdline;
+	unsigned major;
+	int r;
+
+	if (reason_size > 0)
+		reason[0] = '\0';
+	if (!in->uki.data)
+		return why(&m, -EINVAL, "no UKI given");
+	u = malloc(sizeof(*u));
+	ud = malloc(sizeof(*ud));
+	bpe = malloc(sizeof(*bpe));
+	if (!u || !ud || !bpe)
+		return -ENOMEM;
+
+	r = uki_parse(in->uki.data, in->uki.len, u);
+	if (r < 0)
+		return why(&m, r, "'%s' is not a systemd-stub UKI (run with -vv for details)",
+			   in->uki.name);
+	major = u->stub.major;
+	if (major < 252 || major > 257)
+		return why(&m, -EOPNOTSUPP,
+			   "systemd-stub %s: only stub versions 252 to 257 are modelled",
+			   u->stub.version);
+	/* Fail closed on what changes PCR 9/11/12 in ways not modelled. */
+	{
+		static const enum uki_section refused[] = {UKI_PCRSIG, UKI_PCRPKEY, UKI_UCODE,
+							   UKI_PROFILE, UKI_DTBAUTO, UKI_HWIDS,
+							   UKI_EFIFW};
+		for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
+			if (u->parts[refused[i]].sect)
+				return why(&m, -EOPNOTSUPP,
+					   "'%s' has a %s section: its effect on PCR 9/11/12 is not "
+					   "modelled (build the UKI without it)",
+					   in->uki.name, uki_section_name(refused[i]));
+	}
+
+	if (in->bootloader.data) {
+		r = pe_parse(in->bootloader.data, in->bootloader.len, bpe);
+		if (r >= 0)
+			r = sd_version_read(bpe, in->bootloader.data, in->bootloader.len, &boot);
+		if (r < 0)
+			return why(&m, r, "'%s' is not a valid PE image", in->bootloader.name);
+		if (boot.kind != SD_EFI_BOOT)
+			return why(&m, -EOPNOTSUPP,
+				   "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "
+				   "only systemd-boot or a directly booted UKI are modelled",
+				   in->bootloader.name);
+		if (boot.major < 252 || boot.major > 257)
+			return why(&m, -EOPNOTSUPP, "systemd-boot %s is not modelled (252 to 257)",
+				   boot.version);
+		r = authenticode_digest(in->bootloader.data, in->bootloader.len,
+					in->mask | BANK_MASK(BANK_SHA256), in->n_threads, boot_auth);
+		if (r < 0)
+			return why(&m, r, "cannot hash '%s'", in->bootloader.name);
+	}
+
+	/* Stub >= 257: an os-release cpio from .osrel joins the combined initrd. */
+	if (major >= 257 && u->parts[UKI_OSREL].sect) {
+		const struct uki_part *p = &u->parts[UKI_OSREL];
+		_cleanup_(freep) uint8_t *osrel = NULL;
+		if (p->n_bytes + p->n_zero > UKI_OSREL_MAX)
+			return why(&m, -E2BIG, ".osrel larger than %u bytes", UKI_OSREL_MAX);
+		osrel = calloc(1, (size_t)(p->n_bytes + p->n_zero) + 1);
+		if (!osrel)
+			return -ENOMEM;
+		memcpy(osrel, p->bytes, (size_t)p->n_bytes);
+		r = cpio_literal(".extra", "os-release", 0555, 0444, osrel,
+				 (size_t)(p->n_bytes + p->n_zero), &cpio, &cpio_len);
+		if (r < 0)
+			return r;
+	}
+	/* The kernel Authenticode is needed for PCR 4 only with Secure Boot off. */
+	r = uki_digests_compute(u, in->uki.data, in->uki.len, in->mask | BANK_MASK(BANK_SHA256),
+				cpio, cpio_len, !in->secure_boot, in->n_threads, ud);
+	if (r < 0)
+		return why(&m, r, "'%s': cannot compute its digests (the .linux section must be a "
+				  "valid PE image)", in->uki.name);
+
+	/* Command lines. */
+	r = uki_cmdline(u, &stub_cmdline);
+	if (r < 0)
+		return why(&m, r, "'%s': .cmdline is not ASCII", in->uki.name);
+	boot_passes_cmdline = in->bootloader.data && boot.major <= 254 && stub_cmdline;
+	if (boot_passes_cmdline) {
+		r = sdboot_cmdline(u, boot.major, &boot_cmdline);
+		if (r < 0)
+			return r;
+	}
+	/* The stub uses the passed LoadOptions only with Secure Boot off (or without .cmdline). */
+	final_cmdline = boot_passes_cmdline && !in->secure_boot ? boot_cmdline : stub_cmdline;
+
+	FOREACH_BANK(b, in->mask)
+		g->banks[b].present = true;
+
+	/* PCR 0-3, 6 from the platform profile. */
+	r = platform_pcrs(&m);
+	if (r < 0)
+		return r;
+
+	/* PCR 4 */
+	if ((r = add_action(&m, 4, "Calling EFI Application from Boot Option")) < 0 ||
+	    (r = add_separator(&m, 4)) < 0)
+		return r;
+	if (in->bootloader.data) {
+		char desc[256];
+		snprintf(desc, sizeof(desc), "systemd-boot %s %s", boot.version, in->bootloader.name);
+		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				EV_EFI_BOOT_SERVICES_APPLICATION, desc, boot_auth);
+		if (r < 0)
+			return r;
+	}
+	{
+		char desc[256];
+		snprintf(desc, sizeof(desc), "UKI (systemd-stub %s) %s", u->stub.version,
+			 in->uki.name);
+		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				EV_EFI_BOOT_SERVICES_APPLICATION, desc, ud->authenticode);
+		if (r < 0)
+			return r;
+	}
+	if (!in->secure_boot) {
+		/* v252-v257 LoadImage() .linux; with Secure Boot off no security override is
+		 * installed, so the firmware measures it. */
+		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				EV_EFI_BOOT_SERVICES_APPLICATION, "kernel (.linux of the UKI)",
+				ud->kernel_authenticode);
+		if (r < 0)
+			return r;
+	}
+
+	/* PCR 5 */
+	if (in->gpt_event.data) {
+		if ((r = add_separator(&m, 5)) < 0 ||
+		    (r = add_hashed(&m, 5, GOLDEN_LOG_FIRMWARE, "EV_EFI_GPT_EVENT", EV_EFI_GPT_EVENT,
+				    "GPT of the boot disk", in->gpt_event.data, in->gpt_event.len,
+				    true, NULL)) < 0)
+			return r;
+		if (in->bootloader.data && boot.major >= 255) {
+			if (!in->loader_conf.data && !in->loader_conf_absent)
+				return why(&m, -EOPNOTSUPP,
+					   "systemd-boot %s measures \\loader\\loader.conf into PCR 5 "
+					   "but no loader.conf was given (--loader-conf FILE, or "
+					   "--no-loader-conf if the ESP has none)",
+					   boot.version);
+			FOREACH_BANK(b, in->mask) {
+				uint8_t d[DIGEST_MAX];
+				if (!in->loader_conf.data)
+					break;
+				r = digest_buffer(b, in->loader_conf.data, in->loader_conf.len, d);
+				if (r >= 0)
+					r = golden_pcr_add_event(&g->banks[b].pcrs[5],
+								 GOLDEN_LOG_FIRMWARE, "EV_EVENT_TAG",
+								 EV_EVENT_TAG, "loader.conf", d,
+								 bank_size(b), NULL, NULL, 0);
+				if (r < 0)
+					return r;
+			}
+		}
+		if (in->exit_boot_services &&
+		    ((r = add_action(&m, 5, "Exit Boot Services Invocation")) < 0 ||
+		     (r = add_action(&m, 5, "Exit Boot Services Returned with Success")) < 0))
+			return r;
+	}
+
+	/* PCR 7 */
+	r = pcr7(&m, ud, boot_auth[BANK_SHA256]);
+	if (r < 0)
+		return r;
+
+	/* PCR 9: the Linux EFI stub (kernel >= 6.1 logs LoadOptions; confirmed for 6.1, 6.12). */
+	if (final_cmdline && final_cmdline[0]) {
+		_cleanup_(freep) uint8_t *u16 = NULL;
+		uint8_t tag[64];
+		size_t n16, ntag;
+		r = utf16z(final_cmdline, &u16, &n16);
+		if (r < 0)
+			return r;
+		tag_data(tag, TAG_LINUX_LOAD_OPTIONS, "LOADED_IMAGE::LoadOptions", &ntag);
+		FOREACH_BANK(b, in->mask) {
+			uint8_t d[DIGEST_MAX];
+			r = digest_buffer(b, u16, n16, d);
+			if (r >= 0)
+				r = golden_pcr_add_event(&g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE,
+							 "EV_EVENT_TAG", EV_EVENT_TAG,
+							 "LOADED_IMAGE::LoadOptions", d,
+							 bank_size(b), NULL, tag, ntag);
+			if (r < 0)
+				return r;
+		}
+	}
+	if (ud->have_initrd) {
+		uint8_t tag[64];
+		size_t ntag;
+		tag_data(tag, TAG_LINUX_INITRD, "Linux initrd", &ntag);
+		FOREACH_BANK(b, in->mask) {
+			r = golden_pcr_add_event(&g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE,
+						 "EV_EVENT_TAG", EV_EVENT_TAG, "Linux initrd",
+						 ud->initrd[b], bank_size(b), NULL, tag, ntag);
+			if (r < 0)
+				return r;
+		}
+	}
+
+	/* PCR 11: sections in the stub's order, name then in-memory data. */
+	for (enum uki_section s = 0; s < _UKI_SECTION_MAX; s++) {
+		const struct uki_part *p = &u->parts[s];
+		const char *name = uki_section_name(s);
+		unsigned idx;
+		if (!p->sect || !uki_section_measured(major, s))
+			continue;
+		idx = (unsigned)(p->sect - u->pe.sections);
+		r = add_hashed(&m, 11, GOLDEN_LOG_FIRMWARE, "EV_IPL", EV_IPL, name, name,
+			       strlen(name) + 1, false, NULL);
+		if (r < 0)
+			return r;
+		r = add_digests(&m, 11, "EV_IPL", EV_IPL, name, ud->section[idx]);
+		if (r < 0)
+			return r;
+	}
+	FOREACH_BANK(b, in->mask) {
+		struct golden_pcr *p = &g->banks[b].pcrs[11];
+		r = golden_pcr_recompute(p, b);
+		if (r >= 0)
+			r = golden_pcr_add_phase(p, "stub", p->value, bank_size(b));
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < in->n_phases; i++) {
+		r = add_hashed(&m, 11, GOLDEN_LOG_SYSTEMD, "phase", -1, in->phases[i], in->phases[i],
+			       strlen(in->phases[i]), false, in->phases[i]);
+		if (r < 0)
+			return r;
+		FOREACH_BANK(b, in->mask) {
+			struct golden_pcr *p = &g->banks[b].pcrs[11];
+			r = golden_pcr_recompute(p, b);
+			if (r >= 0)
+				r = golden_pcr_add_phase(p, in->phases[i], p->value, bank_size(b));
+			if (r < 0)
+				return r;
+		}
+	}
+
+	/* PCR 12: systemd-boot <= 254 measures the UKI command line it passes; the stub measures
+	 * the LoadOptions it accepts (Secure Boot off) once more. PCR 13: nothing (no sysexts). */
+	if (boot_passes_cmdline) {
+		r = add_cmdline_ipl(&m, 12, boot_cmdline);
+		if (r >= 0 && !in->secure_boot)
+			r = add_cmdline_ipl(&m, 12, boot_cmdline);
+		if (r < 0)
+			return r;
+	}
+
+	/* Values; PCRs 4, 7, 9, 11, 12, 13 always listed (empty = must stay zero); 5 only with a
+	 * disk. */
+	FOREACH_BANK(b, in->mask) {
+		static const unsigned always[] = {4, 7, 9, 12, 13};
+		for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
+			r = golden_pcr_recompute(&g->banks[b].pcrs[always[i]], b);
+			if (r < 0)
+				return r;
+		}
+		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+			if (g->banks[b].pcrs[i].present && i != 11) {
+				r = golden_pcr_recompute(&g->banks[b].pcrs[i], b);
+				if (r < 0)
+					return r;
+			}
+	}
+
+	free(g->systemd_stub);
+	g->systemd_stub = strdup(u->stub.version);
+	free(g->systemd_boot);
+	g->systemd_boot = in->bootloader.data ? strdup(boot.version) : NULL;
+	if (!g->systemd_stub || (in->bootloader.data && !g->systemd_boot))
+		return -ENOMEM;
+	if (u->parts[UKI_UNAME].sect) {
+		const struct uki_part *p = &u->parts[UKI_UNAME];
+		size_t n = strnlen((const char *)p->bytes, (size_t)MIN(p->n_bytes, 256));
+		bool ok = n > 0;
+		for (size_t i = 0; i < n; i++)
+			if (p->bytes[i] < 0x21 || p->bytes[i] > 0x7e)
+				ok = false;
+		if (ok) {
+			free(g->image_uname);
+			g->image_uname = strndup((const char *)p->bytes, n);
+			if (!g->image_uname)
+				return -ENOMEM;
+		}
+	}
+	r = digest_buffer(BANK_SHA256, in->uki.data, in->uki.len, g->uki_sha256);
+	if (r < 0)
+		return r;
+	g->has_uki_sha256 = true;
+	g->secure_boot = in->secure_boot;
+	if (in->platform) {
+		g->has_platform = true;
+		free(g->platform_name);
+		g->platform_name = strdup(in->platform_name ? in->platform_name : "platform");
+		if (!g->platform_name)
+			return -ENOMEM;
+		memcpy(g->platform_profile_sha256, in->platform_sha256, 32);
+	}
+	return 0;
+}
+
+int predict_platform_load(const void *data, size_t len, struct golden_bank banks[_BANK_MAX],
+			  char **ret_name, char *errbuf, size_t errbuf_size)
+{
+	static const char *const keys[] = {"format", "name", "banks", "source", NULL};
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	const char *key, *format = NULL, *name = NULL;
+	json_t *v;
+	int r;
+
+	r = json_parse_capped(data, len, GOLDEN_MAX_SIZE, 16, &j, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j)) {
+		snprintf(errbuf, errbuf_size, "(top level): not an object");
+		return -EBADMSG;
+	}
+	json_object_foreach(j, key, v) {
+		bool ok = false;
+		for (size_t i = 0; keys[i]; i++)
+			if (strcmp(key, keys[i]) == 0)
+				ok = true;
+		if (!ok) {
+			snprintf(errbuf, errbuf_size, "(top level): unknown key \"%.64s\"", key);
+			return -EBADMSG;
+		}
+	}
+	if (json_get_string(j, "format", &format) < 0 ||
+	    strcmp(format, "bootproof-platform/1") != 0) {
+		snprintf(errbuf, errbuf_size, "format: not \"bootproof-platform/1\"");
+		return -EBADMSG;
+	}
+	if (json_get_string(j, "name", &name) < 0 || !name[0] || strlen(name) > 256) {
+		snprintf(errbuf, errbuf_size, "name: missing, empty or longer than 256 bytes");
+		return -EBADMSG;
+	}
+	v = json_object_get(j, "source");
+	if (v && !json_is_string(v)) {
+		snprintf(errbuf, errbuf_size, "source: not a string");
+		return -EBADMSG;
+	}
+	v = json_object_get(j, "banks");
+	if (!v) {
+		snprintf(errbuf, errbuf_size, "(top level): missing \"banks\"");
+		return -EBADMSG;
+	}
+	r = golden_banks_load(v, "banks", banks, errbuf, errbuf_size);
+	if (r < 0) {
+		golden_banks_clear(banks);
+		return r;
+	}
+	*ret_name = strdup(name);
+	if (!*ret_name) {
+		golden_banks_clear(banks);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int predict_systemd_json(const struct golden *g, json_t **ret)
+{
+	_cleanup_(json_decrefp) json_t *o = json_object();
+	if (!o)
+		return -ENOMEM;
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		const struct golden_pcr *p = &g->banks[b].pcrs[11];
+		_cleanup_(json_decrefp) json_t *a = NULL;
+		char path[PREDICT_MAX_PHASES * PREDICT_PHASE_MAX_LEN] = "";
+		if (!g->banks[b].present || !p->present)
+			continue;
+		a = json_array();
+		if (!a)
+			return -ENOMEM;
+		for (size_t i = 0; i < p->n_phases; i++) {
+			json_t *e;
+			char hex[2 * DIGEST_MAX + 1];
+			if (strcmp(p->phases[i].phase, "stub") == 0)
+				continue;
+			if (path[0])
+				strncat(path, ":", sizeof(path) - strlen(path) - 1);
+			strncat(path, p->phases[i].phase, sizeof(path) - strlen(path) - 1);
+			hex_encode(p->phases[i].value, bank_size(b), hex);
+			e = json_pack("{s:s,s:i,s:s}", "phase", path, "pcr", 11, "hash", hex);
+			if (!e || json_array_append_new(a, e) < 0)
+				return -ENOMEM;
+		}
+		if (json_object_set_new(o, bank_name(b), TAKE_PTR(a)) < 0)
+			return -ENOMEM;
+	}
+	*ret = TAKE_PTR(o);
+	return 0;
+}
+
+int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, char **ret_sel)
+{
+	_cleanup_(freep) uint8_t *buf = NULL;
+	_cleanup_(freep) char *sel = NULL;
+	size_t len = 0, cap = (size_t)_BANK_MAX * GOLDEN_PCR_MAX * DIGEST_MAX, slen = 0;
+	size_t scap = (size_t)_BANK_MAX * (8 + GOLDEN_PCR_MAX * 3) + 1;
+
+	buf = malloc(cap);
+	sel = calloc(1, scap);
+	if (!buf || !sel)
+		return -ENOMEM;
+	/* Banks in TPM_ALG_ID order (sha1 0x4 < sha256 0xb < sha384 0xc < sha512 0xd), which is
+	 * the enum order; PCRs ascending. */
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		bool first = true;
+		if (!g->banks[b].present)
+			continue;
+		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+			const struct golden_pcr *p = &g->banks[b].pcrs[i];
+			int n;
+			if (!p->present)
+				continue;
+			memcpy(buf + len, p->value, bank_size(b));
+			len += bank_size(b);
+			if (first)
+				n = snprintf(sel + slen, scap - slen, "%s%s:%u", slen ? "+" : "",
+					     bank_name(b), i);
+			else
+				n = snprintf(sel + slen, scap - slen, ",%u", i);
+			if (n < 0 || (size_t)n >= scap - slen)
+				return -E2BIG;
+			slen += (size_t)n;
+			first = false;
+		}
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	*ret_sel = TAKE_PTR(sel);
+	return 0;
+}

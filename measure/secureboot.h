@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Secure Boot variables for PCR 7: EFI_SIGNATURE_LIST chains (UEFI 2.10 §32.4.1), .auth files
+ * (EFI_VARIABLE_AUTHENTICATION_2 header + signature lists, §8.2.2), the UEFI_VARIABLE_DATA
+ * events EDK2 measures (Tcg2Dxe MeasureVariable), and the db entry that verifies an image
+ * (DxeImageVerificationLib IsAllowedByDb + Measurement.c: the EFI_SIGNATURE_DATA of the first
+ * db X.509 certificate that anchors the image's Authenticode signature, or a db SHA-256 entry
+ * equal to the image's Authenticode digest). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "digest.h"
+#include "golden.h"
+
+#define SECUREBOOT_MAX_VAR (1u << 20)   /* one variable's signature lists */
+#define SECUREBOOT_MAX_ENTRIES 4096u
+
+/* If data is an .auth file (EFI_TIME + WIN_CERTIFICATE_UEFI_GUID with EFI_CERT_TYPE_PKCS7_GUID),
+ * points *ret at the signature lists after the header; otherwise at data itself. Then checks
+ * the lists. -EBADMSG on a malformed list (debug message names the offset). */
+int secureboot_signature_lists(const uint8_t *data, size_t len, const uint8_t **ret,
+			       size_t *ret_len);
+
+/* EV_EFI_VARIABLE_DRIVER_CONFIG on PCR 7 of every bank in mask: UEFI_VARIABLE_DATA with the
+ * EFI global variable GUID (or the image security database GUID if image_db), name, data. */
+int secureboot_variable_event(struct golden *g, unsigned mask, const char *name, bool image_db,
+			      const uint8_t *data, size_t len);
+
+struct secureboot_entry {
+	const uint8_t *data; /* EFI_SIGNATURE_DATA: owner GUID + payload; a view into db */
+	size_t len;
+};
+
+/* Finds the db entry that lets the firmware start image. -ENOENT if none does. */
+int secureboot_find_authority(const uint8_t *db, size_t db_len, const uint8_t *image,
+			      size_t image_len, const uint8_t *authenticode_sha256,
+			      struct secureboot_entry *ret);
+
+/* EV_EFI_VARIABLE_AUTHORITY on PCR 7: UEFI_VARIABLE_DATA {db GUID, "db", entry}. */
+int secureboot_authority_event(struct golden *g, unsigned mask, const struct secureboot_entry *e);
