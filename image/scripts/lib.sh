@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared settings and helpers of the image pipeline (sourced by the scripts in this folder).
+# Every path and input can be overridden from the environment / make command line:
+#   OUT                 work and output folder (default: <repo>/out)
+#   CONTAINERS_DIR      folder of docker-save / OCI archives (*.tar) to bake in (default: the demo image)
+#   DEBIAN_MIRROR, DEBIAN_SECURITY_MIRROR   package mirrors (default: the host's apt mirrors)
+#   SOURCE_DATE_EPOCH   (default: time of the last commit)
+#   IMAGE_VERSION       (default: git describe --always --dirty)
+#   SIGNING_KEY         private key for SHA256SUMS.sig (default: a generated development key; the
+#                       release is then marked unsigned)
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+OUT=${OUT:-$TOP/out}
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+TOOLS=$OUT/tools/mkosi.tools
+BOOTPROOF=${BOOTPROOF:-$OUT/tool/bootproof}
+LOGDIR=$OUT/logs
+mkdir -p "$LOGDIR"
+export OUT TOOLS
+# pyenv/other python3 shims must not shadow /usr/bin/python3 (mkosi, ukify need the system one)
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+export LC_ALL=C.UTF-8 TZ=UTC
+
+git_top() { git -C "$TOP" "$@" 2>/dev/null; }
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+	SOURCE_DATE_EPOCH=$(git_top log -1 --format=%ct) || true
+	[ -n "$SOURCE_DATE_EPOCH" ] || { echo "SOURCE_DATE_EPOCH unset and no git history" >&2; exit 1; }
+fi
+if [ -z "${IMAGE_VERSION:-}" ]; then
+	IMAGE_VERSION=$(git_top describe --tags --always --dirty) || true
+	[ -n "$IMAGE_VERSION" ] || IMAGE_VERSION=unknown
+fi
+export SOURCE_DATE_EPOCH IMAGE_VERSION
+
+_t0=$(date +%s)
+STEP=
+step() {	# announce a step: progress is visible, and a failure names the step
+	STEP=$*
+	printf '==> [%4ss] %s\n' "$(($(date +%s) - _t0))" "$*"
+}
+die() {
+	printf '\nFAILED%s: %s\n' "${STEP:+ at step \"$STEP\"}" "$*" >&2
+	exit 1
+}
+# run CMD... with its output in LOG; show mkosi's step lines ("‣ ...") live; on failure show the tail
+logged() {	# LOG CMD...
+	_log=$1; shift
+	: >"$_log"
+	set +e
+	{ "$@" 2>&1; echo "rc=$?" >"$_log.rc"; } | tee -a "$_log" | grep --line-buffered -E '^‣|^(==>|demo-container|mkosi\.)' | sed -u 's/^/    /'
+	_rc=$(sed -n 's/^rc=//p' "$_log.rc"); rm -f "$_log.rc"
+	set -e
+	if [ "$_rc" != 0 ]; then
+		echo "---- last lines of $_log" >&2
+		tail -n 30 "$_log" >&2
+		die "'$*' exited $_rc (full log: $_log)"
+	fi
+}
+
+# Apt sources for the trixie builds, from the configured mirror. Kept out of the image: mkosi only
+# uses them to download. Written only when they change (keeps the tools-tree stamp stable).
+write_pkgmngr() {
+	eval "$("$TOP/image/mirror.sh")"
+	_f=$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources
+	mkdir -p "$(dirname "$_f")"
+	cat >"$_f.new" <<EOT
+Types: deb
+URIs: $DEBIAN_MIRROR
+Suites: trixie trixie-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $DEBIAN_SECURITY_MIRROR
+Suites: trixie-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOT
+	if cmp -s "$_f.new" "$_f"; then rm -f "$_f.new"; else mv "$_f.new" "$_f"; fi
+	echo "    mirror: $DEBIAN_MIRROR, $DEBIAN_SECURITY_MIRROR"
+}
+
+MKOSI_COMMON() {	# common mkosi options: caches, sources
+	echo --package-manager-tree="$OUT/pkgmngr" --workspace-dir="$OUT/cache/ws" \
+	     --package-cache-dir="$OUT/cache/pkg"
+}

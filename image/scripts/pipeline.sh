@@ -1,0 +1,139 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The release pipeline, one function per step (Makefile.images calls it):
+#   setup       host packages (image/setup-host.sh: mkosi 24.3 from bookworm-backports, QEMU, ...)
+#   tool        the host's bootproof (cmake) -> $OUT/tool/bootproof
+#   tools-tree  the trixie tools tree -> $OUT/tools/mkosi.tools (rebuilt when its config or mirror changes)
+#   containers  the archives to bake in -> $OUT/stage/containers (CONTAINERS_DIR, default: demo image)
+#   image       mkosi: disk, UKI, partitions, container_measurements.json -> $OUT/image
+#   golden      bootproof predict -> $OUT/image/golden.json
+#   release     all of the above, then $OUT/release with SHA256SUMS and its signature
+# Options via environment: see lib.sh.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+do_setup() {
+	step "host packages (mkosi 24.3, QEMU, OVMF, swtpm, build deps)"
+	logged "$LOGDIR/setup.log" "$TOP/image/setup-host.sh"
+	command -v mkosi >/dev/null || die "mkosi missing after setup"
+}
+
+do_tool() {
+	step "host bootproof (cmake)"
+	logged "$LOGDIR/tool.log" sh -c "cmake -S '$TOP' -B '$OUT/tool' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF && cmake --build '$OUT/tool' -j$(nproc) --target bootproof"
+	[ -x "$BOOTPROOF" ] || die "no $BOOTPROOF after the build"
+}
+
+do_tools_tree() {
+	step "trixie tools tree"
+	write_pkgmngr
+	stamp=$( (cat "$TOP/image/tools-tree/mkosi.conf" "$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; mkosi --version) | sha256sum | cut -c1-16)
+	if [ -x "$TOOLS/usr/bin/systemd-repart" ] && [ "$(cat "$OUT/tools/stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "    up to date ($TOOLS)"
+		return
+	fi
+	mkdir -p "$OUT/tools" "$OUT/cache/pkg" "$OUT/cache/ws"
+	# shellcheck disable=SC2046
+	logged "$LOGDIR/tools-tree.log" mkosi -C "$TOP/image/tools-tree" $(MKOSI_COMMON) \
+		--output-dir="$OUT/tools" -f build
+	echo "$stamp" >"$OUT/tools/stamp"
+}
+
+do_containers() {
+	step "container archives"
+	d=$OUT/stage/containers
+	rm -rf "$d"
+	mkdir -p "$d"
+	if [ -n "${CONTAINERS_DIR:-}" ]; then
+		[ -d "$CONTAINERS_DIR" ] || die "CONTAINERS_DIR=$CONTAINERS_DIR is not a folder"
+		n=0
+		for a in "$CONTAINERS_DIR"/*.tar; do
+			[ -f "$a" ] || continue
+			cp "$a" "$d/" && n=$((n + 1))
+		done
+		[ "$n" -gt 0 ] || die "no *.tar archives in CONTAINERS_DIR=$CONTAINERS_DIR"
+		echo "    $n archive(s) from $CONTAINERS_DIR"
+	else
+		logged "$LOGDIR/demo-container.log" "$TOP/image/scripts/in-tools.sh" \
+			"$TOP/image/scripts/demo-container.sh" "$d/bootproof-demo.tar"
+	fi
+	chmod 0644 "$d"/*.tar
+}
+
+# The C sources the image's bootproof is built from: the repository's files (tracked and untracked,
+# not ignored) without the image, docs and test folders. Copied so that out/ never becomes a build input.
+do_sources() {
+	s=$OUT/stage/src
+	rm -rf "$s"
+	mkdir -p "$s"
+	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard -- . \
+		':!image' ':!docs' ':!bench' ':!tests/boot' ':!.ci' ':!README.md' ':!Makefile.images' |
+		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
+		tar --null -T - -cf -) | tar -C "$s" -xf -
+	[ -f "$s/CMakeLists.txt" ] || die "source snapshot has no CMakeLists.txt (is $TOP a git checkout?)"
+}
+
+do_image() {
+	step "image (mkosi: packages, bootproof build, containers, UKI, erofs + dm-verity)"
+	write_pkgmngr
+	do_sources
+	mkdir -p "$OUT/image" "$OUT/cache/incremental"
+	# shellcheck disable=SC2046
+	logged "$LOGDIR/image.log" mkosi -C "$TOP/image" $(MKOSI_COMMON) \
+		--tools-tree="$TOOLS" \
+		--cache-dir="$OUT/cache/incremental" --incremental=yes \
+		--output-dir="$OUT/image" \
+		--build-sources="$OUT/stage/src" \
+		--extra-tree="$OUT/stage/containers:/usr/share/bootproof/containers" \
+		--source-date-epoch="$SOURCE_DATE_EPOCH" --image-version="$IMAGE_VERSION" \
+		-f build
+	for f in bootproof.raw bootproof.efi bootproof.manifest container_measurements.json; do
+		[ -f "$OUT/image/$f" ] || die "mkosi produced no $OUT/image/$f"
+	done
+	echo "    $(stat -c %s "$OUT/image/bootproof.raw") bytes disk, $(stat -c %s "$OUT/image/bootproof.efi") bytes UKI"
+}
+
+do_golden() {
+	step "golden values (bootproof predict)"
+	plat=$OUT/image/platform.json
+	logged "$LOGDIR/platform.log" "$BOOTPROOF" eventlog profile "$TOP/image/platform/ovmf-q35.eventlog" -o "$plat"
+	logged "$LOGDIR/predict.log" "$TOP/image/scripts/predict.sh" "$OUT/image" "$OUT/image/golden.json"
+}
+
+do_release() {
+	do_setup
+	do_tool
+	do_tools_tree
+	do_containers
+	do_image
+	do_golden
+	step "release folder, SHA256SUMS, signature"
+	r=$OUT/release
+	rm -rf "$r.new"
+	mkdir -p "$r.new"
+	cp "$OUT/image/bootproof.raw" "$OUT/image/bootproof.efi" "$OUT/image/container_measurements.json" \
+	   "$OUT/image/golden.json" "$OUT/image/platform.json" "$r.new/"
+	cp "$OUT/image/bootproof.manifest" "$r.new/packages.json"
+	cp "$OUT/tools/mkosi.tools.manifest" "$r.new/tools-packages.json"
+	(cd "$r.new" && sha256sum -- * | sort -k2 >SHA256SUMS)
+	"$TOP/image/scripts/sign.sh" "$r.new"
+	rm -rf "$r"
+	mv "$r.new" "$r"
+	step "done"
+	(cd "$r" && ls -l)
+	echo "release: $r (version $IMAGE_VERSION, SOURCE_DATE_EPOCH $SOURCE_DATE_EPOCH)"
+}
+
+[ $# -gt 0 ] || set -- release
+for s; do
+	case "$s" in
+	setup) do_setup ;;
+	tool) do_tool ;;
+	tools-tree) do_tools_tree ;;
+	containers) do_containers ;;
+	image) do_image ;;
+	golden) do_golden ;;
+	release) do_release ;;
+	*) echo "pipeline.sh: unknown step '$s'" >&2; exit 2 ;;
+	esac
+done

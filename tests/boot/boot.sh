@@ -1,0 +1,107 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Boot a disk image under QEMU (TCG) + OVMF + swtpm with a pinned device set, ask the machine for an
+# attestation with a fresh nonce over the virtio-serial port org.bootproof.attest, and save what it
+# answers into OUTDIR:
+#   nonce, bundle.json, binary_bios_measurements, tpm2-measure.log, pcrs.txt, info.txt, attest.log,
+#   console.log (ttyS0), timing (seconds from QEMU start to READY / DONE), qemu.cmd, tpm/ (swtpm state)
+# The disk is opened with snapshot=on: the guest cannot change the file that was booted.
+# Pinned platform (PCR 0-3, 6 of image/platform/ovmf-q35.eventlog depend on it): q35, TCG, -cpu max,
+# 2 GiB, 2 vCPUs, -nodefaults, OVMF_CODE_4M.fd + a fresh copy of OVMF_VARS_4M.fd, TPM 2.0 CRB on
+# swtpm with fresh state, virtio-blk disk, virtio-serial port, one 16550 (console). KVM cannot run
+# OVMF on this machine kind (kvm-pvm), hence accel=tcg.
+# Usage: boot.sh DISK OUTDIR [TIMEOUT_S]
+set -eu
+disk=$(readlink -f "${1:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}")
+out=${2:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}
+tmo=${3:-600}
+ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+ovmf_vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+[ -f "$disk" ] || { echo "boot.sh: no disk image $disk" >&2; exit 1; }
+for f in "$ovmf_code" "$ovmf_vars"; do [ -f "$f" ] || { echo "boot.sh: $f missing (apt-get install ovmf)" >&2; exit 1; }; done
+rm -rf "$out"
+mkdir -p "$out/tpm"
+out=$(cd "$out" && pwd)
+cd "$out"
+
+cp "$ovmf_vars" vars.fd
+nonce=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
+echo "$nonce" >nonce
+rm -f attest.in attest.out
+mkfifo attest.in attest.out
+: >attest.txt
+
+swtpm socket --tpm2 --tpmstate dir="$out/tpm" --ctrl type=unixio,path="$out/swtpm.sock" \
+	--log file="$out/swtpm.log",level=1 --pid file="$out/swtpm.pid" --daemon
+i=0
+while [ ! -S swtpm.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+
+cat >qemu.cmd <<EOT
+qemu-system-x86_64 -nodefaults -no-user-config -machine q35,accel=tcg -cpu max -m 2048 -smp 2
+ -drive if=pflash,format=raw,readonly=on,file=$ovmf_code
+ -drive if=pflash,format=raw,file=$out/vars.fd
+ -chardev socket,id=chrtpm,path=$out/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0
+ -drive if=none,id=hd,file=$disk,format=raw,snapshot=on -device virtio-blk-pci,drive=hd,addr=0x3
+ -device virtio-serial-pci,id=vser,addr=0x4
+ -chardev pipe,id=att,path=$out/attest
+ -device virtserialport,bus=vser.0,chardev=att,name=org.bootproof.attest
+ -display none -monitor none -serial file:$out/console.log -no-reboot
+EOT
+t0=$(date +%s.%N)
+# shellcheck disable=SC2046
+qemu-system-x86_64 $(cat qemu.cmd | tail -n +1 | sed 1s/^qemu-system-x86_64// ) &
+qpid=$!
+echo "$qpid" >qemu.pid
+# QEMU opens both FIFOs read-write; the guest reads the request when its responder opens the port
+cat attest.out >>attest.txt &
+catpid=$!
+printf 'NONCE %s\n' "$nonce" >attest.in &
+wpid=$!
+elapsed() { echo "$(date +%s.%N) $t0" | awk '{printf "%.1f", $1 - $2}'; }
+stop() {
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	kill "$catpid" "$wpid" 2>/dev/null || true
+	[ -f swtpm.pid ] && kill "$(cat swtpm.pid)" 2>/dev/null || true
+}
+trap stop EXIT INT TERM
+
+ready= done_=
+while :; do
+	if ! kill -0 "$qpid" 2>/dev/null; then
+		echo "boot.sh: QEMU exited before the attestation was complete; console tail:" >&2
+		tail -n 40 console.log >&2
+		exit 1
+	fi
+	if [ -z "$ready" ] && grep -q '^BOOTPROOF-ATTEST READY' attest.txt; then
+		ready=$(elapsed)
+		echo "boot.sh: machine ready for attestation after ${ready}s (guest uptime $(sed -n 's/^BOOTPROOF-ATTEST READY //p' attest.txt)s)"
+	fi
+	if grep -q '^BOOTPROOF-ATTEST DONE' attest.txt; then
+		done_=$(elapsed)
+		break
+	fi
+	if [ "$(elapsed | cut -d. -f1)" -ge "$tmo" ]; then
+		echo "boot.sh: timeout after ${tmo}s; console tail:" >&2
+		tail -n 40 console.log >&2
+		exit 1
+	fi
+	sleep 1
+done
+stop
+trap - EXIT INT TERM
+printf 'ready %s\ndone %s\n' "$ready" "$done_" >timing
+echo "boot.sh: attestation received after ${done_}s"
+
+# split the answer into files
+awk -v dir="$out" '
+	/^BEGIN / { name = $2; f = dir "/" name ".b64"; printf "" > f; next }
+	/^END /   { close(f); name = ""; next }
+	name != "" { print > f }
+	/^ATTEST-RC / { print $2 > (dir "/attest.rc") }
+' attest.txt
+for f in *.b64; do
+	base64 -d "$f" >"${f%.b64}" && rm -f "$f"
+done
+echo "boot.sh: bootproof attest exit code $(cat attest.rc 2>/dev/null || echo '?')"
+ls -l "$out"
