@@ -28,15 +28,15 @@ do_tools_tree() {
 	step "trixie tools tree"
 	write_pkgmngr
 	stamp=$( (cat "$TOP/image/tools-tree/mkosi.conf" "$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; mkosi --version) | sha256sum | cut -c1-16)
-	if [ -x "$TOOLS/usr/bin/systemd-repart" ] && [ "$(cat "$OUT/tools/stamp" 2>/dev/null)" = "$stamp" ]; then
+	if [ -x "$TOOLS/usr/bin/systemd-repart" ] && [ "$(cat "$TOOLS_DIR/stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "    up to date ($TOOLS)"
 		return
 	fi
-	mkdir -p "$OUT/tools" "$OUT/cache/pkg" "$OUT/cache/ws"
+	mkdir -p "$TOOLS_DIR" "$CACHE/pkg" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/tools-tree.log" mkosi -C "$TOP/image/tools-tree" $(MKOSI_COMMON) \
-		--output-dir="$OUT/tools" -f build
-	echo "$stamp" >"$OUT/tools/stamp"
+		--output-dir="$TOOLS_DIR" -f build
+	echo "$stamp" >"$TOOLS_DIR/stamp"
 }
 
 do_containers() {
@@ -77,11 +77,11 @@ do_image() {
 	step "image (mkosi: packages, bootproof build, containers, UKI, erofs + dm-verity)"
 	write_pkgmngr
 	do_sources
-	mkdir -p "$OUT/image" "$OUT/cache/incremental"
+	mkdir -p "$OUT/image" "$CACHE/incremental" "$CACHE/pkg" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/image.log" mkosi -C "$TOP/image" $(MKOSI_COMMON) \
 		--tools-tree="$TOOLS" \
-		--cache-dir="$OUT/cache/incremental" --incremental=yes \
+		--cache-dir="$CACHE/incremental" --incremental=yes \
 		--output-dir="$OUT/image" \
 		--build-sources="$OUT/stage/src" \
 		--extra-tree="$OUT/stage/containers:/usr/share/bootproof/containers" \
@@ -100,9 +100,21 @@ do_golden() {
 	logged "$LOGDIR/predict.log" "$TOP/image/scripts/predict.sh" "$OUT/image" "$OUT/image/golden.json"
 }
 
+# Fail before the long steps when the tree's bootproof lacks a verb the release needs.
+check_verbs() {
+	step "bootproof verbs the release needs"
+	for v in "containers" "predict" "eventlog profile" "manifest sign"; do
+		# shellcheck disable=SC2086
+		if "$BOOTPROOF" $v --help 2>&1 | grep -q -e 'not implemented' -e 'unknown command'; then
+			die "'bootproof $v' is not implemented in this tree yet: cannot make a release (nothing faked)"
+		fi
+	done
+}
+
 do_release() {
 	do_setup
 	do_tool
+	check_verbs
 	do_tools_tree
 	do_containers
 	do_image
@@ -114,8 +126,7 @@ do_release() {
 	cp "$OUT/image/bootproof.raw" "$OUT/image/bootproof.efi" "$OUT/image/container_measurements.json" \
 	   "$OUT/image/golden.json" "$OUT/image/platform.json" "$r.new/"
 	cp "$OUT/image/bootproof.manifest" "$r.new/packages.json"
-	cp "$OUT/tools/mkosi.tools.manifest" "$r.new/tools-packages.json"
-	(cd "$r.new" && sha256sum -- * | sort -k2 >SHA256SUMS)
+	cp "$TOOLS_DIR/mkosi.tools.manifest" "$r.new/tools-packages.json"
 	"$TOP/image/scripts/sign.sh" "$r.new"
 	rm -rf "$r"
 	mv "$r.new" "$r"

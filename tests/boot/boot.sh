@@ -3,7 +3,7 @@
 # Boot a disk image under QEMU (TCG) + OVMF + swtpm with a pinned device set, ask the machine for an
 # attestation with a fresh nonce over the virtio-serial port org.bootproof.attest, and save what it
 # answers into OUTDIR:
-#   nonce, bundle.json, binary_bios_measurements, tpm2-measure.log, pcrs.txt, info.txt, attest.log,
+#   nonce, ak.pem (the enrolled attestation key), bundle.json, binary_bios_measurements, tpm2-measure.log, pcrs.txt, info.txt, attest.log,
 #   console.log (ttyS0), timing (seconds from QEMU start to READY / DONE), qemu.cmd, tpm/ (swtpm state)
 # The disk is opened with snapshot=on: the guest cannot change the file that was booted.
 # Pinned platform (PCR 0-3, 6 of image/platform/ovmf-q35.eventlog depend on it): q35, TCG, -cpu max,
@@ -30,6 +30,29 @@ echo "$nonce" >nonce
 rm -f attest.in attest.out
 mkfifo attest.in attest.out
 : >attest.txt
+
+# Enrolment: a fresh TPM gets an attestation key (under its EK, persistent at $ak_handle) before the
+# machine ever runs; its public key (ak.pem) is what the verifier trusts (bootproof verify --ak-pub).
+# swtpm on TCP for tpm2-tools (bookworm's tss2 has no unix-socket swtpm TCTI), then the same state
+# is handed to QEMU. The guest's responder quotes with this key when it finds it.
+ak_handle=0x81010002
+port=$((20000 + $$ % 20000))
+swtpm socket --tpm2 --tpmstate dir="$out/tpm" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
+	--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
+	--pid file="$out/swtpm-enrol.pid" --log file="$out/swtpm-enrol.log",level=1 --daemon
+(
+	export TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=$port
+	tpm2_createek -c ek.ctx -G rsa -u ek.pub &&
+	tpm2_createak -C ek.ctx -c ak.ctx -G rsa -g sha256 -s rsassa -u ak.pem -f pem -n ak.name &&
+	tpm2_flushcontext -t &&
+	tpm2_evictcontrol -C o -c ak.ctx $ak_handle &&
+	tpm2_flushcontext -t &&
+	tpm2_shutdown
+) >enrol.log 2>&1 || { echo "boot.sh: AK enrolment on swtpm failed:" >&2; cat enrol.log >&2; kill "$(cat swtpm-enrol.pid)"; exit 1; }
+kill "$(cat swtpm-enrol.pid)"
+i=0
+while kill -0 "$(cat swtpm-enrol.pid)" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+rm -f ek.ctx ak.ctx
 
 swtpm socket --tpm2 --tpmstate dir="$out/tpm" --ctrl type=unixio,path="$out/swtpm.sock" \
 	--log file="$out/swtpm.log",level=1 --pid file="$out/swtpm.pid" --daemon

@@ -1,0 +1,15 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# golden.json for a built image: bootproof predict over the disk image (ESP files, GPT, UKI) and the
+# platform profile (PCR 0-3, 6, 7 of the pinned QEMU/OVMF platform).
+# Usage: predict.sh IMAGE_DIR OUT_GOLDEN   (IMAGE_DIR holds bootproof.raw, bootproof.efi, platform.json)
+set -eu
+. "$(dirname "$0")/lib.sh"
+d=${1:?usage: predict.sh IMAGE_DIR OUT_GOLDEN}
+g=${2:?usage: predict.sh IMAGE_DIR OUT_GOLDEN}
+if "$BOOTPROOF" predict --help 2>&1 | grep -q 'not implemented'; then
+	die "'bootproof predict' is not implemented yet in this tree: no golden values (nothing faked)"
+fi
+"$BOOTPROOF" predict --disk "$d/bootproof.raw" --platform "$d/platform.json" \
+	--name bootproof --version "$IMAGE_VERSION" --source-date-epoch "$SOURCE_DATE_EPOCH" \
+	--banks sha1,sha256,sha384 -o "$g"
