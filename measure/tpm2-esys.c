@@ -384,8 +384,13 @@ static int read_nv(struct tpm *t, uint32_t index, uint8_t **ret, size_t *ret_siz
 
 int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size)
 {
-	int r = read_nv(t, 0x01c00002, ret, ret_size); /* TCG EK Credential Profile: RSA 2048 */
-	if (r == -ENOENT)
-		r = read_nv(t, 0x01c0000a, ret, ret_size); /* ECC NIST P-256 */
+	/* TCG EK Credential Profile 2.5 §2.2.1.5: low range RSA 2048, ECC P-256; high range
+	 * RSA 2048, ECC P-256, P-384, P-521, RSA 3072, RSA 4096. The first one present wins. */
+	static const uint32_t indexes[] = {0x01c00002, 0x01c0000a, 0x01c00012, 0x01c00014,
+					   0x01c00016, 0x01c00018, 0x01c0001c, 0x01c0001e};
+	int r = -ENOENT;
+
+	for (size_t i = 0; i < ARRAY_SIZE(indexes) && r == -ENOENT; i++)
+		r = read_nv(t, indexes[i], ret, ret_size);
 	return r;
 }

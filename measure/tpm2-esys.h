@@ -60,6 +60,6 @@ void tpm_release_ak(struct tpm *t, struct ak *ak);
 int tpm_quote(struct tpm *t, const struct ak *ak, const uint8_t *nonce, size_t nonce_size,
 	      const uint32_t sel[_BANK_MAX], uint8_t **ret_attest, size_t *ret_attest_size,
 	      uint8_t **ret_sig, size_t *ret_sig_size);
-/* The EK certificate from the TCG NV index (RSA 0x01c00002, then ECC 0x01c0000a). -ENOENT when
+/* The EK certificate from the TCG NV indexes (RSA 2048 first, then ECC and the high range). -ENOENT when
  * the TPM has none. */
 int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size);

@@ -276,8 +276,9 @@ int verb_attest(int argc, char *argv[])
 			unsigned long v;
 			errno = 0;
 			v = strtoul(optarg, &end, 0);
-			if (errno || *end || v > UINT32_MAX) {
-				log_error("attest: --ak-handle '%s' is not a handle", optarg);
+			if (errno || *end || (v >> 24) != 0x81) {
+				log_error("attest: --ak-handle '%s' is not a persistent handle "
+					  "(0x81xxxxxx)", optarg);
 				return EXIT_USAGE;
 			}
 			handle = (uint32_t)v;

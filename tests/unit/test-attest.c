@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* TPMS_ATTEST / TPMT_SIGNATURE / TPM2B_PUBLIC decoders, quote_verify() verdicts and bundle.json.
+ * Quotes here are synthesised (TPM 2.0 Part 2 layouts) and signed with OpenSSL keys made by the
+ * test; the expected pcrDigest is computed with a plain one-shot digest over the concatenated
+ * values, not with quote_pcr_digest(). Real TPM quotes are in tests/attest/ (swtpm). */
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/rsa.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "json.h"
+#include "quote-verify.h"
+#include "size.h"
+#include "test.h"
+#include "tpm2-attest.h"
+
+struct buf {
+	uint8_t d[4096];
+	size_t n;
+};
+static void put(struct buf *b, const void *p, size_t n)
+{
+	memcpy(b->d + b->n, p, n);
+	b->n += n;
+}
+static void put16(struct buf *b, uint16_t v)
+{
+	store_be16(b->d + b->n, v);
+	b->n += 2;
+}
+static void put32(struct buf *b, uint32_t v)
+{
+	store_be32(b->d + b->n, v);
+	b->n += 4;
+}
+static void put64(struct buf *b, uint64_t v)
+{
+	store_be64(b->d + b->n, v);
+	b->n += 8;
+}
+
+static const uint8_t nonce[] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4};
+
+/* PCR values: value[b][i] = (b+1, i) pattern, sha256 bank PCRs 0-15. */
+static void make_pcrs(struct pcr_values *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->mask[BANK_SHA256] = 0xffff;
+	for (unsigned i = 0; i < 16; i++)
+		memset(v->value[BANK_SHA256][i], (int)(0x10 + i), 32);
+}
+
+/* TPMS_ATTEST quoting sha256:0-15 with the digest of the values in v. */
+static void make_attest(struct buf *b, const struct pcr_values *v, uint32_t magic,
+			const uint8_t *n, size_t n_size)
+{
+	uint8_t cat[16 * 32], dg[32];
+	for (unsigned i = 0; i < 16; i++)
+		memcpy(cat + 32 * i, v->value[BANK_SHA256][i], 32);
+	ASSERT_OK(digest_buffer(BANK_SHA256, cat, sizeof(cat), dg));
+	b->n = 0;
+	put32(b, magic);
+	put16(b, 0x8018);
+	put16(b, 34);                   /* qualifiedSigner: alg + 32 bytes */
+	put16(b, 0x000b);
+	for (int i = 0; i < 32; i++)
+		put(b, "\x42", 1);
+	put16(b, (uint16_t)n_size);
+	put(b, n, n_size);
+	put64(b, 12345);                /* clock */
+	put32(b, 1);                    /* resetCount */
+	put32(b, 0);                    /* restartCount */
+	put(b, "\x01", 1);              /* safe */
+	put64(b, 0x2019102300000000ull);/* firmwareVersion */
+	put32(b, 1);                    /* TPML_PCR_SELECTION.count */
+	put16(b, 0x000b);
+	put(b, "\x03\xff\xff\x00", 4);  /* sizeofSelect 3, PCRs 0-15 */
+	put16(b, 32);
+	put(b, dg, 32);
+}
+
+static EVP_PKEY *gen_key(const char *type)
+{
+	EVP_PKEY *k = strcmp(type, "RSA") == 0 ? EVP_RSA_gen(2048) : EVP_EC_gen("prime256v1");
+	ASSERT_TRUE(k);
+	return k;
+}
+
+/* Signs with OpenSSL and wraps the result in a TPMT_SIGNATURE. */
+static void make_signature(struct buf *s, EVP_PKEY *k, uint16_t alg, const struct buf *msg)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_PKEY_CTX *pctx = NULL;
+	uint8_t sig[1024];
+	size_t n = sizeof(sig);
+
+	ASSERT_TRUE(EVP_DigestSignInit(ctx, &pctx, EVP_sha256(), NULL, k) == 1);
+	if (alg == BP_TPM2_ALG_RSAPSS) {
+		ASSERT_TRUE(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) > 0);
+		ASSERT_TRUE(EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) > 0);
+	}
+	ASSERT_TRUE(EVP_DigestSign(ctx, sig, &n, msg->d, msg->n) == 1);
+	EVP_MD_CTX_free(ctx);
+	s->n = 0;
+	put16(s, alg);
+	put16(s, 0x000b);
+	if (alg == BP_TPM2_ALG_ECDSA) {
+		const uint8_t *p = sig;
+		ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)n);
+		uint8_t r[32], ss[32];
+		ASSERT_TRUE(es);
+		ASSERT_TRUE(BN_bn2binpad(ECDSA_SIG_get0_r(es), r, 32) == 32);
+		ASSERT_TRUE(BN_bn2binpad(ECDSA_SIG_get0_s(es), ss, 32) == 32);
+		ECDSA_SIG_free(es);
+		put16(s, 32);
+		put(s, r, 32);
+		put16(s, 32);
+		put(s, ss, 32);
+	} else {
+		put16(s, (uint16_t)n);
+		put(s, sig, n);
+	}
+}
+
+static void run(const struct buf *a, const struct buf *s, EVP_PKEY *k, const struct pcr_values *v,
+		uint32_t required, struct quote_verdict *qv)
+{
+	struct quote_input in = {
+		.attest = a->d, .attest_size = a->n, .signature = s->d, .signature_size = s->n,
+		.ak = k, .nonce = nonce, .nonce_size = sizeof(nonce), .pcrs = v,
+	};
+	in.required[BANK_SHA256] = required;
+	ASSERT_OK(quote_verify(&in, qv));
+}
+
+TEST(attest_parse_fields)
+{
+	struct pcr_values v;
+	struct buf a;
+	struct tpm2_attest at;
+
+	make_pcrs(&v);
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	ASSERT_OK(tpm2_attest_parse(a.d, a.n, &at, NULL));
+	ASSERT_EQ(at.magic, BP_TPM2_GENERATED_VALUE);
+	ASSERT_EQ(at.type, 0x8018);
+	ASSERT_EQ(at.signer_name_size, 34);
+	ASSERT_EQ(at.extra_data_size, sizeof(nonce));
+	ASSERT_MEMEQ(at.extra_data, nonce, sizeof(nonce));
+	ASSERT_EQ(at.clock, 12345);
+	ASSERT_EQ(at.reset_count, 1);
+	ASSERT_EQ(at.safe, 1);
+	ASSERT_EQ(at.pcr_select.n, 1);
+	ASSERT_EQ(at.pcr_select.sel[0].hash, 0x000b);
+	ASSERT_EQ(at.pcr_select.sel[0].mask, 0xffff);
+	ASSERT_EQ(at.pcr_digest_size, 32);
+}
+
+TEST(attest_truncation_and_trailing)
+{
+	struct pcr_values v;
+	struct buf a;
+	struct tpm2_attest at;
+	struct tpm2_parse_error e;
+
+	make_pcrs(&v);
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	/* Every strict prefix is rejected as malformed, never read past (ASan). */
+	for (size_t n = 0; n < a.n; n++) {
+		uint8_t *copy = malloc(n ? n : 1);
+		memcpy(copy, a.d, n);
+		ASSERT_ERR(tpm2_attest_parse(copy, n, &at, &e), -EBADMSG);
+		ASSERT_TRUE(e.field && e.defect && e.offset <= n);
+		free(copy);
+	}
+	a.d[a.n++] = 0;
+	ASSERT_ERR(tpm2_attest_parse(a.d, a.n, &at, &e), -EBADMSG);
+	ASSERT_STREQ(e.defect, "trailing bytes after the structure");
+}
+
+TEST(attest_caps)
+{
+	struct pcr_values v;
+	struct buf a;
+	struct tpm2_attest at;
+	struct tpm2_parse_error e;
+	uint8_t big_nonce[TPM2_DATA_MAX + 1] = {};
+
+	make_pcrs(&v);
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, big_nonce, sizeof(big_nonce));
+	ASSERT_ERR(tpm2_attest_parse(a.d, a.n, &at, &e), -E2BIG);
+	ASSERT_STREQ(e.field, "extraData");
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	/* sizeofSelect 5 (cap 4), then a bank count of 17 (cap 16). */
+	size_t sel_off = a.n - 2 - 32 - 4 - 2 - 4;
+	a.d[sel_off + 4 + 2] = 5;
+	ASSERT_ERR(tpm2_attest_parse(a.d, a.n, &at, &e), -E2BIG);
+	a.d[sel_off + 4 + 2] = 3;
+	store_be32(a.d + sel_off, 17);
+	ASSERT_ERR(tpm2_attest_parse(a.d, a.n, &at, &e), -E2BIG);
+	/* Not a quote. */
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	store_be16(a.d + 4, 0x8017);
+	ASSERT_ERR(tpm2_attest_parse(a.d, a.n, &at, &e), -EOPNOTSUPP);
+}
+
+TEST(signature_parse)
+{
+	struct tpm2_signature s;
+	struct tpm2_parse_error e;
+	uint8_t hmac[] = {0x00, 0x05, 0x00, 0x0b};
+	uint8_t rsa[] = {0x00, 0x14, 0x00, 0x0b, 0x00, 0x02, 0xaa, 0xbb};
+	uint8_t big[] = {0x00, 0x14, 0x00, 0x0b, 0x02, 0x01};
+
+	ASSERT_ERR(tpm2_signature_parse(hmac, sizeof(hmac), &s, &e), -EOPNOTSUPP);
+	ASSERT_OK(tpm2_signature_parse(rsa, sizeof(rsa), &s, &e));
+	ASSERT_EQ(s.sig_size, 2);
+	for (size_t n = 0; n < sizeof(rsa); n++)
+		ASSERT_ERR(tpm2_signature_parse(rsa, n, &s, &e), -EBADMSG);
+	ASSERT_ERR(tpm2_signature_parse(big, sizeof(big), &s, &e), -E2BIG);
+}
+
+static void verdict_cases(const char *type, uint16_t alg)
+{
+	EVP_PKEY *k = gen_key(type), *other = gen_key(type);
+	struct pcr_values v, v2;
+	struct buf a, a2, s, s2;
+	struct quote_verdict qv;
+
+	make_pcrs(&v);
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	make_signature(&s, k, alg, &a);
+	run(&a, &s, k, &v, 0x1ff0, &qv);
+	if (!qv.ok)
+		TEST_FAIL("%s: %s", quote_failure_to_string(qv.why), qv.detail);
+
+	/* another key */
+	run(&a, &s, other, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_SIGNATURE_INVALID);
+	/* a tampered PCR value */
+	v2 = v;
+	v2.value[BANK_SHA256][4][0] ^= 1;
+	run(&a, &s, k, &v2, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_PCR_DIGEST_MISMATCH);
+	/* a value the quote does not cover / a quoted PCR without a value */
+	v2 = v;
+	v2.mask[BANK_SHA1] = 1;
+	run(&a, &s, k, &v2, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_PCR_NOT_QUOTED);
+	ASSERT_EQ(qv.pcr, 0);
+	v2 = v;
+	v2.mask[BANK_SHA256] = 0x7fff;
+	run(&a, &s, k, &v2, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_PCR_VALUE_MISSING);
+	ASSERT_EQ(qv.pcr, 15);
+	/* a golden PCR outside the selection */
+	run(&a, &s, k, &v, 1u << 16, &qv);
+	ASSERT_EQ(qv.why, QUOTE_GOLDEN_PCR_NOT_QUOTED);
+	ASSERT_EQ(qv.pcr, 16);
+	/* another nonce, correctly signed */
+	make_attest(&a2, &v, BP_TPM2_GENERATED_VALUE, (const uint8_t *)"other", 5);
+	make_signature(&s2, k, alg, &a2);
+	run(&a2, &s2, k, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_NONCE_MISMATCH);
+	/* the right signature of other data */
+	run(&a, &s2, k, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_SIGNATURE_INVALID);
+	/* signed data that is not TPM-generated */
+	make_attest(&a2, &v, 0x12345678, nonce, sizeof(nonce));
+	make_signature(&s2, k, alg, &a2);
+	run(&a2, &s2, k, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_MAGIC);
+	/* SHA-1 signature hash: not accepted */
+	s2 = s;
+	store_be16(s2.d + 2, 0x0004);
+	run(&a, &s2, k, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_SCHEME_UNSUPPORTED);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(other);
+}
+
+TEST(verdicts_rsassa)
+{
+	verdict_cases("RSA", BP_TPM2_ALG_RSASSA);
+}
+
+TEST(verdicts_rsapss)
+{
+	verdict_cases("RSA", BP_TPM2_ALG_RSAPSS);
+}
+
+TEST(verdicts_ecdsa)
+{
+	verdict_cases("EC", BP_TPM2_ALG_ECDSA);
+}
+
+TEST(scheme_pinned_by_key_type)
+{
+	EVP_PKEY *rsa = gen_key("RSA"), *ec = gen_key("EC");
+	struct pcr_values v;
+	struct buf a, s;
+	struct quote_verdict qv;
+
+	make_pcrs(&v);
+	make_attest(&a, &v, BP_TPM2_GENERATED_VALUE, nonce, sizeof(nonce));
+	make_signature(&s, ec, BP_TPM2_ALG_ECDSA, &a);
+	run(&a, &s, rsa, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_SCHEME_KEY_MISMATCH);
+	/* An RSASSA signature relabelled as PSS does not verify (no "try all paddings"). */
+	make_signature(&s, rsa, BP_TPM2_ALG_RSASSA, &a);
+	store_be16(s.d, BP_TPM2_ALG_RSAPSS);
+	run(&a, &s, rsa, &v, 0, &qv);
+	ASSERT_EQ(qv.why, QUOTE_SIGNATURE_INVALID);
+	EVP_PKEY_free(rsa);
+	EVP_PKEY_free(ec);
+}
+
+TEST(public_rsa_roundtrip)
+{
+	EVP_PKEY *k = gen_key("RSA"), *back = NULL;
+	BIGNUM *n = NULL;
+	struct buf t = {}, p = {};
+	struct tpm2_public pub;
+	struct tpm2_parse_error e;
+	uint8_t mod[256], name[TPM2_NAME_MAX], want[34];
+	size_t name_size;
+
+	ASSERT_TRUE(EVP_PKEY_get_bn_param(k, OSSL_PKEY_PARAM_RSA_N, &n) == 1);
+	ASSERT_TRUE(BN_bn2binpad(n, mod, 256) == 256);
+	BN_free(n);
+	put16(&t, BP_TPM2_ALG_RSA);
+	put16(&t, 0x000b);
+	put32(&t, 0x00050072); /* fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|restricted|sign */
+	put16(&t, 0);
+	put16(&t, BP_TPM2_ALG_NULL);
+	put16(&t, BP_TPM2_ALG_RSASSA);
+	put16(&t, 0x000b);
+	put16(&t, 2048);
+	put32(&t, 0);
+	put16(&t, 256);
+	put(&t, mod, 256);
+	put16(&p, (uint16_t)t.n);
+	put(&p, t.d, t.n);
+	ASSERT_OK(tpm2_public_parse(p.d, p.n, &pub, &e));
+	ASSERT_EQ(pub.scheme, BP_TPM2_ALG_RSASSA);
+	ASSERT_OK(tpm2_public_to_pkey(&pub, &back));
+	ASSERT_TRUE(EVP_PKEY_eq(k, back) == 1);
+	/* Name = nameAlg || SHA-256(TPMT_PUBLIC), computed here with a one-shot digest. */
+	ASSERT_OK(tpm2_public_name(&pub, name, &name_size));
+	store_be16(want, 0x000b);
+	ASSERT_OK(digest_buffer(BANK_SHA256, t.d, t.n, want + 2));
+	ASSERT_EQ(name_size, 34);
+	ASSERT_MEMEQ(name, want, 34);
+	for (size_t n2 = 0; n2 < p.n; n2++)
+		ASSERT_ERR(tpm2_public_parse(p.d, n2, &pub, &e), -EBADMSG);
+	EVP_PKEY_free(k);
+	EVP_PKEY_free(back);
+}
+
+static int parse_text(const char *s, struct bundle **ret, char *err)
+{
+	return bundle_parse((const uint8_t *)s, strlen(s), ret, err, 256);
+}
+
+TEST(bundle_roundtrip_and_strictness)
+{
+	struct bundle *b = bundle_new(), *c = NULL;
+	json_t *j = NULL;
+	char *text = NULL, err[256];
+	size_t len;
+
+	ASSERT_TRUE(b);
+	b->nonce_size = 4;
+	memcpy(b->nonce, "\x01\x02\x03\x04", 4);
+	ASSERT_OK(blob_set(&b->attest, "\xff\x54\x43\x47", 4));
+	ASSERT_OK(blob_set(&b->signature, "\x00\x14", 2));
+	ASSERT_OK(blob_set(&b->ak_public, "\x00\x00", 2));
+	ASSERT_OK(blob_set(&b->userspace_log, "", 0));
+	b->pcrs.mask[BANK_SHA256] = 1u << 7;
+	memset(b->pcrs.value[BANK_SHA256][7], 0xab, 32);
+	ASSERT_OK(bundle_to_json(b, &j));
+	ASSERT_OK(json_dump_canonical(j, &text, &len));
+	ASSERT_OK(bundle_parse((const uint8_t *)text, len, &c, err, sizeof(err)));
+	ASSERT_EQ(c->nonce_size, 4);
+	ASSERT_EQ(c->attest.size, 4);
+	ASSERT_TRUE(c->userspace_log.present && c->userspace_log.size == 0);
+	ASSERT_TRUE(!c->firmware_log.present && !c->ek_certificate.present);
+	ASSERT_EQ(c->pcrs.mask[BANK_SHA256], 1u << 7);
+	ASSERT_MEMEQ(c->pcrs.value[BANK_SHA256][7], b->pcrs.value[BANK_SHA256][7], 32);
+	bundle_free(c);
+	c = NULL;
+	free(text);
+	json_decref(j);
+	bundle_free(b);
+
+	static const char base[] =
+		"{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":{\"attest\":\"00\","
+		"\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\"},"
+		"\"ek_certificate\":null,\"eventlog\":{\"firmware\":null,\"userspace\":null},"
+		"\"container_measurements\":null%s}";
+	char doc[2048];
+	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
+	snprintf(doc, sizeof(doc), base, z, "");
+	ASSERT_OK(parse_text(doc, &c, err));
+	bundle_free(c);
+	c = NULL;
+	snprintf(doc, sizeof(doc), base, z, ",\"extra\":1");
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "top level: unknown key 'extra'");
+	snprintf(doc, sizeof(doc), base, "00", "");
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "pcrs.sha256.0: not 32 bytes of lowercase hex");
+	/* uppercase hex, a non-canonical PCR key, an unknown bank */
+	char up[65];
+	memset(up, 'A', 64);
+	up[64] = 0;
+	snprintf(doc, sizeof(doc), base, up, "");
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"01\":"
+			      "\"00\"}}}", &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "pcrs.sha256.01: PCR index not in canonical form");
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"md5\":{}}}",
+			      &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "pcrs.md5: unknown bank");
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\"}", &c, err), -EBADMSG);
+	ASSERT_ERR(parse_text("[]", &c, err), -EBADMSG);
+}
