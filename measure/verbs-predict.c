@@ -90,7 +90,7 @@ static int spawn_wait(char *const argv[], const char *out_path)
 	posix_spawn_file_actions_init(&fa);
 	if (out_path)
 		posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path,
-						 O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+						 O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
 	r = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
@@ -176,6 +176,7 @@ static int esp_scan(char *list, const char *want_uki, struct esp_files *ret)
 		} else
 			next = NULL;
 		const char *p = line;
+		log_debug("predict: ESP entry %s", line);
 		size_t n = strlen(line);
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
