@@ -95,6 +95,8 @@ int tpm2_public_to_pkey(const struct tpm2_public *pub, EVP_PKEY **ret)
 	_cleanup_(OSSL_PARAM_freep) OSSL_PARAM *params = NULL;
 	_cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *ctx = NULL;
 	_cleanup_(BN_freep) BIGNUM *n = NULL, *e = NULL;
+	/* OSSL_PARAM_BLD keeps a pointer to the octet string until _to_param(): same scope. */
+	uint8_t point[1 + 2 * TPM2_ECC_MAX_BYTES] = {0x04};
 	EVP_PKEY *pkey = NULL;
 	const char *type;
 
@@ -112,7 +114,6 @@ int tpm2_public_to_pkey(const struct tpm2_public *pub, EVP_PKEY **ret)
 		    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) != 1)
 			return -EIO;
 	} else if (pub->type == BP_TPM2_ALG_ECC) {
-		uint8_t point[1 + 2 * TPM2_ECC_MAX_BYTES] = {0x04};
 		const char *group;
 		size_t fs;
 

@@ -154,7 +154,8 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 		r = werr(w->errbuf, w->errbuf_size, -errno, "%s: readdir failed", rel);
 		goto out;
 	}
-	qsort(names, n, sizeof(char *), cmp_names);
+	if (n > 0)
+		qsort(names, n, sizeof(char *), cmp_names);
 
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		_cleanup_(freep) char *child = NULL, *line = NULL;
