@@ -369,7 +369,8 @@ static int outer_pull(void *userdata, const uint8_t **buf, size_t *len)
 	if (r != ARCHIVE_OK) {
 		w->outer_failed = true;
 		snprintf(w->outer_error, sizeof(w->outer_error), "%s",
-			 archive_error_string(w->a) ? archive_error_string(w->a) : "read error");
+			 archive_error_string(w->a) ? archive_error_string(w->a)
+						    : "truncated or corrupt data");
 		return -EBADMSG;
 	}
 	if (off < 0 || (uint64_t)off != w->entry_offset) {
@@ -553,8 +554,13 @@ static int start_digest(EVP_MD_CTX *ctx)
 
 static int fail_outer(struct walker *w)
 {
-	docker_diag_set(w->diag, "entry '%s': %s", w->entry_name,
-			w->outer_error[0] ? w->outer_error : "read error");
+	/* With a compression wrapper, the defect may be in the wrapper rather than in the entry
+	 * the tar reader was in when the decompressor gave up. */
+	bool wrapped = archive_filter_count(w->a) > 1;
+	docker_diag_set(w->diag, "entry '%s': %s%s%s%s", w->entry_name,
+			w->outer_error[0] ? w->outer_error : "truncated or corrupt data",
+			wrapped ? " (in the " : "", wrapped ? archive_filter_name(w->a, 0) : "",
+			wrapped ? " stream that wraps the tar)" : "");
 	return -EBADMSG;
 }
 
@@ -860,6 +866,7 @@ static int archive_read_common(struct source *src, const char *name,
 	_cleanup_(docker_archive_freep) struct docker_archive *res = NULL;
 	struct walker w = {.diag = diag};
 	struct archive_entry *ae;
+	la_int64_t data_end = 0, eof_pos;
 	int r;
 
 	if (!o)
@@ -930,6 +937,16 @@ static int archive_read_common(struct source *src, const char *name,
 				r = src->error;
 			goto out;
 		}
+		data_end = archive_filter_bytes(a, 0);
+	}
+	/* libarchive accepts a tar that stops at an entry boundary; every tar writer ends with
+	 * two zero blocks, so a missing end-of-archive marker means the file was cut. */
+	eof_pos = archive_filter_bytes(a, 0);
+	if (data_end < 0 || eof_pos < 0 || eof_pos < ((data_end + 511) & ~(la_int64_t)511) + 1024) {
+		docker_diag_set(diag, "the tar ends without its end-of-archive marker after entry '%s' (truncated)",
+				w.n_entries > 0 ? w.entries[w.n_entries - 1].name : "(none)");
+		r = -EBADMSG;
+		goto out;
 	}
 	/* Hash the bytes after the tar's end marker too: the file digest covers the whole file. */
 	for (;;) {
