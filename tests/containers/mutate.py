@@ -196,6 +196,17 @@ def main():
         idx = json.loads(find(e, "index.json")[1])
         name = "blobs/sha256/" + idx["manifests"][0]["digest"][7:]
         e = [x for x in e if x[0].name != name]
+    elif op in ("add-docker-view-same", "add-docker-view-other"):
+        # a docker >= 25 style second view (manifest.json) over the blobs of an OCI archive
+        idx = json.loads(find(e, "index.json")[1])
+        d = idx["manifests"][0]
+        man = json.loads(find(e, "blobs/sha256/" + d["digest"][7:])[1])
+        ref = d.get("annotations", {}).get("org.opencontainers.image.ref.name")
+        tags = [ref] if op.endswith("same") else ["evil/other:1"]
+        item = {"Config": "blobs/sha256/" + man["config"]["digest"][7:],
+                "RepoTags": tags,
+                "Layers": ["blobs/sha256/" + l["digest"][7:] for l in man["layers"]]}
+        e.append(reg("manifest.json", json.dumps([item]).encode()))
     elif op == "dotdot-in-layer":
         e = rewrite_layer_with(e, "../escaped-by-layer")
     elif op == "reorder-manifest-first":
