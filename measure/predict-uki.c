@@ -19,7 +19,7 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 			unsigned n_threads, struct uki_digests *ret)
 {
 	struct hash_seg uki_segs[AUTHENTICODE_MAX_SEGS], kern_segs[AUTHENTICODE_MAX_SEGS];
-	struct hash_seg sect_segs[PE_MAX_SECTIONS][2], initrd_segs[4];
+	struct hash_seg sect_segs[PE_MAX_SECTIONS][2], initrd_segs[4], file_seg = {data, len};
 	_cleanup_(freep) struct hash_job *jobs = NULL;
 	_cleanup_(freep) uint8_t *kcopy = NULL;
 	_cleanup_(freep) struct pe_image *kpe = NULL;
@@ -85,7 +85,7 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 	}
 	ret->have_initrd = ret->initrd_size > 0;
 
-	jobs = calloc((size_t)_BANK_MAX * (3 + u->pe.n_sections), sizeof(*jobs));
+	jobs = calloc((size_t)_BANK_MAX * (3 + u->pe.n_sections) + 1, sizeof(*jobs));
 	if (!jobs)
 		return -ENOMEM;
 	FOREACH_BANK(b, mask) {
@@ -102,9 +102,12 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 							   .n_segs = n_initrd,
 							   .fork_after = initrd_fork};
 	}
+	/* The file's own sha256 (golden.json image identity), in the same parallel pass. */
+	jobs[n_jobs++] = (struct hash_job){.bank = BANK_SHA256, .segs = &file_seg, .n_segs = 1};
 	r = hash_jobs_run(jobs, n_jobs, n_threads);
 	if (r < 0)
 		return r;
+	memcpy(ret->file_sha256, jobs[n_jobs - 1].digest, 32);
 
 	/* Collect in the order the jobs were made. */
 	n_jobs = 0;

@@ -22,6 +22,7 @@ struct uki_digests {
 	bool have_initrd;                                       /* combined initrd non-empty */
 	uint64_t initrd_size;
 	uint8_t initrd[_BANK_MAX][DIGEST_MAX];
+	uint8_t file_sha256[32];      /* sha256 of the whole file (image identity) */
 };
 
 /* extra (may be NULL/0): bytes the stub appends to .initrd (padded to 4) in the combined
