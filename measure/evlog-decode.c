@@ -716,6 +716,26 @@ static void put_no_action(FILE *f, const struct evlog_event *ev)
 	put_generic(f, ev->data, ev->data_size);
 }
 
+/* systemd-stub logs two EV_IPL events per PE section on PCR 11, both described by the UTF-16
+ * name: the first's digest is H(ASCII name + NUL), the second's H(section contents). */
+static bool stub_section_is_name(const struct evlog_event *ev)
+{
+	char name[64];
+	size_t k = 0;
+	uint8_t d[DIGEST_MAX];
+
+	for (size_t i = 0; i + 1 < ev->data_size && k + 1 < sizeof(name); i += 2) {
+		uint16_t ch = load_le16(ev->data + i);
+		if (ch == 0)
+			break;
+		name[k++] = (char)(ch & 0x7f);
+	}
+	name[k++] = '\0';
+	FOREACH_BANK(b, ev->banks)
+		return digest_buffer(b, name, k, d) == 0 && memcmp(d, ev->digest[b], bank_size(b)) == 0;
+	return false;
+}
+
 static void put_firmware_event(FILE *f, const struct evlog_event *ev)
 {
 	const uint8_t *p = ev->data;
@@ -781,9 +801,11 @@ static void put_firmware_event(FILE *f, const struct evlog_event *ev)
 	case EV_IPL:
 		/* systemd-stub / -boot: UTF-16 (section names on PCR 11, command lines on 12);
 		 * grub and shim: ASCII. */
-		if (looks_utf16(p, n))
+		if (looks_utf16(p, n)) {
 			put_utf16(f, p, n);
-		else
+			if (ev->pcr == 11 && n >= 2 && p[0] == '.')
+				fputs(stub_section_is_name(ev) ? " (section name)" : " (section contents)", f);
+		} else
 			put_generic(f, p, n);
 		break;
 	default:

@@ -91,6 +91,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 				const struct evlog_event *ev = &log->events[i];
 				_cleanup_(freep) char *desc = NULL;
 				char kind[64];
+				const char *k;
 				bool with_data;
 
 				if (ev->pcr != pcr || ev->type == EV_NO_ACTION)
@@ -104,9 +105,9 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 					return r;
 				with_data = ev->data_size > 0 &&
 					    ev->data_size <= GOLDEN_MAX_EVENT_DATA;
-				r = golden_pcr_add_event(gp, GOLDEN_LOG_FIRMWARE,
-							 evlog_event_kind(ev, kind), ev->type,
-							 desc[0] ? desc : kind, ev->digest[b],
+				k = evlog_event_kind(ev, kind);
+				r = golden_pcr_add_event(gp, GOLDEN_LOG_FIRMWARE, k, ev->type,
+							 desc[0] ? desc : k, ev->digest[b],
 							 bank_size(b), NULL,
 							 with_data ? ev->data : NULL,
 							 with_data ? ev->data_size : 0);

@@ -20,7 +20,10 @@ trap 'rm -rf "$tmp"' EXIT
 cmp_py="$BOOTPROOF_SOURCE_DIR/tests/eventlog/pcrs-compare.py"
 fail=0 n=0
 
-for log in "$data"/*/*.bin; do
+# Also the OVMF boot log the image work records (image/platform/*.eventlog), when present:
+# 4 banks, systemd-boot + UKI, StartupLocality-free q35.
+for log in "$data"/*/*.bin "$BOOTPROOF_SOURCE_DIR"/image/platform/*.eventlog; do
+	[ -f "$log" ] || continue
 	b=$(basename "$log")
 	n=$((n + 1))
 	if ! "$BOOTPROOF" eventlog replay --json "$log" >"$tmp/ours.json"; then
