@@ -8,3 +8,5 @@ set_source_files_properties(tcg-eventlog.c systemd-log.c
 include(predict.cmake)
 # eventlog: decoding, compare with golden.json, platform profiles.
 target_sources(bp_measure PRIVATE evlog-decode.c eventlog-compare.c platform-profile.c)
+set_source_files_properties(evlog-decode.c replay.c eventlog-compare.c platform-profile.c
+	PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
