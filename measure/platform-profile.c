@@ -32,7 +32,7 @@ struct platform_profile *platform_profile_free(struct platform_profile *p)
 		return NULL;
 	golden_banks_clear(p->bank);
 	free(p->name);
-	free(p->log_format);
+	free(p->source);
 	free(p);
 	return NULL;
 }
@@ -56,14 +56,21 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 	if (!p)
 		return -ENOMEM;
 	p->name = strdup(name ? name : "platform");
-	p->log_format = strdup(log->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile"
-								     : "legacy-sha1");
-	if (!p->name || !p->log_format)
+	if (!p->name)
 		return -ENOMEM;
 	r = digest_buffer(BANK_SHA256, log_data, log_size, p->log_sha256);
 	if (r < 0)
 		return r;
-	p->log_events = log->n_events;
+	{
+		char hex[65];
+		hex_encode(p->log_sha256, 32, hex);
+		if (asprintf(&p->source, "event log sha256:%s, %s, %zu records", hex,
+			     log->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile" : "legacy-sha1",
+			     log->n_events) < 0) {
+			p->source = NULL;
+			return -ENOMEM;
+		}
+	}
 	p->banks = bank_mask;
 	p->pcrs = pcr_mask;
 
@@ -128,17 +135,16 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 int platform_profile_to_json(const struct platform_profile *p, json_t **ret)
 {
 	_cleanup_(json_decrefp) json_t *j = NULL, *banks = NULL;
-	char hex[65];
 	int r;
 
 	r = golden_banks_to_json(p->bank, &banks);
 	if (r < 0)
 		return r;
-	hex_encode(p->log_sha256, 32, hex);
-	j = json_pack("{s:s,s:s,s:{s:s,s:s,s:I},s:O}", "format", PLATFORM_PROFILE_FORMAT, "name",
-		      p->name, "source", "log_sha256", hex, "log_format", p->log_format, "events",
-		      (json_int_t)p->log_events, "banks", banks);
+	j = json_pack("{s:s,s:s,s:O}", "format", PLATFORM_PROFILE_FORMAT, "name", p->name, "banks",
+		      banks);
 	if (!j)
+		return -ENOMEM;
+	if (p->source && json_object_set_new(j, "source", json_string(p->source)) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(j);
 	return 0;
@@ -163,10 +169,9 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 			  char *errbuf, size_t errbuf_size)
 {
 	static const char *const top_keys[] = {"format", "name", "source", "banks", NULL};
-	static const char *const src_keys[] = {"log_sha256", "log_format", "events", NULL};
 	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
-	json_t *src, *banks, *v;
+	json_t *src, *banks;
 	const char *s;
 	char err[200];
 	int r;
@@ -192,22 +197,14 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 	p->name = strdup(s);
 	if (!p->name)
 		return -ENOMEM;
-	if (json_get_object(j, "source", &src) < 0 || !only_keys(src, src_keys))
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "source: missing or unknown key");
-	if (json_get_string(src, "log_sha256", &s) < 0 ||
-	    hex_decode_exact(s, 32, false, p->log_sha256) < 0)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG,
-			       "source.log_sha256: not 32 bytes of lowercase hex");
-	if (json_get_string(src, "log_format", &s) < 0 ||
-	    (strcmp(s, "crypto-agile") != 0 && strcmp(s, "legacy-sha1") != 0))
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "source.log_format: unknown");
-	p->log_format = strdup(s);
-	if (!p->log_format)
-		return -ENOMEM;
-	v = json_object_get(src, "events");
-	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "source.events: not a count");
-	p->log_events = (uint64_t)json_integer_value(v);
+	src = json_object_get(j, "source");
+	if (src) {
+		if (!json_is_string(src) || strlen(json_string_value(src)) > GOLDEN_MAX_STRING)
+			return pp_fail(errbuf, errbuf_size, -EBADMSG, "source: not a string");
+		p->source = strdup(json_string_value(src));
+		if (!p->source)
+			return -ENOMEM;
+	}
 	if (json_get_object(j, "banks", &banks) < 0)
 		return pp_fail(errbuf, errbuf_size, -EBADMSG, "banks: missing");
 	r = golden_banks_load(banks, "banks", p->bank, errbuf, errbuf_size);

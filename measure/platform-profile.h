@@ -6,14 +6,15 @@
  *
  *   {"format": "bootproof-platform/1",
  *    "name": "<platform name>",
- *    "source": {"log_sha256": "<hex of the reference log file>", "log_format": "crypto-agile",
- *               "events": <records in the log>},
+ *    "source": "event log sha256:<hex of the reference log file>, crypto-agile, 43 records",
  *    "banks": {"sha256": {"0": {"value": "<hex>", "startup_locality": 3,
  *                               "events": [{"log": "firmware", "type": "EV_S_CRTM_VERSION",
  *                                           "type_id": 8, "description": "...",
  *                                           "digest": "<hex>", "data": "<hex>"}]},
  *                         "7": {...}}, "sha1": {...}}}
  *
+ * Top-level keys are exactly format, name, source (a string) and banks: predict's own reader
+ * (predict_platform_load) accepts these and no others.
  * "banks" has exactly golden.json's shape (golden_banks_load), so predict copies the PCR
  * objects into golden.json as they are. EV_NO_ACTION events are left out (never extended);
  * StartupLocality becomes PCR 0's "startup_locality" and an H-CRTM start becomes
@@ -36,9 +37,8 @@
 
 struct platform_profile {
 	char *name;
-	uint8_t log_sha256[32];     /* sha256 of the reference log file */
-	char *log_format;           /* "crypto-agile" / "legacy-sha1" */
-	uint64_t log_events;
+	char *source;               /* where the events came from (free text; NULL if absent) */
+	uint8_t log_sha256[32];     /* sha256 of the reference log file (profiles made here) */
 	uint8_t file_sha256[32];    /* sha256 of platform.json itself (golden's profile_sha256) */
 	unsigned banks;             /* banks present */
 	unsigned pcrs;              /* bit p: PCR p present (in every bank) */
@@ -59,7 +59,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 /* Canonical JSON (see above). */
 int platform_profile_to_json(const struct platform_profile *p, json_t **ret);
 
-/* Strict loader for predict: format must be PLATFORM_PROFILE_FORMAT, unknown keys rejected,
+/* Strict loader: format must be PLATFORM_PROFILE_FORMAT, unknown keys rejected, "source" a string,
  * "banks" checked by golden_banks_load() (values must equal the replay of their events), every
  * bank must list the same PCRs. errbuf names the JSON path and the defect. */
 int platform_profile_load(const void *data, size_t len, struct platform_profile **ret,

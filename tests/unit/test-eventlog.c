@@ -12,6 +12,7 @@
 #include "measure/eventlog-compare.h"
 #include "measure/evlog-decode.h"
 #include "measure/platform-profile.h"
+#include "measure/predict.h"
 #include "measure/replay.h"
 #include "measure/systemd-log.h"
 #include "measure/tcg-eventlog.h"
@@ -745,7 +746,18 @@ TEST(profile_roundtrip)
 	ASSERT_EQ(q->banks, p->banks);
 	ASSERT_EQ(q->pcrs, p->pcrs);
 	ASSERT_MEMEQ(q->bank[BANK_SHA1].pcrs[0].value, p->bank[BANK_SHA1].pcrs[0].value, 20);
-	ASSERT_MEMEQ(q->log_sha256, p->log_sha256, 32);
+	ASSERT_STREQ(q->source, p->source);
+	ASSERT_TRUE(strstr(q->source, "event log sha256:") == q->source);
+	/* the contract with predict: its reader takes the profile as written */
+	{
+		struct golden_bank banks[_BANK_MAX] = {};
+		_cleanup_(freep) char *name = NULL;
+		ASSERT_OK(predict_platform_load(text, n, banks, &name, err, sizeof(err)));
+		ASSERT_STREQ(name, "test-platform");
+		ASSERT_MEMEQ(banks[BANK_SHA256].pcrs[2].value, p->bank[BANK_SHA256].pcrs[2].value, 32);
+		ASSERT_TRUE(banks[BANK_SHA256].pcrs[0].has_startup_locality);
+		golden_banks_clear(banks);
+	}
 	/* a tampered value is refused (golden_banks_load replays the events) */
 	{
 		_cleanup_(platform_profile_freep) struct platform_profile *x = NULL;
