@@ -12,3 +12,8 @@ if(BOOTPROOF_INTEROP_TESTS)
 	bp_script_test(test-containers-docker containers/test-docker.sh LABELS interop TIMEOUT 900)
 	bp_script_test(test-containers-oci containers/test-oci.sh LABELS interop TIMEOUT 900)
 endif()
+if(BOOTPROOF_INTEROP_TESTS)
+	# docker 26 from trixie (downloaded and extracted into the build directory once; skipped
+	# with a message when trixie is unreachable)
+	bp_script_test(test-containers-docker26 containers/test-docker26.sh LABELS interop TIMEOUT 900)
+endif()
