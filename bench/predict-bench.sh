@@ -38,9 +38,11 @@ size=$(stat -c %s "$UKI")
 cat "$UKI" >/dev/null # page cache
 
 t0=$(now)
-for alg in sha1 sha256 sha384; do openssl dgst -"$alg" "$UKI" >/dev/null; done
+/usr/bin/time -f "%U %S" -o "$TMP/cpu.ref" sh -c \
+	'for alg in sha1 sha256 sha384; do openssl dgst -"$alg" "$1" >/dev/null; done' sh "$UKI"
 t1=$(now)
-"$BOOTPROOF" predict --uki "$UKI" --banks sha1,sha256,sha384 -o "$TMP/golden.json"
+/usr/bin/time -f "%U %S" -o "$TMP/cpu.ours" \
+	"$BOOTPROOF" predict --uki "$UKI" --banks sha1,sha256,sha384 -o "$TMP/golden.json"
 t2=$(now)
 
 ref=$(elapsed "$t0" "$t1")
@@ -49,6 +51,8 @@ ratio=$(echo "$ours / $ref" | bc -l)
 printf 'UKI: %s bytes (%s)\n' "$size" "$("$BOOTPROOF" uki inspect --json "$UKI" | jq -r .stub.version 2>/dev/null || echo ?)"
 printf 'openssl dgst -sha1, -sha256, -sha384 (3 runs): %.3f s\n' "$ref"
 printf 'bootproof predict --banks sha1,sha256,sha384:   %.3f s\n' "$ours"
-printf 'ratio: %.3f (target <= 1.2) on %s CPUs\n' "$ratio" "$(nproc)"
+printf 'ratio: %.3f (target <= 1.2) on %s CPUs, load average %s\n' "$ratio" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)"
+printf 'CPU time (user+sys): openssl %.2f s, bootproof %.2f s\n' \
+	"$(awk '{print $1 + $2}' "$TMP/cpu.ref")" "$(awk '{print $1 + $2}' "$TMP/cpu.ours")"
 [ "$(echo "$ratio <= 1.2" | bc -l)" = 1 ] || { echo "FAIL: slower than 1.2x"; exit 1; }
 echo "ok"

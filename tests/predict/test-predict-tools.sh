@@ -112,6 +112,23 @@ make_uki "$STUB257" "$KERNEL" "$TMP/uki257.efi" --initrd "$TMP/initrd" --cmdline
 "$BOOTPROOF" uki inspect --json "$TMP/uki257.efi" | jq -e '.stub.major == 257' >/dev/null ||
 	fail "stub 257 not recognised"
 pcr11_check "$TMP/uki257.efi" linux osrel cmdline initrd uname sbat
+# Optionally trixie's own systemd-measure 257, from a trixie root (e.g. a mkosi tools tree):
+# BOOTPROOF_TRIXIE_ROOT=/path/to/mkosi.tools.
+if [ -n "${BOOTPROOF_TRIXIE_ROOT:-}" ] && [ -x "$BOOTPROOF_TRIXIE_ROOT/usr/lib/systemd/systemd-measure" ]; then
+	d=$(mktemp -d "$BOOTPROOF_TRIXIE_ROOT/tmp/bootproof.XXXXXX")
+	rm -rf "$TMP/s" && mkdir "$TMP/s" && extract_sections "$TMP/uki257.efi" "$TMP/s" && cp "$TMP"/s/* "$d"/
+	r=${d#"$BOOTPROOF_TRIXIE_ROOT"}
+	chroot "$BOOTPROOF_TRIXIE_ROOT" /usr/lib/systemd/systemd-measure calculate --linux="$r/linux" \
+		--osrel="$r/osrel" --cmdline="$r/cmdline" --initrd="$r/initrd" --uname="$r/uname" \
+		--sbat="$r/sbat" --bank=sha1 --bank=sha256 --bank=sha384 --bank=sha512 --json=short |
+		jq -S . >"$TMP/want257.json"
+	rm -rf "$d"
+	"$BOOTPROOF" predict --uki "$TMP/uki257.efi" --banks "$BANKS" --format systemd | jq -S . >"$TMP/got257.json"
+	cmp -s "$TMP/want257.json" "$TMP/got257.json" || fail "PCR 11 differs from trixie's systemd-measure 257"
+	echo "ok PCR 11 = systemd-measure 257 (trixie root)"
+else
+	echo "note: BOOTPROOF_TRIXIE_ROOT not set: systemd-measure 257 cross-check skipped"
+fi
 "$BOOTPROOF" predict --uki "$TMP/uki257.efi" --bootloader "$BOOT257" --no-loader-conf \
 	--banks "$BANKS" -o "$TMP/g257.json"
 rm -rf "$TMP/s" && mkdir "$TMP/s" && extract_sections "$TMP/uki257.efi" "$TMP/s"
