@@ -15,12 +15,13 @@ OUT=$(cd "$OUT" && pwd)
 # caches (packages, mkosi workspace and incremental cache) and the tools tree can be shared between
 # output folders (the boot test's tamper build uses the release's)
 CACHE=${CACHE:-$OUT/cache}
+PKGCACHE=${PKGCACHE:-$CACHE/pkg}
 TOOLS_DIR=${TOOLS_DIR:-$OUT/tools}
 TOOLS=$TOOLS_DIR/mkosi.tools
 BOOTPROOF=${BOOTPROOF:-$OUT/tool/bootproof}
 LOGDIR=$OUT/logs
 mkdir -p "$LOGDIR"
-export OUT TOOLS CACHE TOOLS_DIR
+export OUT TOOLS CACHE PKGCACHE TOOLS_DIR
 # pyenv/other python3 shims must not shadow /usr/bin/python3 (mkosi, ukify need the system one)
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export LC_ALL=C.UTF-8 TZ=UTC
@@ -86,5 +87,5 @@ EOT
 
 MKOSI_COMMON() {	# common mkosi options: caches, sources
 	echo --package-manager-tree="$OUT/pkgmngr" --workspace-dir="$CACHE/ws" \
-	     --package-cache-dir="$CACHE/pkg"
+	     --package-cache-dir="$PKGCACHE"
 }

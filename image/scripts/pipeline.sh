@@ -20,7 +20,7 @@ do_setup() {
 
 do_tool() {
 	step "host bootproof (cmake)"
-	logged "$LOGDIR/tool.log" sh -c "cmake -S '$TOP' -B '$OUT/tool' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF && cmake --build '$OUT/tool' -j$(nproc) --target bootproof"
+	logged "$LOGDIR/tool.log" sh -c "cmake -S '$TOP' -B '$(dirname "$BOOTPROOF")' -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF && cmake --build '$(dirname "$BOOTPROOF")' -j$(nproc) --target bootproof"
 	[ -x "$BOOTPROOF" ] || die "no $BOOTPROOF after the build"
 }
 
@@ -32,7 +32,7 @@ do_tools_tree() {
 		echo "    up to date ($TOOLS)"
 		return
 	fi
-	mkdir -p "$TOOLS_DIR" "$CACHE/pkg" "$CACHE/ws"
+	mkdir -p "$TOOLS_DIR" "$PKGCACHE" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/tools-tree.log" mkosi -C "$TOP/image/tools-tree" $(MKOSI_COMMON) \
 		--output-dir="$TOOLS_DIR" -f build
@@ -77,7 +77,7 @@ do_image() {
 	step "image (mkosi: packages, bootproof build, containers, UKI, erofs + dm-verity)"
 	write_pkgmngr
 	do_sources
-	mkdir -p "$OUT/image" "$CACHE/incremental" "$CACHE/pkg" "$CACHE/ws"
+	mkdir -p "$OUT/image" "$CACHE/incremental" "$PKGCACHE" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/image.log" mkosi -C "$TOP/image" $(MKOSI_COMMON) \
 		--tools-tree="$TOOLS" \

@@ -49,9 +49,10 @@ swtpm socket --tpm2 --tpmstate dir="$out/tpm" --server type=tcp,port=$port,binda
 	tpm2_flushcontext -t &&
 	tpm2_shutdown
 ) >enrol.log 2>&1 || { echo "boot.sh: AK enrolment on swtpm failed:" >&2; cat enrol.log >&2; kill "$(cat swtpm-enrol.pid)"; exit 1; }
-kill "$(cat swtpm-enrol.pid)"
+epid=$(cat swtpm-enrol.pid)
+kill "$epid"
 i=0
-while kill -0 "$(cat swtpm-enrol.pid)" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while kill -0 "$epid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -f ek.ctx ak.ctx
 
 swtpm socket --tpm2 --tpmstate dir="$out/tpm" --ctrl type=unixio,path="$out/swtpm.sock" \

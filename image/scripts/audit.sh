@@ -1,0 +1,35 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# make -f Makefile.images audit RELEASE=DIR: rebuild the release in DIR from this checkout (check out
+# the release's tag first) with a clean mkosi cache and the release's own SOURCE_DATE_EPOCH and
+# version (read from its golden.json), then report "reproduced" or exactly what differs
+# (image/scripts/compare.sh). Same CONTAINERS_DIR as the release's maker, if they used one.
+# Package versions come from the mirror: to rebuild an older release point DEBIAN_MIRROR and
+# DEBIAN_SECURITY_MIRROR at a snapshot archive of its date; packages.json lists every version.
+set -eu
+. "$(dirname "$0")/lib.sh"
+rel=$(cd "${1:?usage: audit.sh RELEASE_DIR}" && pwd)
+[ -f "$rel/golden.json" ] && [ -f "$rel/SHA256SUMS" ] || die "$rel is not a release folder (golden.json, SHA256SUMS)"
+"$TOP/image/scripts/pipeline.sh" setup tool
+step "release integrity (SHA256SUMS, signature)"
+if "$BOOTPROOF" manifest verify --key "$rel/signing-key.pub.pem" --signature "$rel/SHA256SUMS.sig" --check "$rel/SHA256SUMS"; then
+	echo "    SHA256SUMS and its signature verify (key: $rel/signing-key.pub.pem; compare it with the publisher's)"
+else
+	echo "    WARNING: SHA256SUMS or its signature does NOT verify: the release folder was changed"
+fi
+[ ! -f "$rel/RELEASE-UNSIGNED" ] || echo "    note: the release is marked unsigned (development key)"
+sde=$(jq -r '.image.source_date_epoch // empty' "$rel/golden.json")
+ver=$(jq -r '.image.version // empty' "$rel/golden.json")
+[ -n "$sde" ] || die "golden.json has no image.source_date_epoch"
+here=$(git -C "$TOP" describe --tags --always --dirty 2>/dev/null || echo unknown)
+if [ -n "$ver" ] && [ "$ver" != "$here" ]; then
+	echo "    WARNING: the release is version $ver, this checkout is $here: check out the release's commit"
+fi
+a=$OUT/audit
+rm -rf "$a"
+export SOURCE_DATE_EPOCH=$sde IMAGE_VERSION=${ver:-$here}
+OUT=$a CACHE=$a/cache PKGCACHE=$PKGCACHE TOOLS_DIR=$TOOLS_DIR BOOTPROOF=$BOOTPROOF \
+	"$TOP/image/scripts/pipeline.sh" release
+rm -rf "$a/cache"
+step "compare the release with the rebuild"
+"$TOP/image/scripts/compare.sh" "$rel" "$a/release" "$a/compare"

@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Compare a reference release folder with a rebuilt one and say exactly what differs: which artifact,
+# which partition, which file in the root or on the ESP, which UKI section, which package version,
+# which tool version, which PCR. Signature material (SHA256SUMS.sig, signing-key.pub.pem,
+# RELEASE-UNSIGNED) is not compared: it depends on who signs. SHA256SUMS is compared.
+# Prints "reproduced" and exits 0 when every artifact is bit-identical, else exits 3.
+# Usage: compare.sh REFERENCE_RELEASE REBUILT_RELEASE [WORKDIR]
+set -eu
+. "$(dirname "$0")/lib.sh"
+a=$(cd "${1:?usage: compare.sh REFERENCE REBUILT [WORKDIR]}" && pwd)
+b=$(cd "${2:?usage: compare.sh REFERENCE REBUILT [WORKDIR]}" && pwd)
+w=${3:-$OUT/compare}
+rm -rf "$w"
+mkdir -p "$w"
+w=$(cd "$w" && pwd)
+report=$w/report.txt
+: >"$report"
+diffs=0
+say() { echo "$*" | tee -a "$report"; }
+differs() { diffs=$((diffs + 1)); say "DIFFERS: $*"; }
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED)$'
+
+# 1. the artifact list and each artifact's digest
+(cd "$a" && ls | grep -v -E "$skip" | sort) >"$w/list.a"
+(cd "$b" && ls | grep -v -E "$skip" | sort) >"$w/list.b"
+if ! cmp -s "$w/list.a" "$w/list.b"; then
+	differs "the release folders hold different files:"
+	diff "$w/list.a" "$w/list.b" | sed 's/^/    /' | tee -a "$report"
+fi
+for f in $(comm -12 "$w/list.a" "$w/list.b"); do
+	ha=$(sha "$a/$f") hb=$(sha "$b/$f")
+	if [ "$ha" = "$hb" ]; then say "identical: $f  $ha"; else differs "$f  $ha (reference) != $hb (rebuilt)"; touch "$w/differs.$f"; fi
+done
+
+# 2. packages and tools: which versions
+for m in packages.json tools-packages.json; do
+	[ -f "$w/differs.$m" ] || continue
+	for x in a b; do
+		eval d=\$$x
+		jq -r '.packages[] | "\(.name) \(.version)"' "$d/$m" | sort >"$w/$m.$x"
+	done
+	diff "$w/$m.a" "$w/$m.b" | grep '^[<>]' | sed 's/^</    reference:/; s/^>/    rebuilt:  /' | tee -a "$report" || true
+done
+
+# 3. golden values: which PCR, which event
+if [ -f "$w/differs.golden.json" ]; then
+	for bank in $(jq -r '.banks | keys[]' "$a/golden.json"); do
+		for pcr in $(jq -r --arg k "$bank" '.banks[$k] | keys[]' "$a/golden.json" | sort -n); do
+			va=$(jq -r --arg k "$bank" --arg p "$pcr" '.banks[$k][$p].value' "$a/golden.json")
+			vb=$(jq -r --arg k "$bank" --arg p "$pcr" '.banks[$k][$p].value // "absent"' "$b/golden.json")
+			[ "$va" = "$vb" ] && continue
+			say "    PCR $pcr ($bank): $va (reference) != $vb (rebuilt)"
+			jq -c --arg k "$bank" --arg p "$pcr" '.banks[$k][$p].events[]? | [.description, .digest]' "$a/golden.json" >"$w/ev.a"
+			jq -c --arg k "$bank" --arg p "$pcr" '.banks[$k][$p].events[]? | [.description, .digest]' "$b/golden.json" >"$w/ev.b"
+			diff "$w/ev.a" "$w/ev.b" | grep '^[<>]' | head -n 6 | sed 's/^</      event (reference):/; s/^>/      event (rebuilt):  /' | tee -a "$report" || true
+		done
+	done
+	jq -S '.image' "$a/golden.json" >"$w/gi.a"; jq -S '.image' "$b/golden.json" >"$w/gi.b"
+	diff "$w/gi.a" "$w/gi.b" | grep '^[<>]' | sed 's/^/    image identity /' | tee -a "$report" || true
+fi
+
+# 4. container measurements
+if [ -f "$w/differs.container_measurements.json" ]; then
+	diff "$a/container_measurements.json" "$b/container_measurements.json" | grep '^[<>]' | head -n 20 | sed 's/^/    /' | tee -a "$report" || true
+fi
+
+# 5. the UKI: which section
+uki_sections() {	# UKI -> "name digest" lines
+	"$BOOTPROOF" uki inspect --json "$1" | jq -r '.sections[] | "\(.name) \(.digests.sha256)"'
+}
+if [ -f "$w/differs.bootproof.efi" ]; then
+	uki_sections "$a/bootproof.efi" >"$w/uki.a"
+	uki_sections "$b/bootproof.efi" >"$w/uki.b"
+	join "$w/uki.a" "$w/uki.b" | awk '$2 != $3 { print "    UKI section " $1 " differs" }' | tee -a "$report"
+	ca=$("$BOOTPROOF" uki inspect --json "$a/bootproof.efi" | jq -r .cmdline)
+	cb=$("$BOOTPROOF" uki inspect --json "$b/bootproof.efi" | jq -r .cmdline)
+	[ "$ca" = "$cb" ] || { say "    .cmdline reference: $ca"; say "    .cmdline rebuilt:   $cb"; }
+fi
+
+# 6. the disk: GPT, then partition by partition, then file by file
+part_table() { sfdisk -J "$1" | jq -r '.partitiontable.partitions[] | "\(.name // .type) \(.start) \(.size) \(.type) \(.uuid)"'; }
+if [ -f "$w/differs.bootproof.raw" ]; then
+	part_table "$a/bootproof.raw" >"$w/gpt.a"
+	part_table "$b/bootproof.raw" >"$w/gpt.b"
+	if ! cmp -s "$w/gpt.a" "$w/gpt.b"; then
+		say "    partition table (name start size type uuid) differs:"
+		diff "$w/gpt.a" "$w/gpt.b" | grep '^[<>]' | sed 's/^/      /' | tee -a "$report"
+	fi
+	n=0
+	while read -r name start size _ _; do
+		n=$((n + 1))
+		for x in a b; do
+			eval d=\$$x
+			dd if="$d/bootproof.raw" of="$w/p$n.$x" bs=512 skip="$start" count="$size" status=none
+		done
+		if cmp -s "$w/p$n.a" "$w/p$n.b"; then
+			say "    partition $n ($name): identical"; rm -f "$w/p$n.a" "$w/p$n.b"; continue
+		fi
+		say "    partition $n ($name): differs"
+		case "$name" in
+		*esp* | *ESP* | *EFI*)
+			for x in a b; do
+				mkdir -p "$w/esp.$x"
+				mcopy -s -n -m -i "$w/p$n.$x" ::/ "$w/esp.$x/" 2>/dev/null || true
+			done
+			diff -rq "$w/esp.a" "$w/esp.b" | sed "s|$w/esp\.[ab]/||g; s/^/      ESP: /" | tee -a "$report" || true
+			;;
+		*root-verity* | *verity*)
+			say "      (dm-verity hash tree: follows from the root partition and the seed)"
+			;;
+		*root*)
+			for x in a b; do
+				mkdir -p "$w/root.$x"
+				"$TOP/image/scripts/in-tools.sh" fsck.erofs --extract="$w/root.$x" --no-preserve "$w/p$n.$x" >/dev/null 2>&1 ||
+					say "      (fsck.erofs could not extract the $x root)"
+				(cd "$w/root.$x" && find . -printf '%p %y %m %U %G %s %l\n' | sort) >"$w/meta.$x"
+			done
+			diff "$w/meta.a" "$w/meta.b" | grep '^[<>]' | head -n 40 | sed 's/^</      metadata (reference):/; s/^>/      metadata (rebuilt):  /' | tee -a "$report" || true
+			diff -rq --no-dereference "$w/root.a" "$w/root.b" 2>/dev/null | head -n 40 |
+				sed "s|$w/root\.[ab]||g; s/^/      root: /" | tee -a "$report" || true
+			;;
+		esac
+	done <"$w/gpt.a"
+fi
+
+if [ "$diffs" -eq 0 ]; then
+	say "reproduced: every artifact of $b is bit-identical to $a"
+	exit 0
+fi
+say "NOT reproduced: $diffs artifact(s) differ (report: $report)"
+exit 3
