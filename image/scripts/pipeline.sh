@@ -96,7 +96,7 @@ do_image() {
 do_golden() {
 	step "golden values (bootproof predict)"
 	plat=$OUT/image/platform.json
-	logged "$LOGDIR/platform.log" "$BOOTPROOF" eventlog profile "$TOP/image/platform/ovmf-q35.eventlog" -o "$plat"
+	logged "$LOGDIR/platform.log" "$BOOTPROOF" eventlog profile "$TOP/image/platform/ovmf-q35.eventlog" --name qemu-q35-ovmf-2022.11-swtpm --bank sha1,sha256,sha384 -o "$plat"
 	logged "$LOGDIR/predict.log" "$TOP/image/scripts/predict.sh" "$OUT/image" "$OUT/image/golden.json"
 }
 

@@ -11,5 +11,5 @@ if "$BOOTPROOF" predict --help 2>&1 | grep -q 'not implemented'; then
 	die "'bootproof predict' is not implemented yet in this tree: no golden values (nothing faked)"
 fi
 "$BOOTPROOF" predict --disk "$d/bootproof.raw" --platform "$d/platform.json" \
-	--name bootproof --version "$IMAGE_VERSION" --source-date-epoch "$SOURCE_DATE_EPOCH" \
+	--name bootproof --image-version "$IMAGE_VERSION" \
 	--banks sha1,sha256,sha384 -o "$g"
