@@ -648,9 +648,10 @@ int predict_platform_load(const void *data, size_t len, struct golden_bank banks
 		snprintf(errbuf, errbuf_size, "name: missing, empty or longer than 256 bytes");
 		return -EBADMSG;
 	}
+	/* eventlog profile writes {"log_sha256", "log_format", "events"}; older profiles a string */
 	v = json_object_get(j, "source");
-	if (v && !json_is_string(v)) {
-		snprintf(errbuf, errbuf_size, "source: not a string");
+	if (v && !json_is_string(v) && !json_is_object(v)) {
+		snprintf(errbuf, errbuf_size, "source: not a string or an object");
 		return -EBADMSG;
 	}
 	v = json_object_get(j, "banks");
