@@ -27,7 +27,8 @@ EOT
 	echo "    no SIGNING_KEY: development key $key, release marked unsigned"
 fi
 openssl pkey -in "$key" -pubout -out "$r/signing-key.pub.pem" || die "cannot derive the public key of $key"
-(cd "$r" && sha256sum -- $(ls | grep -v -x -e SHA256SUMS -e SHA256SUMS.sig) >SHA256SUMS)
+# the artifacts only: the key and the unsigned marker depend on who signs (compare.sh skips them)
+(cd "$r" && sha256sum -- $(ls | grep -v -x -e SHA256SUMS -e SHA256SUMS.sig -e signing-key.pub.pem -e RELEASE-UNSIGNED) >SHA256SUMS)
 "$BOOTPROOF" manifest sign --key "$key" -o "$r/SHA256SUMS.sig" "$r/SHA256SUMS" || die "bootproof manifest sign failed"
 "$BOOTPROOF" manifest verify --key "$r/signing-key.pub.pem" --signature "$r/SHA256SUMS.sig" --check "$r/SHA256SUMS" >/dev/null ||
 	die "the fresh signature does not verify"

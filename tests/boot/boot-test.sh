@@ -82,7 +82,7 @@ step "golden.json next to the PCRs read in the guest"
 		for i in $(seq 0 15); do
 			guest=$(awk -v k="$bank" -v i="$i" '$1 == k && $2 == i { print tolower($3) }' "$b/pcrs.txt")
 			gold=$(jq -r --arg k "$bank" --arg i "$i" '.banks[$k][$i].value // empty' "$rel/golden.json")
-			if [ -z "$gold" ]; then m="(runtime)"; gold="-"
+			if [ -z "$gold" ]; then m="(no gold)"; gold="- (not golden: 8 unused, 10 IMA, 14/15 runtime)"
 			elif [ "$gold" = "$guest" ]; then m="=="
 			else m="DIFFERS"; fi
 			printf '%-6s %-3s %-9s %s\n%-20s %s\n' "$bank" "$i" "$m" "$gold" "" "$guest"
