@@ -48,9 +48,9 @@ while [ $i -le "$N" ]; do
 	f=$(printf '%s/b/%05d.json' "$WORK" $i)
 	"$BOOTPROOF" attest --tcti "$TA" --ak-handle 0x81010002 --nonce $NONCE -o "$f" \
 		--eventlog "$WORK/firmware.bin" --userspace-log "$WORK/run.log" 2>/dev/null
-	python3 "$SRC/bundle2tpm2tools.py" "$f" "$WORK/cq/$i" >/dev/null
 	i=$((i + 1))
 done
+python3 "$SRC/bundle2tpm2tools.py" --batch "$N" "$WORK/b" "$WORK/cq"
 echo "  made in $(( ($(now) - t0) / 1000000 )) ms; bundle size $(wc -c <"$WORK/b/00001.json") bytes" \
 	"(firmware log $(wc -c <"$WORK/firmware.bin") B, userspace log $(wc -c <"$WORK/run.log") B)"
 
