@@ -79,6 +79,24 @@ echo "genuine RSASSA bundle: verified"
 # deterministic verdict bytes
 $BP verify "$WORK/good.json" $V --nonce $N1 --json >"$WORK/v2.json"
 cmp -s "$WORK/v.json" "$WORK/v2.json" || fail "verdict JSON differs between two runs"
+(umask 077; LC_ALL=C TZ=Pacific/Kiritimati $BP verify "$WORK/good.json" $V --nonce $N1 -o "$WORK/v3.json" >/dev/null)
+cmp -s "$WORK/v.json" "$WORK/v3.json" || fail "verdict JSON differs under another locale/TZ/umask"
+
+# Usage and operational errors: exit 2 / exit 1, never 0 or 3.
+set +e
+$BP verify "$WORK/good.json" --golden "$WORK/golden.json" --nonce $N1 2>/dev/null; rc_noak=$?
+$BP verify "$WORK/good.json" $V --nonce XYZ 2>/dev/null; rc_badnonce=$?
+$BP verify "$WORK/missing.json" $V --nonce $N1 2>/dev/null; rc_missing=$?
+$BP attest --nonce $N1 2>/dev/null; rc_noout=$?
+$BP extend --pcr 24 "$WORK/cm.json" 2>/dev/null; rc_badpcr=$?
+$BP extend --tcti "$TA" --log "$WORK/x.log" --pcr 14 "$WORK/nonexistent" 2>/dev/null; rc_nofile=$?
+set -e
+[ "$rc_noak $rc_badnonce $rc_missing $rc_noout $rc_badpcr $rc_nofile" = "2 2 1 2 2 1" ] ||
+	fail "usage/error exit codes: $rc_noak $rc_badnonce $rc_missing $rc_noout $rc_badpcr $rc_nofile"
+[ ! -e "$WORK/x.log" ] || [ ! -s "$WORK/x.log" ] || fail "a failed extend wrote a record"
+for verb in extend attest verify manifest; do
+	$BP $verb --help >/dev/null || fail "$verb --help"
+done
 
 # The EK certificate from NV chains to swtpm_localca's root + issuer.
 CAARGS="--ca $CA/swtpm-localca-rootca-cert.pem --ca $CA/issuercert.pem"
