@@ -746,3 +746,67 @@ int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, 
 	*ret_sel = TAKE_PTR(sel);
 	return 0;
 }
+
+int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_len, char **ret_sel)
+{
+	_cleanup_(freep) uint8_t *values = NULL, *out = NULL;
+	size_t n_values_bytes, n_values = 0, n_banks = 0, n_lists, len, off;
+	_cleanup_(freep) char *sel = NULL;
+	int r;
+
+	r = predict_tpm2_values(g, &values, &n_values_bytes, &sel);
+	if (r < 0)
+		return r;
+	for (enum bank b = 0; b < _BANK_MAX; b++)
+		if (g->banks[b].present) {
+			n_banks++;
+			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+				n_values += g->banks[b].pcrs[i].present;
+		}
+	/* TPML_PCR_SELECTION {u32 count; TPMS_PCR_SELECTION[16] {u16 hash; u8 sizeofSelect;
+	 * u8 pcrSelect[4]; pad}}, u32 count, then TPML_DIGEST {u32 count; TPM2B_DIGEST[8] {u16 size;
+	 * u8 buffer[64]}} per 8 values: tpm2-tools' in-memory structs, little endian, as tpm2_quote
+	 * -o writes them (lib/pcr.c pcr_fwrite_serialized) and tpm2_checkquote -f reads them. */
+	n_lists = (n_values + 7) / 8;
+	len = 4 + 16 * 8 + 4 + n_lists * (4 + 8 * 66);
+	out = calloc(1, len);
+	if (!out)
+		return -ENOMEM;
+	store_le32(out, (uint32_t)n_banks);
+	off = 4;
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		if (!g->banks[b].present)
+			continue;
+		store_le16(out + off, bank_info(b)->tpm_alg);
+		out[off + 2] = 3;
+		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+			if (g->banks[b].pcrs[i].present)
+				out[off + 3 + i / 8] |= (uint8_t)(1u << (i % 8));
+		off += 8;
+	}
+	off = 4 + 16 * 8;
+	store_le32(out + off, (uint32_t)n_lists);
+	off += 4;
+	{
+		size_t v = 0, voff = 0;
+		for (enum bank b = 0; b < _BANK_MAX; b++) {
+			if (!g->banks[b].present)
+				continue;
+			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+				size_t list = v / 8, k = v % 8, at;
+				if (!g->banks[b].pcrs[i].present)
+					continue;
+				at = off + list * (4 + 8 * 66);
+				store_le32(out + at, (uint32_t)MIN(8, n_values - list * 8));
+				store_le16(out + at + 4 + k * 66, (uint16_t)bank_size(b));
+				memcpy(out + at + 4 + k * 66 + 2, values + voff, bank_size(b));
+				voff += bank_size(b);
+				v++;
+			}
+		}
+	}
+	*ret = TAKE_PTR(out);
+	*ret_len = len;
+	*ret_sel = TAKE_PTR(sel);
+	return 0;
+}

@@ -69,3 +69,7 @@ int predict_systemd_json(const struct golden *g, json_t **ret);
  * order, PCRs ascending), as `tpm2_checkquote -F values -f FILE -l SEL` reads them. ret_sel
  * gets the matching selection string, e.g. "sha1:0,1,2+sha256:0,1,2". */
 int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, char **ret_sel);
+/* The same values in tpm2-tools' "serialized" PCR file (what `tpm2_quote -o` writes by default
+ * and `tpm2_checkquote -f FILE -l SEL` reads). */
+int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_len,
+			    char **ret_sel);

@@ -67,11 +67,12 @@ static void help(FILE *f)
 		"\n"
 		"Output:\n"
 		"  -o --output FILE       output file, '-' = stdout (default '-'); written atomically\n"
-		"     --format golden|systemd|tpm2-pcrs\n"
+		"     --format golden|systemd|tpm2-pcrs|tpm2-values\n"
 		"                         golden: golden.json (docs/golden-format.md, default);\n"
 		"                         systemd: systemd-measure 'calculate --json=short' shape (PCR 11);\n"
-		"                         tpm2-pcrs: binary PCR values for 'tpm2_checkquote -F values\n"
-		"                         -f FILE -l SEL' (SEL is printed on stderr)\n"
+		"                         tpm2-pcrs: PCR file for 'tpm2_checkquote -f FILE' (the layout\n"
+		"                         'tpm2_quote -l SEL -o' writes; SEL is printed on stderr);\n"
+		"                         tpm2-values: the bare values (tpm2_quote -F values)\n"
 		"     --name NAME, --image-version V   image identity written into golden.json\n"
 		"     --threads N         hashing threads (default: all CPUs)\n"
 		"  -h --help              show this help\n"
@@ -326,8 +327,8 @@ int verb_predict(int argc, char *argv[])
 		case ARG_NO_EBS: in.exit_boot_services = false; break;
 		case ARG_FORMAT:
 			if (strcmp(optarg, "golden") != 0 && strcmp(optarg, "systemd") != 0 &&
-			    strcmp(optarg, "tpm2-pcrs") != 0) {
-				log_error("predict: --format takes golden, systemd or tpm2-pcrs");
+			    strcmp(optarg, "tpm2-pcrs") != 0 && strcmp(optarg, "tpm2-values") != 0) {
+				log_error("predict: --format takes golden, systemd, tpm2-pcrs or tpm2-values");
 				return EXIT_USAGE;
 			}
 			format = optarg;
@@ -531,7 +532,8 @@ int verb_predict(int argc, char *argv[])
 		_cleanup_(freep) uint8_t *buf = NULL;
 		_cleanup_(freep) char *sel = NULL;
 		size_t len;
-		r = predict_tpm2_values(g, &buf, &len, &sel);
+		r = strcmp(format, "tpm2-values") == 0 ? predict_tpm2_values(g, &buf, &len, &sel)
+							: predict_tpm2_serialized(g, &buf, &len, &sel);
 		if (r >= 0)
 			r = write_file_atomic(output, buf, len);
 		if (r >= 0)
