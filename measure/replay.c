@@ -14,12 +14,17 @@ void replay_init(struct replay_pcrs *r, unsigned banks)
 	memset(r, 0, sizeof(*r));
 	r->banks = banks & BANK_MASK_ALL;
 	r->startup_locality = -1;
+	FOREACH_BANK(b, r->banks)
+		for (unsigned p = 17; p <= 22; p++)
+			replay_initial_value(r, b, p, r->value[b][p]);
 }
 
 void replay_initial_value(const struct replay_pcrs *r, enum bank b, unsigned pcr, uint8_t *ret)
 {
 	size_t n = bank_size(b);
-	memset(ret, 0, n);
+	/* PC Client PTP: the DRTM PCRs 17-22 are all ones after TPM2_Startup (a DRTM launch
+	 * resets them to zero, which an SRTM log does not record). */
+	memset(ret, pcr >= 17 && pcr <= 22 ? 0xff : 0, n);
 	if (pcr != 0)
 		return;
 	if (r->hcrtm)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* PCR replay of event logs (pcr-spec.md §1.1, §8.2): PCR_new = H(PCR_old || digest) per bank.
- * PCRs start at zero; a StartupLocality EV_NO_ACTION event makes PCR 0 start at 00..00||locality
+ * PCRs start at zero (17-22, the DRTM PCRs, at all ones as after TPM2_Startup: TCG PC Client
+ * Platform TPM Profile); a StartupLocality EV_NO_ACTION event makes PCR 0 start at 00..00||locality
  * and an EV_EFI_HCRTM_EVENT at 00..00||04 (TPM 2.0 Library Part 1 §34.3, as tpm2_eventlog and
  * go-attestation do); EV_NO_ACTION events are never extended. */
 #pragma once
@@ -26,8 +27,8 @@ struct replay_pcrs {
 
 /* All PCRs of the banks in mask to zero. */
 void replay_init(struct replay_pcrs *r, unsigned banks);
-/* The value PCR pcr starts at in bank b given the log's locality events: zero, or
- * 00..00||locality (StartupLocality), or 00..00||04 (H-CRTM). */
+/* The value PCR pcr starts at in bank b given the log's locality events: zero, all ones for
+ * 17-22, or for PCR 0 00..00||locality (StartupLocality) or 00..00||04 (H-CRTM). */
 void replay_initial_value(const struct replay_pcrs *r, enum bank b, unsigned pcr, uint8_t *ret);
 /* Extends events[0..n) in order into r. Returns 0, -EBADMSG for a StartupLocality event after
  * PCR 0 was extended or a locality other than 0, 3 or 4, -EIO on a crypto failure. */

@@ -78,6 +78,11 @@ TEST(known_composites)
 		   "518923b0f955d08da077c96aaba522b9decede61c599cea6c41889cfbea4ae4d50529d96fe4d1afdafb65e7f95bf23c4");
 	ASSERT_EQ(r.extended[BANK_SHA256], 0x7f);
 	ASSERT_EQ(r.startup_locality, -1);
+	/* Unextended PCRs: 16 and 23 zero, 17-22 all ones, as swtpm 0.7.1 + tpm2_pcrread show
+	 * them right after TPM2_Startup(CLEAR). */
+	for (unsigned p = 16; p <= 23; p++)
+		for (size_t i = 0; i < 32; i++)
+			ASSERT_EQ(r.value[BANK_SHA256][p][i], p >= 17 && p <= 22 ? 0xff : 0);
 	evb_done(&b);
 }
 
