@@ -161,7 +161,7 @@ static bool has_suffix_ci(const char *s, const char *suf)
 
 struct esp_files {
 	char uki[512];
-	bool have_bootx64, have_loader_conf;
+	bool have_bootx64, have_loader_conf, have_keys;
 };
 
 /* Finds the boot files and refuses ESP contents the model does not cover. */
@@ -189,6 +189,8 @@ static int esp_scan(char *list, const char *want_uki, struct esp_files *ret)
 			ret->have_bootx64 = true;
 		else if (strcasecmp(p, "/loader/loader.conf") == 0)
 			ret->have_loader_conf = true;
+		else if (has_prefix_ci(p, "/loader/keys/"))
+			ret->have_keys = true;
 		else if (has_prefix_ci(p, "/EFI/Linux/") && has_suffix_ci(p, ".efi") &&
 			 !strchr(p + strlen("/EFI/Linux/"), '/')) {
 			if (!want_uki || strcasecmp(p, want_uki) == 0) {
