@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Every real event log in ../shared/data/eventlogs, every bank, every PCR: `bootproof eventlog
-# replay --json` against (1) the installed tpm2_eventlog's own replay of the same file and
+# replay --json` (and, record by record, `show --json`: PCR, type, digest of every bank) against (1) the installed tpm2_eventlog's own replay of the same file and
 # (2) the expected YAML that tpm2-tools ships beside its fixtures (event-pretty/*.yaml, made by
 # tpm2_eventlog upstream). Both are independent implementations.
 # Known deviation, checked against a third source: tpm2_eventlog 5.4 ignores StartupLocality;
@@ -49,6 +49,10 @@ PY
 		sed -i '/^    0  : /d' "$tmp/t2.yaml"
 		python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); [v.pop("0",None) for v in j["banks"].values()]; json.dump(j,open(sys.argv[1],"w"))' "$tmp/ours.json"
 	fi
+	# Event level: same records, PCRs, type names and per-bank digests as tpm2_eventlog.
+	"$BOOTPROOF" eventlog show --json "$log" >"$tmp/show.json" || { echo "FAIL $b: show"; fail=1; }
+	python3 "$BOOTPROOF_SOURCE_DIR/tests/eventlog/events-compare.py" "$tmp/show.json" \
+		"$tmp/t2.yaml" "$b events vs tpm2_eventlog" || fail=1
 	python3 "$cmp_py" "$tmp/ours.json" "$tmp/t2.yaml" "$b vs tpm2_eventlog" || fail=1
 	if [ -f "$log.yaml" ]; then
 		python3 "$cmp_py" "$tmp/ours.json" "$log.yaml" "$b vs shipped YAML" || fail=1
