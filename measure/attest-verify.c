@@ -9,10 +9,12 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <openssl/x509_vfy.h>
 
 #include "attest-verify.h"
 #include "bundle.h"
+#include "credential.h"
 #include "hexstr.h"
 #include "quote-verify.h"
 #include "replay.h"
@@ -56,6 +58,44 @@ static void X509_freep(X509 **p)
 static void X509_STORE_CTX_freep(X509_STORE_CTX **p)
 {
 	X509_STORE_CTX_free(*p);
+}
+
+/* Round 1 of credential activation: a fresh secret encrypted to the certified EK for this AK. */
+static int make_challenge(const struct bundle *b, const uint8_t *name, size_t name_size,
+			  const struct verify_options *o)
+{
+	_cleanup_(X509_freep) X509 *cert = NULL;
+	_cleanup_(freep) uint8_t *blob = NULL, *enc = NULL;
+	_cleanup_(freep) char *h_name = NULL, *h_blob = NULL, *h_enc = NULL, *h_sec = NULL;
+	const unsigned char *p = b->ek_certificate.data;
+	uint8_t secret[CREDENTIAL_SECRET_SIZE];
+	size_t blob_size, enc_size;
+	int r;
+
+	cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
+	if (!cert)
+		return -EBADMSG;
+	if (RAND_bytes(secret, sizeof(secret)) != 1)
+		return -EIO;
+	r = credential_make(X509_get0_pubkey(cert), name, name_size, secret, &blob, &blob_size,
+			    &enc, &enc_size);
+	if (r < 0)
+		return r;
+	h_name = hex_encode_alloc(name, name_size);
+	h_blob = hex_encode_alloc(blob, blob_size);
+	h_enc = hex_encode_alloc(enc, enc_size);
+	h_sec = hex_encode_alloc(secret, sizeof(secret));
+	OPENSSL_cleanse(secret, sizeof(secret));
+	if (!h_name || !h_blob || !h_enc || !h_sec)
+		return -ENOMEM;
+	*o->ret_challenge = json_pack("{s:s,s:s,s:s,s:s}", "format", CREDENTIAL_FORMAT, "ak_name",
+				      h_name, "credential_blob", h_blob, "encrypted_secret", h_enc);
+	*o->ret_challenge_secret = json_pack("{s:s,s:s,s:s}", "format", CREDENTIAL_FORMAT,
+					     "ak_name", h_name, "secret", h_sec);
+	OPENSSL_cleanse(h_sec, strlen(h_sec));
+	if (!*o->ret_challenge || !*o->ret_challenge_secret)
+		return -ENOMEM;
+	return 0;
 }
 
 /* AK trust. Returns 0 (maybe with s->failed), < 0 on internal errors; *ret_ak = key to use. */
@@ -133,13 +173,44 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 		if (json_object_set_new(ak, "ek_certificate", json_string("chains-to-ca")) < 0)
 			return -ENOMEM;
 	}
+	if (!o->ak && o->ca && o->credential_secret) {
+		/* Round 2: the TPM that holds the certified EK released our secret for this AK. */
+		if (name_size != o->credential_ak_name_size ||
+		    memcmp(name, o->credential_ak_name, name_size) != 0)
+			return vfail(s, "credential-ak-mismatch",
+				     "the bundle's AK is not the one the credential was made for");
+		if (!b->credential.present ||
+		    b->credential.size != o->credential_secret_size ||
+		    CRYPTO_memcmp(b->credential.data, o->credential_secret,
+				  o->credential_secret_size) != 0)
+			return vfail(s, "credential-invalid",
+				     "the bundle does not carry the activated credential: the AK is "
+				     "not resident in the TPM of the certified EK");
+		if (json_object_set_new(ak, "trust", json_string("credential-activation")) < 0)
+			return -ENOMEM;
+		*ret_ak = TAKE_PTR(derived);
+		return 0;
+	}
 	if (!o->ak) {
 		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
 			return -ENOMEM;
+		if (o->ca && o->ret_challenge) {
+			r = make_challenge(b, name, name_size, o);
+			if (r < 0 && r != -EOPNOTSUPP)
+				return r;
+			if (r == -EOPNOTSUPP)
+				return vfail(s, "ak-not-bound-to-ek",
+					     "the EK certificate chains to the CA, but its key is not "
+					     "RSA: bootproof makes credentials for RSA EKs only");
+			return vfail(s, "ak-not-bound-to-ek",
+				     "the EK certificate chains to the CA; a credential challenge "
+				     "for this AK was written: run `bootproof attest --activate` on "
+				     "the machine and verify again with --credential-secret");
+		}
 		return vfail(s, "ak-not-bound-to-ek",
 			     "the EK certificate chains to the CA, but nothing proves that the AK "
-			     "is resident in that TPM (credential activation is not implemented); "
-			     "pass --ak-pub with the AK recorded at enrolment");
+			     "is resident in that TPM: make a credential challenge "
+			     "(--make-credential) or pass --ak-pub with the AK recorded at enrolment");
 	}
 	if (EVP_PKEY_eq(derived, o->ak) != 1) {
 		if (json_object_set_new(ak, "trust", json_string("mismatch")) < 0)
@@ -151,6 +222,8 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	}
 	if (json_object_set_new(ak, "trust", json_string("ak-pub")) < 0)
 		return -ENOMEM;
+	if (EVP_PKEY_up_ref(o->ak) != 1)
+		return -EIO;
 	*ret_ak = o->ak;
 	return 0;
 }
@@ -240,7 +313,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	struct quote_verdict qv;
 	struct tpm2_public pub;
 	struct replay_pcrs rp;
-	EVP_PKEY *ak = NULL;
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
 	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
 	unsigned quoted_banks = 0;
 	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object();

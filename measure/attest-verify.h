@@ -23,6 +23,13 @@ struct verify_options {
 	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */
 	X509_STORE *ca;                   /* EK certificate trust anchors (--ca), or NULL */
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
+	/* Credential activation (credential.h), with ca: */
+	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */
+	size_t credential_secret_size;
+	const uint8_t *credential_ak_name;/* ... and the AK Name it was made for */
+	size_t credential_ak_name_size;
+	json_t **ret_challenge;           /* round 1: if non-NULL, receives the challenge JSON */
+	json_t **ret_challenge_secret;    /* ... and the secret to keep (written 0600) */
 };
 
 /* Verifies one bundle's bytes; name is used in messages and the verdict. Returns 0 with *ret

@@ -7,6 +7,7 @@ target_sources(bp_measure PRIVATE
 	${BP_ATTEST_PARSERS}
 	quote-verify.c
 	attest-verify.c
+	credential.c
 	runtime-measure.c
 	manifest-sign.c
 	tpm2-esys.c)

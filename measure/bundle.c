@@ -34,6 +34,7 @@ struct bundle *bundle_free(struct bundle *b)
 	blob_clear(&b->firmware_log);
 	blob_clear(&b->userspace_log);
 	blob_clear(&b->container_measurements);
+	blob_clear(&b->credential);
 	free(b);
 	return NULL;
 }
@@ -154,7 +155,7 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 {
 	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
 					       "ek_certificate", "eventlog",
-					       "container_measurements", NULL};
+					       "container_measurements", "credential", NULL};
 	static const char *const quote_keys[] = {"attest", "signature", NULL};
 	static const char *const ak_keys[] = {"public", NULL};
 	static const char *const log_keys[] = {"firmware", "userspace", NULL};
@@ -241,6 +242,12 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		    &b->container_measurements, err, errsz);
 	if (r < 0)
 		return r;
+	if (json_object_get(j, "credential")) {
+		r = get_hex(j, "credential", "top level", BUNDLE_MAX_CREDENTIAL, true,
+			    &b->credential, err, errsz);
+		if (r < 0)
+			return r;
+	}
 	*ret = TAKE_PTR(b);
 	return 0;
 }
@@ -298,7 +305,9 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 				json_pack("{s:o,s:o}", "firmware", hex_or_null(&b->firmware_log),
 					  "userspace", hex_or_null(&b->userspace_log))) < 0 ||
 	    json_object_set_new(j, "container_measurements",
-				hex_or_null(&b->container_measurements)) < 0)
+				hex_or_null(&b->container_measurements)) < 0 ||
+	    (b->credential.present &&
+	     json_object_set_new(j, "credential", hex_or_null(&b->credential)) < 0))
 		return -ENOMEM;
 	*ret = TAKE_PTR(j);
 	return 0;

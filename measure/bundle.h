@@ -8,7 +8,9 @@
  *    "ak": {"public": hex},                         TPM2B_PUBLIC of the attestation key
  *    "ek_certificate": hex | null,                  DER, from the TPM's NV index if present
  *    "eventlog": {"firmware": hex | null, "userspace": hex | null},
- *    "container_measurements": hex | null}           the file's exact bytes
+ *    "container_measurements": hex | null,          the file's exact bytes
+ *    "credential": hex | null}                      optional: the secret TPM2_ActivateCredential
+ *                                                   released (credential.h); absent = null
  * Loading is strict: unknown or missing keys, wrong types, non-canonical hex, unknown banks,
  * PCR keys other than "0".."23", and sizes over the caps are all rejected with the key path. */
 #pragma once
@@ -28,6 +30,7 @@
 #define BUNDLE_MAX_EVENTLOG (16u * 1024 * 1024)
 #define BUNDLE_MAX_CONTAINERS (16u * 1024 * 1024)
 #define BUNDLE_MAX_CERT (16u * 1024)
+#define BUNDLE_MAX_CREDENTIAL 64u
 
 struct blob {
 	uint8_t *data;
@@ -46,6 +49,7 @@ struct bundle {
 	struct blob firmware_log;
 	struct blob userspace_log;
 	struct blob container_measurements;
+	struct blob credential;
 };
 
 struct bundle *bundle_new(void);

@@ -394,3 +394,91 @@ int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size)
 		r = read_nv(t, indexes[i], ret, ret_size);
 	return r;
 }
+
+int tpm_activate_credential(struct tpm *t, const struct ak *ak, const uint8_t *blob,
+			    size_t blob_size, const uint8_t *enc, size_t enc_size, uint8_t *ret,
+			    size_t ret_max, size_t *ret_size)
+{
+	/* TCG EK Credential Profile: PolicySecret(TPM_RH_ENDORSEMENT) digest. */
+	static const uint8_t ek_policy[32] = {
+		0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc,
+		0x8d, 0x46, 0xa5, 0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52,
+		0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b, 0x33, 0x14, 0x69, 0xaa};
+	TPM2B_SENSITIVE_CREATE sens = {};
+	TPM2B_PUBLIC tmpl = {};
+	TPM2B_DATA outside = {};
+	TPML_PCR_SELECTION creation_pcr = {};
+	TPM2B_ID_OBJECT id = {};
+	TPM2B_ENCRYPTED_SECRET sec = {};
+	TPMT_SYM_DEF sym = {.algorithm = TPM2_ALG_NULL};
+	TPM2B_NONCE nonce_tpm = {};
+	TPM2B_DIGEST cp_hash = {};
+	TPM2B_NONCE policy_ref = {};
+	TPM2B_DIGEST *cert_info = NULL;
+	ESYS_TR ek = ESYS_TR_NONE, sess = ESYS_TR_NONE;
+	TPMT_PUBLIC *p = &tmpl.publicArea;
+	size_t off = 0;
+	TSS2_RC rc;
+	int r;
+
+	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(blob, blob_size, &off, &id) != TSS2_RC_SUCCESS ||
+	    off != blob_size)
+		return -EBADMSG;
+	off = 0;
+	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(enc, enc_size, &off, &sec) != TSS2_RC_SUCCESS ||
+	    off != enc_size)
+		return -EBADMSG;
+
+	p->type = TPM2_ALG_RSA;
+	p->nameAlg = TPM2_ALG_SHA256;
+	p->objectAttributes = TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
+			      TPMA_OBJECT_SENSITIVEDATAORIGIN | TPMA_OBJECT_ADMINWITHPOLICY |
+			      TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_DECRYPT;
+	p->authPolicy.size = sizeof(ek_policy);
+	memcpy(p->authPolicy.buffer, ek_policy, sizeof(ek_policy));
+	p->parameters.rsaDetail.symmetric.algorithm = TPM2_ALG_AES;
+	p->parameters.rsaDetail.symmetric.keyBits.aes = 128;
+	p->parameters.rsaDetail.symmetric.mode.aes = TPM2_ALG_CFB;
+	p->parameters.rsaDetail.scheme.scheme = TPM2_ALG_NULL;
+	p->parameters.rsaDetail.keyBits = 2048;
+	p->parameters.rsaDetail.exponent = 0;
+	p->unique.rsa.size = 256; /* zero-filled, Template L-1 */
+
+	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+				ESYS_TR_NONE, &sens, &tmpl, &outside, &creation_pcr, &ek, NULL, NULL,
+				NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS)
+		return tpm_rc_to_errno(rc, "Esys_CreatePrimary(EK)");
+	rc = Esys_StartAuthSession(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+				   ESYS_TR_NONE, NULL, TPM2_SE_POLICY, &sym, TPM2_ALG_SHA256,
+				   &sess);
+	if (rc != TSS2_RC_SUCCESS) {
+		r = tpm_rc_to_errno(rc, "Esys_StartAuthSession");
+		goto out;
+	}
+	rc = Esys_PolicySecret(t->esys, ESYS_TR_RH_ENDORSEMENT, sess, ESYS_TR_PASSWORD, ESYS_TR_NONE,
+			       ESYS_TR_NONE, &nonce_tpm, &cp_hash, &policy_ref, 0, NULL, NULL);
+	if (rc != TSS2_RC_SUCCESS) {
+		r = tpm_rc_to_errno(rc, "Esys_PolicySecret");
+		goto out;
+	}
+	rc = Esys_ActivateCredential(t->esys, ak->handle, ek, ESYS_TR_PASSWORD, sess, ESYS_TR_NONE,
+				     &id, &sec, &cert_info);
+	if (rc != TSS2_RC_SUCCESS) {
+		r = tpm_rc_to_errno(rc, "Esys_ActivateCredential");
+		goto out;
+	}
+	if (cert_info->size > ret_max) {
+		r = -E2BIG;
+		goto out;
+	}
+	memcpy(ret, cert_info->buffer, cert_info->size);
+	*ret_size = cert_info->size;
+	r = 0;
+out:
+	Esys_Free(cert_info);
+	if (sess != ESYS_TR_NONE)
+		Esys_FlushContext(t->esys, sess);
+	Esys_FlushContext(t->esys, ek);
+	return r;
+}

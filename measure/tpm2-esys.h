@@ -63,3 +63,11 @@ int tpm_quote(struct tpm *t, const struct ak *ak, const uint8_t *nonce, size_t n
 /* The EK certificate from the TCG NV indexes (RSA 2048 first, then ECC and the high range). -ENOENT when
  * the TPM has none. */
 int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size);
+
+/* TPM2_ActivateCredential with the AK (activateHandle) and the TCG default RSA EK (Template
+ * L-1, created as a primary in the endorsement hierarchy, used through a PolicySecret(endorsement)
+ * session). blob / enc are the marshalled TPM2B_ID_OBJECT / TPM2B_ENCRYPTED_SECRET. The EK and the
+ * session are flushed. */
+int tpm_activate_credential(struct tpm *t, const struct ak *ak, const uint8_t *blob,
+			    size_t blob_size, const uint8_t *enc, size_t enc_size, uint8_t *ret,
+			    size_t ret_max, size_t *ret_size);

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Verbs of the attestation part: extend, attest, verify, manifest sign|verify (docs/attest.md).
  * Option parsing, I/O and the one log line per failure; the logic is in the bp_measure modules. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
 #include "attest-verify.h"
 #include "bundle.h"
+#include "credential.h"
 #include "fileio.h"
 #include "golden.h"
 #include "hexstr.h"
@@ -199,7 +202,9 @@ static void attest_help(FILE *f)
 		"  --pcrs LIST            PCRs to quote (default 0-15)\n"
 		"  --eventlog FILE        firmware log (default " FIRMWARE_LOG_DEFAULT ")\n"
 		"  --userspace-log FILE   userspace log (default " RUNTIME_LOG_DEFAULT ")\n"
-		"  --containers FILE      container_measurements.json to include\n");
+		"  --containers FILE      container_measurements.json to include\n"
+		"  --activate FILE        a credential challenge from `bootproof verify\n"
+		"                         --make-credential`: activate it with the AK and the EK\n");
 }
 
 static int read_optional(const char *path, bool explicit, size_t max, struct blob *ret,
@@ -219,6 +224,43 @@ static int read_optional(const char *path, bool explicit, size_t max, struct blo
 	return blob_set(ret, data, len);
 }
 
+/* Round 2 of credential activation on the machine: the secret into the bundle. */
+static int activate_credential(struct tpm *t, const struct ak *ak, json_t *challenge,
+			       struct bundle *b)
+{
+	_cleanup_(freep) uint8_t *blob = NULL, *enc = NULL, *want_name = NULL;
+	const char *fmt, *h_name, *h_blob, *h_enc;
+	struct tpm2_public pub;
+	uint8_t name[TPM2_NAME_MAX], secret[64];
+	size_t blob_size, enc_size, want_size, name_size, secret_size;
+	int r;
+
+	if (json_get_string(challenge, "format", &fmt) < 0 || strcmp(fmt, CREDENTIAL_FORMAT) != 0 ||
+	    json_get_string(challenge, "ak_name", &h_name) < 0 ||
+	    json_get_string(challenge, "credential_blob", &h_blob) < 0 ||
+	    json_get_string(challenge, "encrypted_secret", &h_enc) < 0)
+		return -EBADMSG;
+	if (hex_decode_alloc(h_blob, 1024, &blob, &blob_size) < 0 ||
+	    hex_decode_alloc(h_enc, 1024, &enc, &enc_size) < 0 ||
+	    hex_decode_alloc(h_name, TPM2_NAME_MAX, &want_name, &want_size) < 0)
+		return -EBADMSG;
+	r = tpm2_public_parse(ak->public, ak->public_size, &pub, NULL);
+	if (r < 0)
+		return r;
+	r = tpm2_public_name(&pub, name, &name_size);
+	if (r < 0)
+		return r;
+	if (want_size != name_size || memcmp(want_name, name, name_size) != 0)
+		return -ENOKEY; /* made for another AK */
+	r = tpm_activate_credential(t, ak, blob, blob_size, enc, enc_size, secret, sizeof(secret),
+				    &secret_size);
+	if (r < 0)
+		return r;
+	r = blob_set(&b->credential, secret, secret_size);
+	explicit_bzero(secret, sizeof(secret));
+	return r;
+}
+
 int verb_attest(int argc, char *argv[])
 {
 	static const struct option options[] = {
@@ -233,9 +275,12 @@ int verb_attest(int argc, char *argv[])
 		{"eventlog", required_argument, NULL, 'e'},
 		{"userspace-log", required_argument, NULL, 'u'},
 		{"containers", required_argument, NULL, 'c'},
+		{"activate", required_argument, NULL, 'A'},
 		{},
 	};
 	_cleanup_(bundle_freep) struct bundle *b = bundle_new();
+	_cleanup_(json_decrefp) json_t *challenge = NULL;
+	const char *activate = NULL;
 	_cleanup_(freep) uint8_t *nonce = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	const char *out = NULL, *tcti = NULL, *ak_pub_out = NULL, *fw_path = NULL, *us_path = NULL,
@@ -314,6 +359,9 @@ int verb_attest(int argc, char *argv[])
 		case 'c':
 			containers = optarg;
 			break;
+		case 'A':
+			activate = optarg;
+			break;
 		default:
 			attest_help(stderr);
 			return EXIT_USAGE;
@@ -341,6 +389,18 @@ int verb_attest(int argc, char *argv[])
 	}
 	memcpy(b->nonce, nonce, nonce_size);
 	b->nonce_size = nonce_size;
+	if (activate) {
+		_cleanup_(freep) uint8_t *cdata = NULL;
+		char err[200];
+		size_t clen;
+
+		r = read_file_capped(activate, 64 * 1024, &cdata, &clen);
+		if (r < 0)
+			return log_error_errno(r, "attest: cannot read '%s'", activate);
+		r = json_parse_capped(cdata, clen, 64 * 1024, 4, &challenge, err, sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "attest: '%s': %s", activate, err);
+	}
 
 	tcti = tpm_tcti_choose(tcti);
 	r = tpm_open(tcti, &t);
@@ -366,6 +426,14 @@ int verb_attest(int argc, char *argv[])
 	r = blob_set(&b->ak_public, ak.public, ak.public_size);
 	if (r < 0)
 		goto out;
+	if (challenge) {
+		r = activate_credential(&t, &ak, challenge, b);
+		if (r < 0) {
+			log_error_errno(r, "attest: credential activation with '%s' failed (another "
+					   "TPM, another AK, or not an RSA EK)", activate);
+			goto out;
+		}
+	}
 	{
 		uint8_t *ek = NULL;
 		size_t ek_size;
@@ -461,6 +529,56 @@ out:
 
 /* ---------------------------------------------------------------- verify */
 
+/* The verifier's secret: written 0600 through a temporary file and rename (never partial). */
+static int write_secret_json(const char *path, const json_t *j)
+{
+	_cleanup_(freep) char *text = NULL, *tmp = NULL;
+	_cleanup_(closep) int fd = -1;
+	size_t len;
+	int r;
+
+	r = json_dump_canonical(j, &text, &len);
+	if (r < 0)
+		return r;
+	if (asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0)
+		return -ENOMEM;
+	fd = mkostemp(tmp, O_CLOEXEC); /* mode 0600 */
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 || rename(tmp, path) < 0) {
+		r = -errno ? -errno : -EIO;
+		unlink(tmp);
+		return r;
+	}
+	explicit_bzero(text, len);
+	return 0;
+}
+
+static int load_credential_secret(const char *path, uint8_t **ret_secret, size_t *ret_size,
+				  uint8_t **ret_name, size_t *ret_name_size)
+{
+	_cleanup_(freep) uint8_t *data = NULL;
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	const char *sec, *name, *fmt;
+	char err[200];
+	size_t len;
+	int r;
+
+	r = read_file_capped(path, 4096, &data, &len);
+	if (r < 0)
+		return r;
+	r = json_parse_capped(data, len, 4096, 4, &j, err, sizeof(err));
+	if (r < 0)
+		return r;
+	if (json_get_string(j, "format", &fmt) < 0 || strcmp(fmt, CREDENTIAL_FORMAT) != 0 ||
+	    json_get_string(j, "secret", &sec) < 0 || json_get_string(j, "ak_name", &name) < 0)
+		return -EBADMSG;
+	r = hex_decode_alloc(sec, 64, ret_secret, ret_size);
+	if (r < 0)
+		return r;
+	return hex_decode_alloc(name, TPM2_NAME_MAX, ret_name, ret_name_size);
+}
+
 static void verify_help(FILE *f)
 {
 	fprintf(f,
@@ -477,6 +595,10 @@ static void verify_help(FILE *f)
 		"  --ca FILE            EK certificate trust anchor(s), PEM; repeatable. Proves the EK\n"
 		"                       certificate's chain only, not the AK (see docs/attest.md)\n"
 		"  --runtime-pcrs LIST  PCRs replayed from the runtime log (default 14,15)\n"
+		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
+		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
+		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
+		"                       secret the machine's TPM released (bootproof attest --activate)\n"
 		"  --json               print the verdict JSON instead of the summary\n"
 		"  -o FILE              also write the verdict JSON to FILE\n");
 }
@@ -548,9 +670,14 @@ int verb_verify(int argc, char *argv[])
 		{"runtime-pcrs", required_argument, NULL, 'R'},
 		{"json", no_argument, NULL, 'j'},
 		{"output", required_argument, NULL, 'o'},
+		{"make-credential", required_argument, NULL, 'M'},
+		{"credential-secret", required_argument, NULL, 'S'},
 		{},
 	};
 	_cleanup_(golden_freep) struct golden *golden = NULL;
+	_cleanup_(json_decrefp) json_t *challenge = NULL, *challenge_secret = NULL;
+	_cleanup_(freep) uint8_t *cred_secret = NULL, *cred_name = NULL;
+	const char *make_credential = NULL;
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
 	_cleanup_(X509_STORE_freep) X509_STORE *ca = NULL;
 	_cleanup_(freep) uint8_t *nonce = NULL;
@@ -609,6 +736,18 @@ int verb_verify(int argc, char *argv[])
 		case 'o':
 			out = optarg;
 			break;
+		case 'M':
+			make_credential = optarg;
+			break;
+		case 'S':
+			r = load_credential_secret(optarg, &cred_secret, &o.credential_secret_size,
+						   &cred_name, &o.credential_ak_name_size);
+			if (r < 0)
+				return log_error_errno(r, "verify: cannot load --credential-secret "
+							  "'%s'", optarg);
+			o.credential_secret = cred_secret;
+			o.credential_ak_name = cred_name;
+			break;
 		default:
 			verify_help(stderr);
 			return EXIT_USAGE;
@@ -616,6 +755,15 @@ int verb_verify(int argc, char *argv[])
 	if (optind >= argc || !golden_path || !nonce || (!ak && !ca)) {
 		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
 		return EXIT_USAGE;
+	}
+	if ((make_credential || cred_secret) && (!ca || ak || argc - optind != 1)) {
+		log_error("verify: --make-credential / --credential-secret need --ca, no --ak-pub, "
+			  "and one bundle");
+		return EXIT_USAGE;
+	}
+	if (make_credential) {
+		o.ret_challenge = &challenge;
+		o.ret_challenge_secret = &challenge_secret;
 	}
 	r = golden_load_file(golden_path, &golden, err, sizeof(err));
 	if (r < 0)
@@ -656,6 +804,19 @@ int verb_verify(int argc, char *argv[])
 			if (r < 0)
 				return log_error_errno(r, "verify: cannot write '%s'", out);
 		}
+	}
+	if (make_credential && challenge && challenge_secret) {
+		_cleanup_(freep) char *secret_path = NULL;
+		r = json_write_canonical(make_credential, challenge);
+		if (r < 0)
+			return log_error_errno(r, "verify: cannot write '%s'", make_credential);
+		if (asprintf(&secret_path, "%s.secret", make_credential) < 0)
+			return log_error_errno(-ENOMEM, "verify");
+		r = write_secret_json(secret_path, challenge_secret);
+		if (r < 0)
+			return log_error_errno(r, "verify: cannot write '%s'", secret_path);
+		log_info("verify: credential challenge in '%s', its secret in '%s'", make_credential,
+			 secret_path);
 	}
 	return all_ok ? EXIT_OK : EXIT_MISMATCH;
 }

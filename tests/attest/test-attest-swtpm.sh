@@ -232,4 +232,27 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W
 expect_verdict 3 ek-certificate-untrusted "EK certificate under another CA" "$WORK/good.json" $V \
 	--ca "$WORK/other-ca.pem" --nonce $N1
 
+# Credential activation: the verifier encrypts a secret to the certified EK for the bundle's AK
+# (software TPM2_MakeCredential); the machine's TPM releases it (TPM2_ActivateCredential).
+G="--golden $WORK/golden.json"
+expect_verdict 3 ak-not-bound-to-ek "round 1: --ca --make-credential" "$WORK/good.json" $G $CAARGS \
+	--nonce $N1 --make-credential "$WORK/ch.json"
+[ -s "$WORK/ch.json" ] && [ "$(stat -c %a "$WORK/ch.json.secret")" = 600 ] || fail "challenge files"
+$BP attest $ATT --nonce $N2 --activate "$WORK/ch.json" -o "$WORK/act.json"
+tpm2_flush "$TA"
+$BP verify "$WORK/act.json" $G $CAARGS --nonce $N2 --credential-secret "$WORK/ch.json.secret" --json >"$WORK/v.json" ||
+	{ cat "$WORK/v.json"; fail "activated bundle does not verify with --ca"; }
+python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["ok"] and v["ak"]["trust"]=="credential-activation", v' "$WORK/v.json"
+echo "credential activation: the AK is proven resident beside the certified EK"
+# The same challenge cannot be answered by another TPM (its EK cannot decrypt the seed).
+if $BP attest --tcti "$TB" --nonce $N2 --activate "$WORK/ch.json" -o "$WORK/act-b.json" 2>/dev/null; then
+	fail "TPM B activated TPM A's credential"
+fi
+tpm2_flush "$TB"
+# A bundle without the secret (or with another one) fails closed.
+expect_verdict 3 credential-invalid "credential not activated" "$WORK/good.json" $G $CAARGS --nonce $N1 \
+	--credential-secret "$WORK/ch.json.secret"
+expect_verdict 3 credential-ak-mismatch "credential for another AK (the ECC AK's bundle)" \
+	"$WORK/ecc.json" $G $CAARGS --nonce $N1 --credential-secret "$WORK/ch.json.secret"
+
 echo "all swtpm attestation checks passed"

@@ -9,7 +9,10 @@
 #include <openssl/rsa.h>
 #include <string.h>
 
+#include <openssl/kdf.h>
+
 #include "bundle.h"
+#include "credential.h"
 #include "json.h"
 #include "quote-verify.h"
 #include "size.h"
@@ -428,4 +431,33 @@ TEST(bundle_roundtrip_and_strictness)
 	ASSERT_STREQ(err, "pcrs.md5: unknown bank");
 	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\"}", &c, err), -EBADMSG);
 	ASSERT_ERR(parse_text("[]", &c, err), -EBADMSG);
+}
+
+/* KDFa against OpenSSL's own SP 800-108 counter-mode KBKDF (HMAC-SHA-256): the TPM's KDFa is that
+ * construction with Label || 0x00 || Context, [i]4 and [L]4 (TPM 2.0 Part 1 §11.4.10.2). */
+TEST(kdfa_matches_openssl_kbkdf)
+{
+	uint8_t key[32], ctx_u[34], ours[48], theirs[48];
+	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "KBKDF", NULL);
+	EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
+	OSSL_PARAM params[7], *p = params;
+	char mac[] = "HMAC", md[] = "SHA256", label[] = "STORAGE", mode[] = "COUNTER";
+
+	for (size_t i = 0; i < sizeof(key); i++)
+		key[i] = (uint8_t)i;
+	for (size_t i = 0; i < sizeof(ctx_u); i++)
+		ctx_u[i] = (uint8_t)(0xa0 + i);
+	ASSERT_OK(credential_kdfa_sha256(key, sizeof(key), "STORAGE", ctx_u, sizeof(ctx_u), NULL, 0,
+					 384, ours));
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MAC, mac, 0);
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, md, 0);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, key, sizeof(key));
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, label, 7);
+	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, ctx_u, sizeof(ctx_u));
+	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, mode, 0);
+	*p = OSSL_PARAM_construct_end();
+	ASSERT_TRUE(k && EVP_KDF_derive(k, theirs, sizeof(theirs), params) == 1);
+	ASSERT_MEMEQ(ours, theirs, sizeof(ours));
+	EVP_KDF_CTX_free(k);
+	EVP_KDF_free(kdf);
 }
