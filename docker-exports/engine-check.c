@@ -213,7 +213,8 @@ int engine_check(const char *sock, const struct docker_image_set *measured,
 
 	if (!rep)
 		return -ENOMEM;
-	r = engine_get(sock, "/images/json", &body, &len, &status, err, err_size);
+	/* all=1: intermediate images (untagged parents of other images) are listed too */
+	r = engine_get(sock, "/images/json?all=1", &body, &len, &status, err, err_size);
 	if (r < 0)
 		return r;
 	if (status != 200) {
