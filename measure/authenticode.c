@@ -5,6 +5,7 @@
  * rule is EDK2's: bytes after SUM(SizeOfHeaders, SizeOfRawData...) up to FileSize - CertSize are
  * hashed, wherever the certificate table sits (pcr-spec.md §2.3). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,12 @@ int authenticode_segments(const struct pe_image *pe, const uint8_t *data, size_t
 int authenticode_digest(const uint8_t *data, size_t len, unsigned mask, unsigned n_threads,
 			uint8_t out[_BANK_MAX][DIGEST_MAX])
 {
+	return authenticode_digest_msg(data, len, mask, n_threads, out, NULL, 0);
+}
+
+int authenticode_digest_msg(const uint8_t *data, size_t len, unsigned mask, unsigned n_threads,
+			    uint8_t out[_BANK_MAX][DIGEST_MAX], char *errbuf, size_t errbuf_size)
+{
 	struct hash_seg segs[AUTHENTICODE_MAX_SEGS];
 	struct hash_job jobs[_BANK_MAX] = {};
 	struct pe_image *pe;
@@ -78,9 +85,13 @@ int authenticode_digest(const uint8_t *data, size_t len, unsigned mask, unsigned
 	pe = malloc(sizeof(*pe));
 	if (!pe)
 		return -ENOMEM;
-	r = pe_parse(data, len, pe);
-	if (r >= 0)
+	r = pe_parse_msg(data, len, pe, errbuf, errbuf_size);
+	if (r >= 0) {
 		r = authenticode_segments(pe, data, len, segs, &n_segs);
+		if (r == -EBADMSG && errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "the file (%zu bytes) is shorter than its headers, "
+				 "sections and certificate table (%u bytes) together", len, pe->cert_size);
+	}
 	free(pe);
 	if (r < 0)
 		return r;

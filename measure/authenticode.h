@@ -24,3 +24,6 @@ int authenticode_segments(const struct pe_image *pe, const uint8_t *data, size_t
  * out[bank], using up to n_threads threads (0: all CPUs). */
 int authenticode_digest(const uint8_t *data, size_t len, unsigned mask, unsigned n_threads,
 			uint8_t out[_BANK_MAX][DIGEST_MAX]);
+/* The same, with the defect of a malformed image described in errbuf. */
+int authenticode_digest_msg(const uint8_t *data, size_t len, unsigned mask, unsigned n_threads,
+			    uint8_t out[_BANK_MAX][DIGEST_MAX], char *errbuf, size_t errbuf_size);

@@ -3,6 +3,7 @@
  * optional header standard/Windows fields, data directories, section table); field offsets as in
  * EDK2 MdePkg/Include/IndustryStandard/PeImage.h. All reads go through a cursor. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cursor.h"
@@ -10,21 +11,43 @@
 #include "pe.h"
 #include "size.h"
 
-static int pe_fail(const char *what, uint64_t off)
+struct pe_err {
+	char *buf;
+	size_t size;
+};
+
+static int pe_fail_at(struct pe_err *e, const char *what, uint64_t off)
 {
 	log_debug("pe: malformed %s at offset 0x%llx", what, (unsigned long long)off);
+	if (e->size > 0)
+		snprintf(e->buf, e->size, "malformed %s at offset 0x%llx", what,
+			 (unsigned long long)off);
 	return -EBADMSG;
 }
+#define pe_fail(what, off) pe_fail_at(&err, what, off)
 
 int pe_parse(const uint8_t *data, size_t len, struct pe_image *ret)
 {
+	return pe_parse_msg(data, len, ret, NULL, 0);
+}
+
+int pe_parse_msg(const uint8_t *data, size_t len, struct pe_image *ret, char *errbuf,
+		 size_t errbuf_size)
+{
+	struct pe_err err = {errbuf, errbuf_size};
 	struct pe_image pe = {};
 	struct cursor c, h;
 	uint32_t lfanew, u32;
 	uint64_t o, need;
 
-	if ((uint64_t)len > PE_MAX_FILE_SIZE)
+	if (errbuf_size > 0)
+		errbuf[0] = '\0';
+	if ((uint64_t)len > PE_MAX_FILE_SIZE) {
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "larger than %llu bytes",
+				 (unsigned long long)PE_MAX_FILE_SIZE);
 		return -E2BIG;
+	}
 	pe.file_size = len;
 	cursor_init(&c, data, len);
 	if (!cursor_expect(&c, "MZ", 2))
@@ -42,6 +65,9 @@ int pe_parse(const uint8_t *data, size_t len, struct pe_image *ret)
 		return pe_fail("COFF header", (uint64_t)lfanew + 4);
 	if (pe.n_sections > PE_MAX_SECTIONS) {
 		log_debug("pe: %u sections exceed the cap of %u", pe.n_sections, PE_MAX_SECTIONS);
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "%u sections exceed the cap of %u (offset 0x%llx)",
+				 pe.n_sections, PE_MAX_SECTIONS, (unsigned long long)lfanew + 6);
 		return -E2BIG;
 	}
 
@@ -59,6 +85,9 @@ int pe_parse(const uint8_t *data, size_t len, struct pe_image *ret)
 	else {
 		log_debug("pe: unknown optional header magic 0x%x at offset 0x%llx", pe.magic,
 			  (unsigned long long)o);
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "unknown optional header magic 0x%x at offset 0x%llx",
+				 pe.magic, (unsigned long long)o);
 		return -EOPNOTSUPP;
 	}
 	pe.data_dir_offset = o + (pe.pe32plus ? 112 : 96);
@@ -128,6 +157,14 @@ int pe_parse(const uint8_t *data, size_t len, struct pe_image *ret)
 			log_debug("pe: section %u '%s' raw data [0x%x, +0x%x) outside the file "
 				  "(%zu bytes)", i, s->name, s->pointer_to_raw_data,
 				  s->size_of_raw_data, len);
+			if (errbuf_size > 0) {
+				snprintf(errbuf, errbuf_size,
+					 "section %u '%s': raw data [0x%x, +0x%x) outside the file of "
+					 "%zu bytes (header at offset 0x%llx)",
+					 i, s->name, s->pointer_to_raw_data, s->size_of_raw_data, len,
+					 (unsigned long long)at);
+				return -EBADMSG;
+			}
 			return pe_fail("section raw data", at + 16);
 		}
 	}

@@ -53,6 +53,10 @@ struct pe_image {
  * -EBADMSG on a malformed image (debug log names the field and offset), -E2BIG above a cap,
  * -EOPNOTSUPP for an unknown optional-header magic. */
 int pe_parse(const uint8_t *data, size_t len, struct pe_image *ret);
+/* The same; on failure errbuf says what is wrong and at which offset (for the one message a verb
+ * logs). */
+int pe_parse_msg(const uint8_t *data, size_t len, struct pe_image *ret, char *errbuf,
+		 size_t errbuf_size);
 
 /* First section whose 8-byte name equals name exactly (shorter names: NUL-padded), or NULL. */
 const struct pe_section *pe_find_section(const struct pe_image *pe, const char *name);

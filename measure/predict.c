@@ -95,6 +95,8 @@ static int add_hashed(struct model *m, unsigned pcr, enum golden_log log, const 
 		      int64_t type_id, const char *desc, const void *data, size_t len,
 		      bool keep_data, const char *phase)
 {
+	/* Event data only where it fits golden.json's cap (a GPT with many entries may not). */
+	keep_data = keep_data && len <= GOLDEN_MAX_EVENT_DATA;
 	FOREACH_BANK(b, m->in->mask) {
 		uint8_t d[DIGEST_MAX];
 		int r = digest_buffer(b, data, len, d);
@@ -324,10 +326,13 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 	if (!u || !ud || !bpe)
 		return -ENOMEM;
 
-	r = uki_parse(in->uki.data, in->uki.len, u);
-	if (r < 0)
-		return why(&m, r, "'%s' is not a systemd-stub UKI (run with -vv for details)",
-			   in->uki.name);
+	{
+		char err[200] = "";
+		r = uki_parse_msg(in->uki.data, in->uki.len, u, err, sizeof(err));
+		if (r < 0)
+			return why(&m, r, "'%s' is not a systemd-stub UKI: %s", in->uki.name,
+				   err[0] ? err : "malformed");
+	}
 	major = u->stub.major;
 	if (major < 252 || major > 257)
 		return why(&m, -EOPNOTSUPP,
@@ -347,11 +352,13 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 	}
 
 	if (in->bootloader.data) {
-		r = pe_parse(in->bootloader.data, in->bootloader.len, bpe);
+		char err[200] = "";
+		r = pe_parse_msg(in->bootloader.data, in->bootloader.len, bpe, err, sizeof(err));
 		if (r >= 0)
 			r = sd_version_read(bpe, in->bootloader.data, in->bootloader.len, &boot);
 		if (r < 0)
-			return why(&m, r, "'%s' is not a valid PE image", in->bootloader.name);
+			return why(&m, r, "'%s' is not a valid PE image: %s", in->bootloader.name,
+				   err[0] ? err : "malformed .sdmagic");
 		if (boot.kind != SD_EFI_BOOT)
 			return why(&m, -EOPNOTSUPP,
 				   "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "

@@ -5,6 +5,7 @@
  * pe_section_name_equal (v257: exact, the first header wins); .sdmagic string:
  * src/boot/efi/stub.c "#### LoaderInfo: systemd-stub " GIT_VERSION " ####". */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -124,18 +125,30 @@ static bool name_matches(const struct pe_section *sect, const char *name, unsign
 
 int uki_parse(const uint8_t *data, size_t len, struct uki *ret)
 {
+	return uki_parse_msg(data, len, ret, NULL, 0);
+}
+
+int uki_parse_msg(const uint8_t *data, size_t len, struct uki *ret, char *errbuf,
+		  size_t errbuf_size)
+{
 	struct uki *u = ret;
 	int r;
 
 	memset(u, 0, sizeof(*u));
-	r = pe_parse(data, len, &u->pe);
+	r = pe_parse_msg(data, len, &u->pe, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
 	r = sd_version_read(&u->pe, data, len, &u->stub);
-	if (r < 0)
+	if (r < 0) {
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "section .sdmagic is not "
+				 "'#### LoaderInfo: <program> <version> ####'");
 		return r;
+	}
 	if (u->stub.kind != SD_EFI_STUB) {
 		log_debug("uki: no '.sdmagic' naming systemd-stub: not a UKI");
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "no section .sdmagic naming systemd-stub");
 		return -EBADMSG;
 	}
 	for (unsigned i = 0; i < u->pe.n_sections; i++) {
@@ -168,6 +181,8 @@ int uki_parse(const uint8_t *data, size_t len, struct uki *ret)
 	}
 	if (!u->parts[UKI_LINUX].sect) {
 		log_debug("uki: no .linux section");
+		if (errbuf_size > 0)
+			snprintf(errbuf, errbuf_size, "no (non-empty) .linux section");
 		return -EBADMSG;
 	}
 	return 0;

@@ -72,6 +72,9 @@ struct uki {
  * that stub version (<= 256: prefix match, last header wins; >= 257: exact match, first wins).
  * -EBADMSG if it is no systemd-stub UKI or lacks .linux. The parts point into data. */
 int uki_parse(const uint8_t *data, size_t len, struct uki *ret);
+/* The same; on failure errbuf names the defect and offset. */
+int uki_parse_msg(const uint8_t *data, size_t len, struct uki *ret, char *errbuf,
+		  size_t errbuf_size);
 
 /* Is section s measured into PCR 11 by this stub major version? (.pcrsig never.) */
 bool uki_section_measured(unsigned stub_major, enum uki_section s);

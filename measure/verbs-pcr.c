@@ -93,14 +93,17 @@ int verb_pe_hash(int argc, char *argv[])
 	for (int i = optind; i < argc; i++) {
 		_cleanup_(mapped_file_close) struct mapped_file m = {};
 		uint8_t d[_BANK_MAX][DIGEST_MAX];
+		char err[256] = "";
 
 		r = mapped_file_open(argv[i], INPUT_MAX, &m);
 		if (r < 0)
 			return log_error_errno(r, "pe-hash: cannot read '%s'", argv[i]);
-		r = authenticode_digest(m.data, m.len, mask, 0, d);
-		if (r == -EBADMSG || r == -E2BIG || r == -EOPNOTSUPP)
-			return log_error_errno(r, "pe-hash: '%s' is not a valid PE/COFF image "
-						  "(run with -vv for the field and offset)", argv[i]);
+		r = authenticode_digest_msg(m.data, m.len, mask, 0, d, err, sizeof(err));
+		if (r == -EBADMSG || r == -E2BIG || r == -EOPNOTSUPP) {
+			log_error("pe-hash: '%s' is not a valid PE/COFF image: %s", argv[i],
+				  err[0] ? err : "malformed");
+			return r;
+		}
 		if (r < 0)
 			return log_error_errno(r, "pe-hash: '%s'", argv[i]);
 		if (json) {
@@ -162,10 +165,15 @@ static int uki_inspect(const char *path, unsigned mask, bool json)
 	r = mapped_file_open(path, INPUT_MAX, &m);
 	if (r < 0)
 		return log_error_errno(r, "uki inspect: cannot read '%s'", path);
-	r = uki_parse(m.data, m.len, u);
-	if (r < 0)
-		return log_error_errno(r, "uki inspect: '%s' is not a systemd-stub UKI "
-					  "(run with -vv for details)", path);
+	{
+		char err[200] = "";
+		r = uki_parse_msg(m.data, m.len, u, err, sizeof(err));
+		if (r < 0) {
+			log_error("uki inspect: '%s' is not a systemd-stub UKI: %s", path,
+				  err[0] ? err : "malformed");
+			return r;
+		}
+	}
 	r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, true, 0, d);
 	if (r == -EBADMSG) {
 		log_warning("uki inspect: '%s': the .linux section is no valid PE image", path);
