@@ -224,3 +224,44 @@ TEST(phases)
 	ASSERT_ERR(predict_parse_phases(&in, "enter-initrd:"), -EINVAL);
 	ASSERT_ERR(predict_parse_phases(&in, "boot"), -EINVAL);
 }
+
+TEST(kernel_virtual_size_beyond_raw)
+{
+	/* ukify 257.0-257.2 set .linux VirtualSize = the kernel's SizeOfImage (systemd PR #34583):
+	 * the stub LoadImage()s VirtualSize bytes, so the measured kernel digest covers trailing
+	 * zeros. Expected: the Authenticode of the kernel bytes + zeros, built here by hand. */
+	static const char magic[] = "#### LoaderInfo: systemd-stub 257.1 ####";
+	const struct tpe_section ks[] = {{".text", 0x200, 0x200, 0, NULL, 0}};
+	struct tpe_spec kspec = {true, 16, ks, 1, 0, 0};
+	size_t klen, len;
+	uint8_t *k = tpe_build(&kspec, &klen, NULL), *padded, *b;
+	uint8_t want[_BANK_MAX][DIGEST_MAX];
+	struct uki_digests *d = malloc(sizeof(*d));
+	struct uki u;
+	ASSERT_TRUE(k && d);
+	padded = calloc(1, klen + 0x1000);
+	ASSERT_TRUE(padded);
+	memcpy(padded, k, klen);
+	ASSERT_OK(authenticode_digest(padded, klen + 0x1000, BANK_MASK_ALL, 1, want));
+	{
+		const struct tpe_section s[] = {
+			{".sdmagic", sizeof(magic), 0x200, 0, (const uint8_t *)magic, sizeof(magic)},
+			{".linux", (uint32_t)klen + 0x1000, (uint32_t)klen, 0, k, klen},
+		};
+		struct tpe_spec spec = {true, 16, s, ARRAY_SIZE(s), 0, 0};
+		b = tpe_build(&spec, &len, NULL);
+	}
+	ASSERT_TRUE(b);
+	ASSERT_OK(uki_parse(b, len, &u));
+	ASSERT_EQ(u.parts[UKI_LINUX].n_zero, 0x1000);
+	ASSERT_OK(uki_digests_compute(&u, b, len, BANK_MASK_ALL, NULL, 0, true, 2, d));
+	FOREACH_BANK(bank, BANK_MASK_ALL)
+		ASSERT_MEMEQ(d->kernel_authenticode[bank], want[bank], bank_size(bank));
+	/* ... which differs from the kernel file's own digest. */
+	ASSERT_OK(authenticode_digest(k, klen, BANK_MASK_ALL, 1, want));
+	ASSERT_TRUE(memcmp(d->kernel_authenticode[BANK_SHA256], want[BANK_SHA256], 32) != 0);
+	free(padded);
+	free(k);
+	free(b);
+	free(d);
+}
