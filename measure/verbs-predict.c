@@ -370,6 +370,11 @@ int verb_predict(int argc, char *argv[])
 		return EXIT_USAGE;
 	}
 
+	if (disk && strstr(disk, "@@")) {
+		/* mtools reads "IMAGE@@OFFSET": a path with "@@" would be misparsed. */
+		log_error("predict: the disk image path '%s' contains '@@'; rename or link it", disk);
+		return EXIT_USAGE;
+	}
 	if (disk) {
 		struct esp_files ef = {};
 		_cleanup_(freep) char *list = NULL;
