@@ -65,7 +65,7 @@ start_dockerd() {
 		--containerd-namespace "$ns" --containerd-plugins-namespace "$ns-p" \
 		"$@" >"$D/dockerd.log" 2>&1 &
 	DOCKERD_PIDS="$DOCKERD_PIDS $D/dockerd.pid"
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 600); do
 		if [ -S "$DOCKER_HOST_SOCK" ] && dk version >/dev/null 2>&1; then
 			return 0
 		fi

@@ -34,7 +34,7 @@ start_dockerd26() { # start_dockerd26 NAME [dockerd args]: like start_dockerd, w
 		--containerd-namespace "$ns" --containerd-plugins-namespace "$ns-p" \
 		"$@" >"$D/dockerd.log" 2>&1 &
 	DOCKERD_PIDS="$DOCKERD_PIDS $D/dockerd.pid"
-	for _ in $(seq 1 300); do
+	for _ in $(seq 1 600); do
 		[ -S "$DOCKER_HOST_SOCK" ] && dk version >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
