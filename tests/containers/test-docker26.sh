@@ -129,6 +129,20 @@ if [ -n "$bk" ]; then
 		note "BuildKit image without a nested index (no attestation manifest?)"
 fi
 "$BOOTPROOF" containers check "$WORK/d26c.json" --host "unix://$DOCKER_HOST_SOCK" || fail "check d26c"
+# BuildKit's own OCI exporter (works with the containerd store): same build, same config
+if [ -n "$bk" ]; then
+	if dk buildx build -q --network none --provenance=mode=min \
+		--output "type=oci,dest=$A/buildkit-oci.tar,name=bptest/bk:1" \
+		-f "$WORK/ctx/Dockerfile.bk" "$WORK/ctx" >"$WORK/buildx-oci.log" 2>&1; then
+		measure "$A/buildkit-oci.tar" >"$WORK/bk-oci.json"
+		want=$(jq -r '.images[] | select(.tags | index("bptest/bk:1")) | .id' "$WORK/d26c.json")
+		got=$(jq -r '.images[] | select(.tags | index("bptest/bk:1")) | .id' "$WORK/bk-oci.json")
+		[ -n "$got" ] && [ "$got" = "$want" ] ||
+			fail "BuildKit OCI export: id '$got', docker save of the same build: '$want'"
+	else
+		note "BuildKit OCI exporter failed: $(tail -n 3 "$WORK/buildx-oci.log")"
+	fi
+fi
 dk tag bptest/child:2 bptest/imp:latest
 set +e
 "$BOOTPROOF" containers check "$WORK/d26c.json" --host "unix://$DOCKER_HOST_SOCK" 2>"$WORK/err"
