@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "measure/golden.h"
+#include "measure/predict.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -13,6 +14,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct golden *g = NULL;
 	char err[256];
 
+	/* The platform profile reader takes the same shape. */
+	{
+		struct golden_bank banks[_BANK_MAX] = {};
+		char *name = NULL;
+		if (predict_platform_load(data, size, banks, &name, err, sizeof(err)) == 0) {
+			golden_banks_clear(banks);
+			free(name);
+		}
+	}
 	if (golden_load(data, size, &g, err, sizeof(err)) == 0) {
 		json_t *j = NULL;
 		if (golden_to_json(g, &j) == 0)

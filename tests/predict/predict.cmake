@@ -14,3 +14,5 @@ bp_script_test(test-predict-secureboot predict/test-predict-secureboot.sh LABELS
 bp_unit_test(test-uki unit/test-uki.c LIBS bp_measure)
 bp_script_test(test-predict-tpm2 predict/test-predict-tpm2.sh LABELS interop)
 bp_unit_test(test-predict unit/test-predict.c LIBS bp_measure)
+bp_fuzz_target(fuzz-gpt fuzz/fuzz-gpt.c LIBS bp_measure)
+bp_fuzz_target(fuzz-siglist fuzz/fuzz-siglist.c LIBS bp_measure)
