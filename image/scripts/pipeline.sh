@@ -77,11 +77,11 @@ do_image() {
 	step "image (mkosi: packages, bootproof build, containers, UKI, erofs + dm-verity)"
 	write_pkgmngr
 	do_sources
-	mkdir -p "$OUT/image" "$CACHE/incremental" "$PKGCACHE" "$CACHE/ws"
+	mkdir -p "$OUT/image" "$CACHE/incremental" "$CACHE/build" "$PKGCACHE" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/image.log" mkosi -C "$TOP/image" $(MKOSI_COMMON) \
 		--tools-tree="$TOOLS" \
-		--cache-dir="$CACHE/incremental" --incremental=yes \
+		--cache-dir="$CACHE/incremental" --incremental=yes --build-dir="$CACHE/build" \
 		--output-dir="$OUT/image" \
 		--build-sources="$OUT/stage/src" \
 		--extra-tree="$OUT/stage/containers:/usr/share/bootproof/containers" \
