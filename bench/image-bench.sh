@@ -8,7 +8,8 @@
 # Targets of issue 4: (1) <= 240 s, (2) <= 90 s, (3) <= 120 s. Results: $OUT/bench/results.txt
 # SKIP_CLEAN=1 reuses a previous clean build in $OUT/bench (measures 2-4 only).
 set -eu
-. "$(dirname "$0")/../image/scripts/lib.sh"
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/image/scripts/lib.sh"
 b=$OUT/bench
 res=$b/results.txt
 now() { date +%s.%N; }

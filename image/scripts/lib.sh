@@ -8,7 +8,8 @@
 #   IMAGE_VERSION       (default: git describe --always --dirty)
 #   SIGNING_KEY         private key for SHA256SUMS.sig (default: a generated development key; the
 #                       release is then marked unsigned)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+# scripts sourcing this file live two levels below the top (image/scripts, tests/boot) or set TOP
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 OUT=${OUT:-$TOP/out}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
