@@ -37,10 +37,8 @@ done
 # 2. packages and tools: which versions
 for m in packages.json tools-packages.json; do
 	[ -f "$w/differs.$m" ] || continue
-	for x in a b; do
-		eval d=\$$x
-		jq -r '.packages[] | "\(.name) \(.version)"' "$d/$m" | sort >"$w/$m.$x"
-	done
+	jq -r '.packages[] | "\(.name) \(.version)"' "$a/$m" | sort >"$w/$m.a"
+	jq -r '.packages[] | "\(.name) \(.version)"' "$b/$m" | sort >"$w/$m.b"
 	diff "$w/$m.a" "$w/$m.b" | grep '^[<>]' | sed 's/^</    reference:/; s/^>/    rebuilt:  /' | tee -a "$report" || true
 done
 
@@ -91,10 +89,8 @@ if [ -f "$w/differs.bootproof.raw" ]; then
 	n=0
 	while read -r name start size _ _; do
 		n=$((n + 1))
-		for x in a b; do
-			eval d=\$$x
-			dd if="$d/bootproof.raw" of="$w/p$n.$x" bs=512 skip="$start" count="$size" status=none
-		done
+		dd if="$a/bootproof.raw" of="$w/p$n.a" bs=512 skip="$start" count="$size" status=none
+		dd if="$b/bootproof.raw" of="$w/p$n.b" bs=512 skip="$start" count="$size" status=none
 		if cmp -s "$w/p$n.a" "$w/p$n.b"; then
 			say "    partition $n ($name): identical"; rm -f "$w/p$n.a" "$w/p$n.b"; continue
 		fi

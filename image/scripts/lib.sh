@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=sh
 # Shared settings and helpers of the image pipeline (sourced by the scripts in this folder).
 # Every path and input can be overridden from the environment / make command line:
 #   OUT                 work and output folder (default: <repo>/out)

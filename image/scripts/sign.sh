@@ -28,7 +28,13 @@ EOT
 fi
 openssl pkey -in "$key" -pubout -out "$r/signing-key.pub.pem" || die "cannot derive the public key of $key"
 # the artifacts only: the key and the unsigned marker depend on who signs (compare.sh skips them)
-(cd "$r" && sha256sum -- $(ls | grep -v -x -e SHA256SUMS -e SHA256SUMS.sig -e signing-key.pub.pem -e RELEASE-UNSIGNED) >SHA256SUMS)
+(
+	cd "$r"
+	for f in *; do
+		case "$f" in SHA256SUMS | SHA256SUMS.sig | signing-key.pub.pem | RELEASE-UNSIGNED) continue ;; esac
+		sha256sum -- "$f"
+	done >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS
+)
 "$BOOTPROOF" manifest sign --key "$key" -o "$r/SHA256SUMS.sig" "$r/SHA256SUMS" || die "bootproof manifest sign failed"
 "$BOOTPROOF" manifest verify --key "$r/signing-key.pub.pem" --signature "$r/SHA256SUMS.sig" --check "$r/SHA256SUMS" >/dev/null ||
 	die "the fresh signature does not verify"

@@ -72,8 +72,8 @@ qemu-system-x86_64 -nodefaults -no-user-config -machine q35,accel=tcg -cpu max -
  -display none -monitor none -serial file:$out/console.log -no-reboot
 EOT
 t0=$(date +%s.%N)
-# shellcheck disable=SC2046
-qemu-system-x86_64 $(cat qemu.cmd | tail -n +1 | sed 1s/^qemu-system-x86_64// ) &
+# shellcheck disable=SC2046 # qemu.cmd: one argument per word (paths without spaces)
+qemu-system-x86_64 $(sed 1s/^qemu-system-x86_64// qemu.cmd) &
 qpid=$!
 echo "$qpid" >qemu.pid
 # QEMU opens both FIFOs read-write; the guest reads the request when its responder opens the port
@@ -90,7 +90,7 @@ stop() {
 }
 trap stop EXIT INT TERM
 
-ready= done_=
+ready='' done_=''
 while :; do
 	if ! kill -0 "$qpid" 2>/dev/null; then
 		echo "boot.sh: QEMU exited before the attestation was complete; console tail:" >&2
