@@ -31,7 +31,7 @@ openssl pkey -in "$key" -pubout -out "$r/signing-key.pub.pem" || die "cannot der
 (
 	cd "$r"
 	for f in *; do
-		case "$f" in SHA256SUMS | SHA256SUMS.sig | signing-key.pub.pem | RELEASE-UNSIGNED) continue ;; esac
+		case "$f" in SHA256SUMS | SHA256SUMS.new | SHA256SUMS.sig | signing-key.pub.pem | RELEASE-UNSIGNED) continue ;; esac
 		sha256sum -- "$f"
 	done >SHA256SUMS.new && mv SHA256SUMS.new SHA256SUMS
 )
