@@ -39,6 +39,12 @@ for m in packages.json tools-packages.json; do
 	[ -f "$w/differs.$m" ] || continue
 	jq -r '.packages[] | "\(.name) \(.version)"' "$a/$m" | sort >"$w/$m.a"
 	jq -r '.packages[] | "\(.name) \(.version)"' "$b/$m" | sort >"$w/$m.b"
+	if cmp -s "$w/$m.a" "$w/$m.b"; then
+		say "    $m: the same package versions; its header differs:"
+		jq -S 'del(.packages)' "$a/$m" >"$w/$m.head.a"
+		jq -S 'del(.packages)' "$b/$m" >"$w/$m.head.b"
+		diff "$w/$m.head.a" "$w/$m.head.b" | grep '^[<>]' | sed 's/^/      /' | tee -a "$report" || true
+	fi
 	diff "$w/$m.a" "$w/$m.b" | grep '^[<>]' | sed 's/^</    reference:/; s/^>/    rebuilt:  /' | tee -a "$report" || true
 done
 
