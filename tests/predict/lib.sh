@@ -31,7 +31,8 @@ TMP=$(mktemp -d /tmp/bootproof-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
 # fetch_trixie_deb PACKAGE...: the same from Debian 13 (trixie), with a private apt state
-# (no change to the host's sources).
+# (no change to the host's sources). apt's _apt sandbox user cannot read a private state below
+# the build directory, hence APT::Sandbox::User=root (else apt reports gpgv as missing).
 fetch_trixie_deb() {
 	mkdir -p "$DEBS/x" "$DEBS/trixie/lists/partial" "$DEBS/trixie/cache/archives/partial"
 	mirror=$(sed -n 's/^URIs: *\([^ ]*\).*/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n1)
@@ -39,7 +40,8 @@ fetch_trixie_deb() {
 	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" \
 		>"$DEBS/trixie/sources.list"
 	o="-o Dir::Etc::SourceList=$DEBS/trixie/sources.list -o Dir::Etc::SourceParts=/dev/null
-	   -o Dir::State::Lists=$DEBS/trixie/lists -o Dir::Cache=$DEBS/trixie/cache"
+	   -o Dir::State::Lists=$DEBS/trixie/lists -o Dir::Cache=$DEBS/trixie/cache
+	   -o APT::Sandbox::User=root"
 	for pkg in "$@"; do
 		[ -d "$DEBS/x/trixie-$pkg" ] && continue
 		if ! [ -f "$DEBS/trixie/updated" ]; then
