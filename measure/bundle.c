@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "bundle.h"
 #include "hexstr.h"
 #include "json.h"
@@ -52,19 +53,6 @@ int blob_set(struct blob *bl, const void *data, size_t len)
 	return 0;
 }
 
-static int perr(char *buf, size_t size, int r, const char *fmt, ...) _printf_(4, 5);
-static int perr(char *buf, size_t size, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (buf && size) {
-		va_start(ap, fmt);
-		vsnprintf(buf, size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
 /* Only the listed keys may appear. */
 static int check_keys(json_t *obj, const char *path, const char *const *allowed, char *err,
 		      size_t errsz)
@@ -78,7 +66,7 @@ static int check_keys(json_t *obj, const char *path, const char *const *allowed,
 			if (strcmp(*a, key) == 0)
 				ok = true;
 		if (!ok)
-			return perr(err, errsz, -EBADMSG, "%s: unknown key '%s'", path, key);
+			return errbuf_set(err, errsz, -EBADMSG, "%s: unknown key '%s'", path, key);
 	}
 	return 0;
 }
@@ -92,22 +80,22 @@ static int get_hex(const json_t *obj, const char *key, const char *path, size_t 
 	int r;
 
 	if (!v)
-		return perr(err, errsz, -EBADMSG, "%s.%s: missing", path, key);
+		return errbuf_set(err, errsz, -EBADMSG, "%s.%s: missing", path, key);
 	if (json_is_null(v) && nullable) {
 		*ret = (struct blob){};
 		return 0;
 	}
 	if (!json_is_string(v))
-		return perr(err, errsz, -EBADMSG, "%s.%s: not a hex string", path, key);
+		return errbuf_set(err, errsz, -EBADMSG, "%s.%s: not a hex string", path, key);
 	slen = json_string_length(v);
 	if (slen / 2 > max)
-		return perr(err, errsz, -E2BIG, "%s.%s: %zu bytes exceed the cap of %zu", path, key,
+		return errbuf_set(err, errsz, -E2BIG, "%s.%s: %zu bytes exceed the cap of %zu", path, key,
 			    slen / 2, max);
 	r = hex_decode_alloc(json_string_value(v), max, &ret->data, &ret->size);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return perr(err, errsz, -EBADMSG, "%s.%s: not lowercase hex of even length", path,
+		return errbuf_set(err, errsz, -EBADMSG, "%s.%s: not lowercase hex of even length", path,
 			    key);
 	ret->present = true;
 	return 0;
@@ -119,30 +107,30 @@ static int parse_pcrs(json_t *pcrs, struct pcr_values *ret, char *err, size_t er
 	json_t *bank, *val;
 
 	if (!json_is_object(pcrs))
-		return perr(err, errsz, -EBADMSG, "pcrs: not an object");
+		return errbuf_set(err, errsz, -EBADMSG, "pcrs: not an object");
 	if (json_object_size(pcrs) == 0)
-		return perr(err, errsz, -EBADMSG, "pcrs: no bank");
+		return errbuf_set(err, errsz, -EBADMSG, "pcrs: no bank");
 	json_object_foreach(pcrs, bname, bank) {
 		enum bank b = bank_from_name(bname);
 		if (b < 0)
-			return perr(err, errsz, -EBADMSG, "pcrs.%s: unknown bank", bname);
+			return errbuf_set(err, errsz, -EBADMSG, "pcrs.%s: unknown bank", bname);
 		if (!json_is_object(bank) || json_object_size(bank) == 0)
-			return perr(err, errsz, -EBADMSG, "pcrs.%s: not a non-empty object", bname);
+			return errbuf_set(err, errsz, -EBADMSG, "pcrs.%s: not a non-empty object", bname);
 		json_object_foreach(bank, idx, val) {
 			uint32_t pcr;
 			char canon[4];
 
 			if (safe_atou32(idx, &pcr) < 0 || pcr >= TPM2_PCR_COUNT)
-				return perr(err, errsz, -EBADMSG, "pcrs.%s.%s: not a PCR index 0-23",
+				return errbuf_set(err, errsz, -EBADMSG, "pcrs.%s.%s: not a PCR index 0-23",
 					    bname, idx);
 			snprintf(canon, sizeof(canon), "%u", pcr);
 			if (strcmp(canon, idx) != 0)
-				return perr(err, errsz, -EBADMSG,
+				return errbuf_set(err, errsz, -EBADMSG,
 					    "pcrs.%s.%s: PCR index not in canonical form", bname, idx);
 			if (!json_is_string(val) ||
 			    hex_decode_exact(json_string_value(val), bank_size(b), false,
 					     ret->value[b][pcr]) < 0)
-				return perr(err, errsz, -EBADMSG,
+				return errbuf_set(err, errsz, -EBADMSG,
 					    "pcrs.%s.%s: not %zu bytes of lowercase hex", bname, idx,
 					    bank_size(b));
 			ret->mask[b] |= 1u << pcr;
@@ -169,13 +157,13 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	if (r < 0)
 		return r;
 	if (!json_is_object(j))
-		return perr(err, errsz, -EBADMSG, "top level: not an object");
+		return errbuf_set(err, errsz, -EBADMSG, "top level: not an object");
 	r = check_keys(j, "top level", top_keys, err, errsz);
 	if (r < 0)
 		return r;
 	v = json_object_get(j, "format");
 	if (!json_is_string(v) || strcmp(json_string_value(v), BUNDLE_FORMAT) != 0)
-		return perr(err, errsz, -EBADMSG, "format: not \"%s\"", BUNDLE_FORMAT);
+		return errbuf_set(err, errsz, -EBADMSG, "format: not \"%s\"", BUNDLE_FORMAT);
 
 	b = bundle_new();
 	if (!b)
@@ -187,11 +175,11 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	b->nonce_size = nonce.size;
 	blob_clear(&nonce);
 	if (b->nonce_size == 0)
-		return perr(err, errsz, -EBADMSG, "nonce: empty");
+		return errbuf_set(err, errsz, -EBADMSG, "nonce: empty");
 
 	quote = json_object_get(j, "quote");
 	if (!json_is_object(quote))
-		return perr(err, errsz, -EBADMSG, "quote: missing or not an object");
+		return errbuf_set(err, errsz, -EBADMSG, "quote: missing or not an object");
 	r = check_keys(quote, "quote", quote_keys, err, errsz);
 	if (r < 0)
 		return r;
@@ -205,14 +193,14 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 
 	pcrs = json_object_get(j, "pcrs");
 	if (!pcrs)
-		return perr(err, errsz, -EBADMSG, "pcrs: missing");
+		return errbuf_set(err, errsz, -EBADMSG, "pcrs: missing");
 	r = parse_pcrs(pcrs, &b->pcrs, err, errsz);
 	if (r < 0)
 		return r;
 
 	ak = json_object_get(j, "ak");
 	if (!json_is_object(ak))
-		return perr(err, errsz, -EBADMSG, "ak: missing or not an object");
+		return errbuf_set(err, errsz, -EBADMSG, "ak: missing or not an object");
 	r = check_keys(ak, "ak", ak_keys, err, errsz);
 	if (r < 0)
 		return r;
@@ -226,7 +214,7 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 
 	logs = json_object_get(j, "eventlog");
 	if (!json_is_object(logs))
-		return perr(err, errsz, -EBADMSG, "eventlog: missing or not an object");
+		return errbuf_set(err, errsz, -EBADMSG, "eventlog: missing or not an object");
 	r = check_keys(logs, "eventlog", log_keys, err, errsz);
 	if (r < 0)
 		return r;

@@ -13,6 +13,7 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include "errbuf.h"
 #include "digest.h"
 #include "hexstr.h"
 #include "manifest-sign.h"
@@ -115,19 +116,6 @@ int manifest_verify(EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_
 	return EVP_DigestVerify(ctx, sig, sig_len, data, len) == 1 ? 1 : 0;
 }
 
-static int serr(char *buf, size_t size, int r, const char *fmt, ...) _printf_(4, 5);
-static int serr(char *buf, size_t size, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (buf && size) {
-		va_start(ap, fmt);
-		vsnprintf(buf, size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
-
 static int hash_file(const char *path, uint8_t out[32])
 {
 	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -166,26 +154,26 @@ int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *
 
 		line++;
 		if (line > MANIFEST_MAX_LINES)
-			return serr(err, errsz, -E2BIG, "more than %u lines", MANIFEST_MAX_LINES);
+			return errbuf_set(err, errsz, -E2BIG, "more than %u lines", MANIFEST_MAX_LINES);
 		if (!nl)
-			return serr(err, errsz, -EBADMSG, "line %zu: no final newline", line);
+			return errbuf_set(err, errsz, -EBADMSG, "line %zu: no final newline", line);
 		ll = (size_t)(nl - (sums + off));
 		/* "<64 hex><space><space or *><name>" */
 		if (ll < 67 || sums[off + 64] != ' ' ||
 		    (sums[off + 65] != ' ' && sums[off + 65] != '*'))
-			return serr(err, errsz, -EBADMSG, "line %zu: not '<sha256>  <file>'", line);
+			return errbuf_set(err, errsz, -EBADMSG, "line %zu: not '<sha256>  <file>'", line);
 		memcpy(hex, sums + off, 64);
 		hex[64] = 0;
 		if (hex_decode_exact(hex, 32, false, want) < 0)
-			return serr(err, errsz, -EBADMSG, "line %zu: not lowercase sha256 hex", line);
+			return errbuf_set(err, errsz, -EBADMSG, "line %zu: not lowercase sha256 hex", line);
 		name_len = ll - 66;
 		if (name_len >= sizeof(name))
-			return serr(err, errsz, -EBADMSG, "line %zu: name too long", line);
+			return errbuf_set(err, errsz, -EBADMSG, "line %zu: name too long", line);
 		memcpy(name, sums + off + 66, name_len);
 		name[name_len] = 0;
 		if (strlen(name) != name_len || name[0] == '/' || strstr(name, "..") ||
 		    strchr(name, '\\'))
-			return serr(err, errsz, -EBADMSG, "line %zu: file name '%s' not accepted",
+			return errbuf_set(err, errsz, -EBADMSG, "line %zu: file name '%s' not accepted",
 				    line, name);
 		/* duplicates */
 		for (size_t o2 = 0; o2 < off;) {
@@ -194,7 +182,7 @@ int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *
 				break;
 			if ((size_t)(n2 - (sums + o2)) == ll &&
 			    memcmp(sums + o2 + 66, name, name_len) == 0)
-				return serr(err, errsz, -EEXIST, "line %zu: '%s' listed twice", line,
+				return errbuf_set(err, errsz, -EEXIST, "line %zu: '%s' listed twice", line,
 					    name);
 			o2 = (size_t)(n2 - sums) + 1;
 		}
@@ -203,9 +191,9 @@ int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *
 		r = hash_file(path, got);
 		free(path);
 		if (r < 0)
-			return serr(err, errsz, r, "line %zu: cannot read '%s'", line, name);
+			return errbuf_set(err, errsz, r, "line %zu: cannot read '%s'", line, name);
 		if (CRYPTO_memcmp(want, got, 32) != 0)
-			return serr(err, errsz, 1, "line %zu: '%s' does not match its sha256", line,
+			return errbuf_set(err, errsz, 1, "line %zu: '%s' does not match its sha256", line,
 				    name);
 		off += ll + 1;
 	}

@@ -19,6 +19,7 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
+#include "errbuf.h"
 #include "digest.h"
 #include "hexstr.h"
 #include "parse.h"
@@ -39,19 +40,6 @@ int runtime_kind_from_string(const char *s)
 		if (s && strcmp(s, kind_names[i]) == 0)
 			return (int)i;
 	return -EINVAL;
-}
-
-static int werr(char *buf, size_t size, int r, const char *fmt, ...) _printf_(4, 5);
-static int werr(char *buf, size_t size, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (buf && size) {
-		va_start(ap, fmt);
-		vsnprintf(buf, size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
 }
 
 #define READ_BUF (1u << 20)
@@ -112,24 +100,24 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 	int r = 0;
 
 	if (depth > RUNTIME_MAX_DEPTH)
-		return werr(w->errbuf, w->errbuf_size, -E2BIG, "%s: deeper than %u levels", rel,
+		return errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: deeper than %u levels", rel,
 			    RUNTIME_MAX_DEPTH);
 	d = fdopendir(dfd);
 	if (!d) {
 		r = -errno;
 		close(dfd);
-		return werr(w->errbuf, w->errbuf_size, r, "%s: cannot list", *rel ? rel : ".");
+		return errbuf_set(w->errbuf, w->errbuf_size, r, "%s: cannot list", *rel ? rel : ".");
 	}
 	while ((errno = 0, de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (strchr(de->d_name, '\n')) {
-			r = werr(w->errbuf, w->errbuf_size, -EINVAL,
+			r = errbuf_set(w->errbuf, w->errbuf_size, -EINVAL,
 				 "%s: an entry name contains a newline", *rel ? rel : ".");
 			goto out;
 		}
 		if (++w->n_entries > RUNTIME_MAX_ENTRIES) {
-			r = werr(w->errbuf, w->errbuf_size, -E2BIG, "more than %u entries",
+			r = errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "more than %u entries",
 				 RUNTIME_MAX_ENTRIES);
 			goto out;
 		}
@@ -151,7 +139,7 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 		n++;
 	}
 	if (errno) {
-		r = werr(w->errbuf, w->errbuf_size, -errno, "%s: readdir failed", rel);
+		r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: readdir failed", rel);
 		goto out;
 	}
 	if (n > 0)
@@ -167,18 +155,18 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 			break;
 		}
 		if (strlen(child) > RUNTIME_MAX_PATH) {
-			r = werr(w->errbuf, w->errbuf_size, -E2BIG, "%s: path too long", child);
+			r = errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: path too long", child);
 			break;
 		}
 		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = werr(w->errbuf, w->errbuf_size, -errno, "%s: cannot stat", child);
+			r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot stat", child);
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
 			int fd = openat(dirfd(d), names[i],
 					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0) {
-				r = werr(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
+				r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
 				break;
 			}
 			if (asprintf(&line, "d %s\n", child) < 0 || emit(w, line) < 0) {
@@ -192,13 +180,13 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 			uint64_t sz;
 			int fd = openat(dirfd(d), names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd < 0) {
-				r = werr(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
+				r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
 				break;
 			}
 			r = hash_fd(fd, dg, &sz);
 			close(fd);
 			if (r < 0) {
-				werr(w->errbuf, w->errbuf_size, r, "%s: read failed", child);
+				errbuf_set(w->errbuf, w->errbuf_size, r, "%s: read failed", child);
 				break;
 			}
 			hex_encode(dg, 32, hex);
@@ -212,7 +200,7 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 			uint8_t dg[32];
 			ssize_t k = readlinkat(dirfd(d), names[i], target, sizeof(target));
 			if (k < 0 || (size_t)k >= sizeof(target)) {
-				r = werr(w->errbuf, w->errbuf_size, k < 0 ? -errno : -E2BIG,
+				r = errbuf_set(w->errbuf, w->errbuf_size, k < 0 ? -errno : -E2BIG,
 					 "%s: cannot read the link", child);
 				break;
 			}
@@ -225,7 +213,7 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 			else
 				r = emit(w, line);
 		} else
-			r = werr(w->errbuf, w->errbuf_size, -EOPNOTSUPP,
+			r = errbuf_set(w->errbuf, w->errbuf_size, -EOPNOTSUPP,
 				 "%s: not a regular file, directory or symlink", child);
 	}
 out:
@@ -244,17 +232,17 @@ int runtime_measure_path(const char *path, struct runtime_measurement *ret, char
 
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
-		return werr(errbuf, errbuf_size, -errno, "%s: cannot open", path);
+		return errbuf_set(errbuf, errbuf_size, -errno, "%s: cannot open", path);
 	if (fstat(fd, &st) < 0) {
 		r = -errno;
 		close(fd);
-		return werr(errbuf, errbuf_size, r, "%s: cannot stat", path);
+		return errbuf_set(errbuf, errbuf_size, r, "%s: cannot stat", path);
 	}
 	if (S_ISREG(st.st_mode)) {
 		r = hash_fd(fd, m.sha256, &m.size);
 		close(fd);
 		if (r < 0)
-			return werr(errbuf, errbuf_size, r, "%s: read failed", path);
+			return errbuf_set(errbuf, errbuf_size, r, "%s: read failed", path);
 		m.n_entries = 1;
 	} else if (S_ISDIR(st.st_mode)) {
 		_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
@@ -274,7 +262,7 @@ int runtime_measure_path(const char *path, struct runtime_measurement *ret, char
 		m.n_entries = w.n_entries;
 	} else {
 		close(fd);
-		return werr(errbuf, errbuf_size, -EOPNOTSUPP,
+		return errbuf_set(errbuf, errbuf_size, -EOPNOTSUPP,
 			    "%s: not a regular file or directory", path);
 	}
 	*ret = m;
