@@ -51,13 +51,13 @@ EOT
 fi
 export DEBIAN_FRONTEND=noninteractive
 echo "setup-host: apt-get update"
-apt-get update -q
+apt-get -o DPkg::Lock::Timeout=900 update -q
 echo "setup-host: installing mkosi 24.3 + udev from bookworm-backports"
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends -t bookworm-backports $BPO_PKGS
+apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends -t bookworm-backports $BPO_PKGS
 echo "setup-host: installing QEMU/OVMF/swtpm and build dependencies"
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $PKGS
+apt-get -o DPkg::Lock::Timeout=900 install -y -q --no-install-recommends $PKGS
 mkosi_ver=$(mkosi --version | awk '{print $2}')
 if [ "$mkosi_ver" != "24.3" ]; then
 	echo "setup-host: expected mkosi 24.3 from bookworm-backports, got '$mkosi_ver'" >&2
