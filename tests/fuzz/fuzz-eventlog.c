@@ -6,10 +6,10 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "measure/evlog-decode.h"
-#include "measure/platform-profile.h"
-#include "measure/replay.h"
-#include "measure/tcg-eventlog.h"
+#include "measure/eventlog/evlog-decode.h"
+#include "measure/eventlog/platform-profile.h"
+#include "measure/eventlog/replay.h"
+#include "measure/eventlog/tcg-eventlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
