@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct evlog *log = NULL;
-	struct evlog_parse_error e;
+	struct record_error e;
 	struct replay_pcrs *r;
 	struct platform_profile *p = NULL, *q = NULL;
 	char err[256];
