@@ -20,8 +20,15 @@ allowed() {
 
 for dir in measure/*/; do
 	folder=$(basename "$dir")
-	[ "$(allowed "$folder")" != "?" ] || { echo "FAIL: measure/$folder is not in the layering" >&2; fail=1; continue; }
-	[ -f "$dir/measure-$folder.h" ] || { echo "FAIL: measure/$folder has no measure-$folder.h" >&2; fail=1; }
+	if [ "$(allowed "$folder")" = "?" ]; then
+		echo "FAIL: measure/$folder is not in the layering (add it to allowed())" >&2
+		fail=1
+		continue
+	fi
+	if [ ! -f "$dir/measure-$folder.h" ]; then
+		echo "FAIL: measure/$folder has no interface header measure-$folder.h" >&2
+		fail=1
+	fi
 	for src in "$dir"*.c "$dir"*.h; do
 		[ -e "$src" ] || continue
 		for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$src"); do
@@ -44,10 +51,18 @@ done
 # Function length: from a definition's first line (column 0) to its closing brace (column 0).
 long=$(awk '
 /^[a-zA-Z_].*[a-zA-Z_][a-zA-Z0-9_]*\(/ && !/;[ \t]*$/ && !/\[\] = / {
-	if (match($0, /[a-zA-Z_][a-zA-Z0-9_]*\(/)) { name = substr($0, RSTART, RLENGTH - 1); start = FNR; inside = 1 }
+	if (match($0, /[a-zA-Z_][a-zA-Z0-9_]*\(/)) {
+		name = substr($0, RSTART, RLENGTH - 1)
+		start = FNR
+		inside = 1
+	}
 	next
 }
-inside && /^}/ { if (FNR - start + 1 > 80) printf "%s:%d %s: %d lines\n", FILENAME, start, name, FNR - start + 1; inside = 0 }
+inside && /^}/ {
+	if (FNR - start + 1 > 80)
+		printf "%s:%d %s: %d lines\n", FILENAME, start, name, FNR - start + 1
+	inside = 0
+}
 ' measure/verbs/*.c docker-exports/verb-containers.c)
 if [ -n "$long" ]; then
 	echo "FAIL: verb functions over 80 lines (parse options into a struct, call one library" \
