@@ -7,8 +7,7 @@
 
 #include "docker-exports/verb-containers.h"
 #include "log.h"
-#include "measure/verbs-attest.h"
-#include "measure/verbs-pcr.h"
+#include "measure/verbs/measure-verbs.h"
 #include "verbs.h"
 
 static const struct verb verbs[] = {

@@ -11,6 +11,8 @@ enum {
 	EXIT_ERROR = 1,    /* operational error: I/O, bad input, crypto failure */
 	EXIT_USAGE = 2,    /* bad command line */
 	EXIT_MISMATCH = 3, /* verification failed: mismatch, bad signature, tampering */
+	/* Not an exit code: a verb's option parser returns it when the verb should go on. */
+	VERB_PROCEED = 256,
 };
 
 struct verb {

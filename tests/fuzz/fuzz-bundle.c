@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Fuzz the bundle.json strict loader (schema in measure/bundle.h): whatever loads must write back
+/* Fuzz the bundle.json strict loader (schema in measure/attest/bundle.h): whatever loads must write back
  * and load again to the same content. */
 #include <stdint.h>
 #include <stdlib.h>

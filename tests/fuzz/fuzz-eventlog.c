@@ -6,16 +6,16 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "measure/evlog-decode.h"
-#include "measure/platform-profile.h"
-#include "measure/replay.h"
-#include "measure/tcg-eventlog.h"
+#include "measure/eventlog/evlog-decode.h"
+#include "measure/eventlog/platform-profile.h"
+#include "measure/eventlog/replay.h"
+#include "measure/eventlog/tcg-eventlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct evlog *log = NULL;
-	struct evlog_parse_error e;
+	struct record_error e;
 	struct replay_pcrs *r;
 	struct platform_profile *p = NULL, *q = NULL;
 	char err[256];

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/golden.h"
-#include "measure/predict.h"
+#include "measure/eventlog/golden.h"
+#include "measure/predict/predict.h"
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

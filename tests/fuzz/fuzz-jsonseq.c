@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "measure/evlog-decode.h"
-#include "measure/replay.h"
-#include "measure/systemd-log.h"
+#include "measure/eventlog/evlog-decode.h"
+#include "measure/eventlog/replay.h"
+#include "measure/eventlog/systemd-log.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,8 +4,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/golden.h"
-#include "measure/secureboot.h"
+#include "measure/eventlog/golden.h"
+#include "measure/predict/secureboot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

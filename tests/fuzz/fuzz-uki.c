@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/predict-uki.h"
-#include "measure/uki.h"
+#include "measure/predict/predict-uki.h"
+#include "measure/pe/uki.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,13 +9,13 @@
 #include "evlog-builder.h"
 #include "hexstr.h"
 #include "json.h"
-#include "measure/eventlog-compare.h"
-#include "measure/evlog-decode.h"
-#include "measure/platform-profile.h"
-#include "measure/predict.h"
-#include "measure/replay.h"
-#include "measure/systemd-log.h"
-#include "measure/tcg-eventlog.h"
+#include "measure/eventlog/eventlog-compare.h"
+#include "measure/eventlog/evlog-decode.h"
+#include "measure/eventlog/platform-profile.h"
+#include "measure/predict/predict.h"
+#include "measure/eventlog/replay.h"
+#include "measure/eventlog/systemd-log.h"
+#include "measure/eventlog/tcg-eventlog.h"
 #include "test.h"
 
 static const uint8_t sep[4] = {0, 0, 0, 0};
@@ -198,7 +198,7 @@ TEST(truncation_sweep)
 	ASSERT_OK(evlog_parse(b.buf, b.len, &full, NULL));
 	for (size_t len = 0; len < b.len; len++) {
 		_cleanup_(evlog_freep) struct evlog *log = NULL;
-		struct evlog_parse_error e = {};
+		struct record_error e = {};
 		/* Exact-size copy so ASan catches a read past the end. */
 		uint8_t *copy = malloc(len ? len : 1);
 		ASSERT_TRUE(copy);
@@ -422,7 +422,7 @@ TEST(sdlog_phases)
 	evb_done(&fw);
 }
 
-static int sd_parse_str(const char *s, struct sdlog_parse_error *e)
+static int sd_parse_str(const char *s, struct record_error *e)
 {
 	_cleanup_(sdlog_freep) struct sdlog *l = NULL;
 	return sdlog_parse((const uint8_t *)s, strlen(s), &l, e);
@@ -430,7 +430,7 @@ static int sd_parse_str(const char *s, struct sdlog_parse_error *e)
 
 TEST(sdlog_rejects)
 {
-	struct sdlog_parse_error e;
+	struct record_error e;
 	const char *d = "\"digest\":\"51e6b92f405d1f98d96e3de343d61d420ad6923b25de21d766f9298192f14fed\"";
 	char buf[512];
 

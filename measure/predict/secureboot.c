@@ -15,7 +15,7 @@
 
 #include "cursor.h"
 #include "log.h"
-#include "pe.h"
+#include "measure-pe.h"
 #include "secureboot.h"
 #include "size.h"
 

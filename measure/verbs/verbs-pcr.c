@@ -6,14 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authenticode.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
-#include "predict-io.h"
-#include "predict-uki.h"
-#include "uki.h"
-#include "verbs-pcr.h"
+#include "measure-pe.h"
+#include "measure-predict.h"
+#include "measure-verbs.h"
 #include "verbs.h"
 
 #define INPUT_MAX (UINT64_C(4) << 30)
@@ -49,39 +47,53 @@ static json_t *digests_json(const uint8_t d[_BANK_MAX][DIGEST_MAX], unsigned mas
 	return o;
 }
 
-int verb_pe_hash(int argc, char *argv[])
-{
-	enum { ARG_BANK = 0x100, ARG_JSON };
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"bank", required_argument, NULL, ARG_BANK},
-		{"banks", required_argument, NULL, ARG_BANK},
-		{"json", no_argument, NULL, ARG_JSON},
-		{},
-	};
-	_cleanup_(json_decrefp) json_t *files = NULL;
-	unsigned mask = BANK_MASK(BANK_SHA256);
-	bool json = false;
-	int c, r;
+/* The options pe-hash and uki share. */
+enum { ARG_BANK = 0x100, ARG_JSON };
+static const struct option bank_json_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"bank", required_argument, NULL, ARG_BANK},
+	{"banks", required_argument, NULL, ARG_BANK},
+	{"json", no_argument, NULL, ARG_JSON},
+	{},
+};
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+/* --bank LIST and --json of verb; returns VERB_PROCEED or the exit code to end with. */
+static int parse_bank_json_options(int argc, char *argv[], const char *verb,
+				   void (*help)(FILE *f), unsigned *mask, bool *json)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", bank_json_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
-			help_pe_hash(stdout);
+			help(stdout);
 			return EXIT_OK;
 		case ARG_BANK:
-			if (bank_mask_parse(optarg, &mask) < 0) {
-				log_error("pe-hash: unknown bank in '%s'", optarg);
+			if (bank_mask_parse(optarg, mask) < 0) {
+				log_error("%s: unknown bank in '%s'", verb, optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case ARG_JSON:
-			json = true;
+			*json = true;
 			break;
 		default:
-			help_pe_hash(stderr);
+			help(stderr);
 			return EXIT_USAGE;
 		}
+	return VERB_PROCEED;
+}
+
+int verb_pe_hash(int argc, char *argv[])
+{
+	_cleanup_(json_decrefp) json_t *files = NULL;
+	unsigned mask = BANK_MASK(BANK_SHA256);
+	bool json = false;
+	int r;
+
+	r = parse_bank_json_options(argc, argv, "pe-hash", help_pe_hash, &mask, &json);
+	if (r != VERB_PROCEED)
+		return r;
 	if (optind >= argc) {
 		log_error("pe-hash: no FILE given");
 		help_pe_hash(stderr);
@@ -149,46 +161,17 @@ static void help_uki(FILE *f)
 		"     --json          canonical JSON\n");
 }
 
-static int uki_inspect(const char *path, unsigned mask, bool json)
+/* uki --json: sections (with their digests and whether PCR 11 measures them), stub,
+ * Authenticode digests, command line, uname. */
+static int uki_to_json(const struct uki *u, const struct uki_digests *d, unsigned mask,
+		       const char *cmdline, size_t size, json_t **ret)
 {
-	_cleanup_(mapped_file_close) struct mapped_file m = {};
-	_cleanup_(freep) struct uki *u = NULL;
-	_cleanup_(freep) struct uki_digests *d = NULL;
-	_cleanup_(freep) char *cmdline = NULL;
 	_cleanup_(json_decrefp) json_t *top = NULL, *sects = NULL;
-	int r;
-
-	u = malloc(sizeof(*u));
-	d = malloc(sizeof(*d));
-	if (!u || !d)
-		return log_error_errno(-ENOMEM, "uki inspect");
-	r = mapped_file_open(path, INPUT_MAX, &m);
-	if (r < 0)
-		return log_error_errno(r, "uki inspect: cannot read '%s'", path);
-	{
-		char err[200] = "";
-		r = uki_parse_msg(m.data, m.len, u, err, sizeof(err));
-		if (r < 0) {
-			log_error("uki inspect: '%s' is not a systemd-stub UKI: %s", path,
-				  err[0] ? err : "malformed");
-			return r;
-		}
-	}
-	r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, true, 0, d);
-	if (r == -EBADMSG) {
-		log_warning("uki inspect: '%s': the .linux section is no valid PE image", path);
-		r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, false, 0, d);
-	}
-	if (r < 0)
-		return log_error_errno(r, "uki inspect: '%s'", path);
-	r = uki_cmdline(u, &cmdline);
-	if (r < 0)
-		return log_error_errno(r, "uki inspect: '%s': bad .cmdline", path);
 
 	top = json_object();
 	sects = json_array();
 	if (!top || !sects)
-		return log_error_errno(-ENOMEM, "uki inspect");
+		return -ENOMEM;
 	for (unsigned i = 0; i < u->pe.n_sections; i++) {
 		const struct pe_section *s = &u->pe.sections[i];
 		enum uki_section which = _UKI_SECTION_MAX;
@@ -197,7 +180,7 @@ static int uki_inspect(const char *path, unsigned mask, bool json)
 			if (u->parts[k].sect == s)
 				which = k;
 		if (!o || json_array_append_new(sects, o) < 0)
-			return log_error_errno(-ENOMEM, "uki inspect");
+			return -ENOMEM;
 		json_object_set_new(o, "name", json_stringn(s->name, strnlen(s->name, 8)));
 		json_object_set_new(o, "virtual_size", json_integer(s->virtual_size));
 		json_object_set_new(o, "virtual_address", json_integer(s->virtual_address));
@@ -222,18 +205,21 @@ static int uki_inspect(const char *path, unsigned mask, bool json)
 				    digests_json(d->kernel_authenticode, mask));
 	json_object_set_new(top, "cmdline", cmdline ? json_string(cmdline) : json_null());
 	json_object_set_new(top, "pe32plus", json_boolean(u->pe.pe32plus));
-	json_object_set_new(top, "size", json_integer((json_int_t)m.len));
+	json_object_set_new(top, "size", json_integer((json_int_t)size));
 	if (u->parts[UKI_UNAME].sect) {
 		const struct uki_part *p = &u->parts[UKI_UNAME];
 		size_t n = strnlen((const char *)p->bytes, (size_t)MIN(p->n_bytes, 256));
 		json_object_set_new(top, "uname", json_stringn((const char *)p->bytes, n));
 	}
-	if (json) {
-		r = json_write_canonical("-", top);
-		return r < 0 ? log_error_errno(r, "uki inspect: cannot write output") : EXIT_OK;
-	}
+	*ret = TAKE_PTR(top);
+	return 0;
+}
 
-	printf("UKI:        %s (%zu bytes, %s)\n", path, m.len, u->pe.pe32plus ? "PE32+" : "PE32");
+/* uki: the same as text, one line per section and bank. */
+static int uki_print_text(const char *path, size_t size, const struct uki *u,
+			  const struct uki_digests *d, unsigned mask, const char *cmdline)
+{
+	printf("UKI:        %s (%zu bytes, %s)\n", path, size, u->pe.pe32plus ? "PE32+" : "PE32");
 	printf("stub:       systemd-stub %s\n", u->stub.version);
 	FOREACH_BANK(b, mask) {
 		char hex[2 * DIGEST_MAX + 1];
@@ -264,38 +250,61 @@ static int uki_inspect(const char *path, unsigned mask, bool json)
 	return fflush(stdout) == 0 ? EXIT_OK : log_error_errno(-EIO, "uki inspect: write");
 }
 
+static int uki_inspect(const char *path, unsigned mask, bool json)
+{
+	_cleanup_(mapped_file_close) struct mapped_file m = {};
+	_cleanup_(freep) struct uki *u = NULL;
+	_cleanup_(freep) struct uki_digests *d = NULL;
+	_cleanup_(freep) char *cmdline = NULL;
+	_cleanup_(json_decrefp) json_t *top = NULL;
+	int r;
+
+	u = malloc(sizeof(*u));
+	d = malloc(sizeof(*d));
+	if (!u || !d)
+		return log_error_errno(-ENOMEM, "uki inspect");
+	r = mapped_file_open(path, INPUT_MAX, &m);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: cannot read '%s'", path);
+	{
+		char err[200] = "";
+		r = uki_parse_msg(m.data, m.len, u, err, sizeof(err));
+		if (r < 0) {
+			log_error("uki inspect: '%s' is not a systemd-stub UKI: %s", path,
+				  err[0] ? err : "malformed");
+			return r;
+		}
+	}
+	r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, true, 0, d);
+	if (r == -EBADMSG) {
+		log_warning("uki inspect: '%s': the .linux section is no valid PE image", path);
+		r = uki_digests_compute(u, m.data, m.len, mask, NULL, 0, false, 0, d);
+	}
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: '%s'", path);
+	r = uki_cmdline(u, &cmdline);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect: '%s': bad .cmdline", path);
+
+	r = uki_to_json(u, d, mask, cmdline, m.len, &top);
+	if (r < 0)
+		return log_error_errno(r, "uki inspect");
+	if (json) {
+		r = json_write_canonical("-", top);
+		return r < 0 ? log_error_errno(r, "uki inspect: cannot write output") : EXIT_OK;
+	}
+	return uki_print_text(path, m.len, u, d, mask, cmdline);
+}
+
 int verb_uki(int argc, char *argv[])
 {
-	enum { ARG_BANK = 0x100, ARG_JSON };
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"bank", required_argument, NULL, ARG_BANK},
-		{"banks", required_argument, NULL, ARG_BANK},
-		{"json", no_argument, NULL, ARG_JSON},
-		{},
-	};
 	unsigned mask = BANK_MASK(BANK_SHA256);
 	bool json = false;
-	int c;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
-		switch (c) {
-		case 'h':
-			help_uki(stdout);
-			return EXIT_OK;
-		case ARG_BANK:
-			if (bank_mask_parse(optarg, &mask) < 0) {
-				log_error("uki: unknown bank in '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case ARG_JSON:
-			json = true;
-			break;
-		default:
-			help_uki(stderr);
-			return EXIT_USAGE;
-		}
+	r = parse_bank_json_options(argc, argv, "uki", help_uki, &mask, &json);
+	if (r != VERB_PROCEED)
+		return r;
 	if (argc - optind != 2 || strcmp(argv[optind], "inspect") != 0) {
 		log_error("uki: expected 'inspect UKI'");
 		help_uki(stderr);

@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "golden.h"
+#include "measure-eventlog.h"
 
 struct verify_options {
 	const struct golden *golden;      /* required */

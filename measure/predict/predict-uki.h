@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "uki.h"
+#include "measure-pe.h"
 
 #define UKI_KERNEL_MAX_COPY (UINT64_C(1) << 30) /* zero-padded .linux copies (VS > SizeOfRawData) */
 

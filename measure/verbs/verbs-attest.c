@@ -12,19 +12,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
-#include "attest-verify.h"
-#include "bundle.h"
-#include "credential.h"
 #include "fileio.h"
-#include "golden.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
-#include "manifest-sign.h"
+#include "measure-attest.h"
+#include "measure-eventlog.h"
+#include "measure-verbs.h"
 #include "parse.h"
-#include "runtime-measure.h"
-#include "tpm2-esys.h"
-#include "verbs-attest.h"
 #include "verbs.h"
 
 #define FIRMWARE_LOG_DEFAULT "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -67,6 +62,18 @@ static int parse_pcr_list(const char *s, uint32_t *ret)
 	return 0;
 }
 
+/* --nonce HEX: 1..BUNDLE_MAX_NONCE bytes; replaces an earlier one. Logs a usage error. */
+static int parse_nonce(const char *verb, const char *arg, uint8_t **nonce, size_t *size)
+{
+	free(*nonce);
+	*nonce = NULL;
+	if (hex_decode_alloc(arg, BUNDLE_MAX_NONCE, nonce, size) < 0 || *size == 0) {
+		log_error("%s: --nonce must be 1-%u bytes of lowercase hex", verb, BUNDLE_MAX_NONCE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- extend */
 
 static void extend_help(FILE *f)
@@ -87,97 +94,116 @@ static void extend_help(FILE *f)
 		"                  " RUNTIME_LOG_DEFAULT ")\n");
 }
 
-int verb_extend(int argc, char *argv[])
-{
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},   {"pcr", required_argument, NULL, 'p'},
-		{"kind", required_argument, NULL, 'k'}, {"label", required_argument, NULL, 'l'},
-		{"tcti", required_argument, NULL, 'T'}, {"log", required_argument, NULL, 'L'},
-		{},
-	};
-	const char *label = "", *tcti = NULL, *log_path = NULL;
-	unsigned pcr = UINT_MAX;
-	int kind = -1, c, r;
+struct extend_options {
+	const char *label, *tcti, *log_path;
+	unsigned pcr;
+	int kind;
+};
 
-	while ((c = getopt_long(argc, argv, "hp:k:l:T:L:", options, NULL)) >= 0)
+static const struct option extend_options_table[] = {
+	{"help", no_argument, NULL, 'h'},   {"pcr", required_argument, NULL, 'p'},
+	{"kind", required_argument, NULL, 'k'}, {"label", required_argument, NULL, 'l'},
+	{"tcti", required_argument, NULL, 'T'}, {"log", required_argument, NULL, 'L'},
+	{},
+};
+
+/* Returns VERB_PROCEED (argv[optind..] are the paths), or the exit code to end with. */
+static int extend_parse_options(int argc, char *argv[], struct extend_options *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hp:k:l:T:L:", extend_options_table, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			extend_help(stdout);
 			return EXIT_OK;
 		case 'p':
-			if (parse_pcr(optarg, &pcr) < 0) {
+			if (parse_pcr(optarg, &o->pcr) < 0) {
 				log_error("extend: --pcr '%s' is not a PCR index 0-23", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'k':
-			kind = runtime_kind_from_string(optarg);
-			if (kind < 0) {
+			o->kind = runtime_kind_from_string(optarg);
+			if (o->kind < 0) {
 				log_error("extend: --kind must be input or output");
 				return EXIT_USAGE;
 			}
 			break;
-		case 'l':
-			label = optarg;
-			break;
-		case 'T':
-			tcti = optarg;
-			break;
-		case 'L':
-			log_path = optarg;
-			break;
+		case 'l': o->label = optarg; break;
+		case 'T': o->tcti = optarg; break;
+		case 'L': o->log_path = optarg; break;
 		default:
 			extend_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (pcr == UINT_MAX || optind >= argc) {
+	if (o->pcr == UINT_MAX || optind >= argc) {
 		log_error("extend: --pcr and at least one PATH are required");
 		return EXIT_USAGE;
 	}
-	if (kind < 0) {
-		if (pcr != 14 && pcr != 15) {
-			log_error("extend: --kind is required for PCR %u", pcr);
+	if (o->kind < 0) {
+		if (o->pcr != 14 && o->pcr != 15) {
+			log_error("extend: --kind is required for PCR %u", o->pcr);
 			return EXIT_USAGE;
 		}
-		kind = pcr == 14 ? RUNTIME_INPUT : RUNTIME_OUTPUT;
+		o->kind = o->pcr == 14 ? RUNTIME_INPUT : RUNTIME_OUTPUT;
 	}
-	if (strchr(label, ':') || strlen(label) > RUNTIME_MAX_LABEL) {
+	if (strchr(o->label, ':') || strlen(o->label) > RUNTIME_MAX_LABEL) {
 		log_error("extend: --label may not contain ':' or exceed %u bytes", RUNTIME_MAX_LABEL);
 		return EXIT_USAGE;
 	}
-	if (!log_path)
-		log_path = getenv("SYSTEMD_MEASURE_LOG_USERSPACE");
-	if (!log_path || !*log_path)
-		log_path = RUNTIME_LOG_DEFAULT;
-	tcti = tpm_tcti_choose(tcti);
+	if (!o->log_path)
+		o->log_path = getenv("SYSTEMD_MEASURE_LOG_USERSPACE");
+	if (!o->log_path || !*o->log_path)
+		o->log_path = RUNTIME_LOG_DEFAULT;
+	o->tcti = tpm_tcti_choose(o->tcti);
+	return VERB_PROCEED;
+}
 
+/* Measures one path, extends the PCR, appends to the log, prints the record. */
+static int extend_one(const struct extend_options *o, const char *path)
+{
+	_cleanup_(freep) char *abs = realpath(path, NULL), *s = NULL;
+	struct runtime_measurement m;
+	char err[512] = "", hex[65];
+	unsigned mask;
+	int r;
+
+	if (!abs)
+		return log_error_errno(-errno, "extend: cannot resolve '%s'", path);
+	r = runtime_measure_path(abs, &m, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "extend: cannot measure %s", err[0] ? err : abs);
+	r = runtime_event_string((enum runtime_kind)o->kind, &m, o->label, abs, &s);
+	if (r < 0)
+		return log_error_errno(r, "extend: '%s' cannot be recorded (control "
+					  "characters in the path?)", abs);
+	r = runtime_extend(o->tcti, o->pcr, o->log_path, s, &mask);
+	if (r == -EOPNOTSUPP)
+		return log_error_errno(r, "extend: the TPM has an active PCR bank bootproof "
+					  "cannot compute");
+	if (r < 0)
+		return log_error_errno(r, "extend: extending PCR %u / appending to '%s' "
+					  "failed (TCTI %s)", o->pcr, o->log_path,
+				       o->tcti ? o->tcti : "default");
+	hex_encode(m.sha256, 32, hex);
+	printf("pcr %u %s %s sha256:%s %llu %s\n", o->pcr,
+	       runtime_kind_to_string((enum runtime_kind)o->kind), m.is_dir ? "dir" : "file", hex,
+	       (unsigned long long)m.size, abs);
+	return 0;
+}
+
+int verb_extend(int argc, char *argv[])
+{
+	struct extend_options o = {.label = "", .pcr = UINT_MAX, .kind = -1};
+	int r = extend_parse_options(argc, argv, &o);
+
+	if (r != VERB_PROCEED)
+		return r;
 	for (int i = optind; i < argc; i++) {
-		_cleanup_(freep) char *abs = realpath(argv[i], NULL), *s = NULL;
-		struct runtime_measurement m;
-		char err[512] = "", hex[65];
-		unsigned mask;
-
-		if (!abs)
-			return log_error_errno(-errno, "extend: cannot resolve '%s'", argv[i]);
-		r = runtime_measure_path(abs, &m, err, sizeof(err));
+		r = extend_one(&o, argv[i]);
 		if (r < 0)
-			return log_error_errno(r, "extend: cannot measure %s", err[0] ? err : abs);
-		r = runtime_event_string((enum runtime_kind)kind, &m, label, abs, &s);
-		if (r < 0)
-			return log_error_errno(r, "extend: '%s' cannot be recorded (control "
-						  "characters in the path?)", abs);
-		r = runtime_extend(tcti, pcr, log_path, s, &mask);
-		if (r == -EOPNOTSUPP)
-			return log_error_errno(r, "extend: the TPM has an active PCR bank bootproof "
-						  "cannot compute");
-		if (r < 0)
-			return log_error_errno(r, "extend: extending PCR %u / appending to '%s' "
-						  "failed (TCTI %s)", pcr, log_path,
-					       tcti ? tcti : "default");
-		hex_encode(m.sha256, 32, hex);
-		printf("pcr %u %s %s sha256:%s %llu %s\n", pcr,
-		       runtime_kind_to_string((enum runtime_kind)kind), m.is_dir ? "dir" : "file", hex,
-		       (unsigned long long)m.size, abs);
+			return r;
 	}
 	return EXIT_OK;
 }
@@ -224,97 +250,53 @@ static int read_optional(const char *path, bool explicit, size_t max, struct blo
 	return blob_set(ret, data, len);
 }
 
-/* Round 2 of credential activation on the machine: the secret into the bundle. */
-static int activate_credential(struct tpm *t, const struct ak *ak, json_t *challenge,
-			       struct bundle *b)
-{
-	_cleanup_(freep) uint8_t *blob = NULL, *enc = NULL, *want_name = NULL;
-	const char *fmt, *h_name, *h_blob, *h_enc;
-	struct tpm2_public pub;
-	uint8_t name[TPM2_NAME_MAX], secret[64];
-	size_t blob_size, enc_size, want_size, name_size, secret_size;
-	int r;
+struct attest_options {
+	uint8_t *nonce;
+	size_t nonce_size;
+	const char *out, *ak_pub_out, *fw_path, *us_path, *containers, *activate;
+	struct attest_quote_options quote;
+};
 
-	if (json_get_string(challenge, "format", &fmt) < 0 || strcmp(fmt, CREDENTIAL_FORMAT) != 0 ||
-	    json_get_string(challenge, "ak_name", &h_name) < 0 ||
-	    json_get_string(challenge, "credential_blob", &h_blob) < 0 ||
-	    json_get_string(challenge, "encrypted_secret", &h_enc) < 0)
-		return -EBADMSG;
-	if (hex_decode_alloc(h_blob, 1024, &blob, &blob_size) < 0 ||
-	    hex_decode_alloc(h_enc, 1024, &enc, &enc_size) < 0 ||
-	    hex_decode_alloc(h_name, TPM2_NAME_MAX, &want_name, &want_size) < 0)
-		return -EBADMSG;
-	r = tpm2_public_parse(ak->public, ak->public_size, &pub, NULL);
-	if (r < 0)
-		return r;
-	r = tpm2_public_name(&pub, name, &name_size);
-	if (r < 0)
-		return r;
-	if (want_size != name_size || memcmp(want_name, name, name_size) != 0)
-		return -ENOKEY; /* made for another AK */
-	r = tpm_activate_credential(t, ak, blob, blob_size, enc, enc_size, secret, sizeof(secret),
-				    &secret_size);
-	if (r < 0)
-		return r;
-	r = blob_set(&b->credential, secret, secret_size);
-	explicit_bzero(secret, sizeof(secret));
-	return r;
+static void attest_options_done(struct attest_options *o)
+{
+	free(o->nonce);
 }
 
-int verb_attest(int argc, char *argv[])
-{
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"nonce", required_argument, NULL, 'n'},
-		{"output", required_argument, NULL, 'o'},
-		{"tcti", required_argument, NULL, 'T'},
-		{"ak-handle", required_argument, NULL, 'H'},
-		{"ak-type", required_argument, NULL, 't'},
-		{"ak-pub-out", required_argument, NULL, 'P'},
-		{"pcrs", required_argument, NULL, 'p'},
-		{"eventlog", required_argument, NULL, 'e'},
-		{"userspace-log", required_argument, NULL, 'u'},
-		{"containers", required_argument, NULL, 'c'},
-		{"activate", required_argument, NULL, 'A'},
-		{},
-	};
-	_cleanup_(bundle_freep) struct bundle *b = bundle_new();
-	_cleanup_(json_decrefp) json_t *challenge = NULL;
-	const char *activate = NULL;
-	_cleanup_(freep) uint8_t *nonce = NULL;
-	_cleanup_(json_decrefp) json_t *j = NULL;
-	const char *out = NULL, *tcti = NULL, *ak_pub_out = NULL, *fw_path = NULL, *us_path = NULL,
-		   *containers = NULL;
-	enum ak_type ak_type = AK_RSA_RSASSA;
-	uint32_t handle = 0, pcr_mask = 0xffff;
-	size_t nonce_size = 0;
-	struct tpm t = {};
-	struct ak ak = {.handle = ESYS_TR_NONE};
-	unsigned banks, unknown;
-	int c, r;
+static const struct option attest_options_table[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"nonce", required_argument, NULL, 'n'},
+	{"output", required_argument, NULL, 'o'},
+	{"tcti", required_argument, NULL, 'T'},
+	{"ak-handle", required_argument, NULL, 'H'},
+	{"ak-type", required_argument, NULL, 't'},
+	{"ak-pub-out", required_argument, NULL, 'P'},
+	{"pcrs", required_argument, NULL, 'p'},
+	{"eventlog", required_argument, NULL, 'e'},
+	{"userspace-log", required_argument, NULL, 'u'},
+	{"containers", required_argument, NULL, 'c'},
+	{"activate", required_argument, NULL, 'A'},
+	{},
+};
 
-	if (!b)
-		return log_error_errno(-ENOMEM, "attest");
-	while ((c = getopt_long(argc, argv, "hn:o:", options, NULL)) >= 0)
+/* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
+static int attest_parse_options(int argc, char *argv[], struct attest_options *o)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hn:o:", attest_options_table, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			attest_help(stdout);
 			return EXIT_OK;
 		case 'n':
-			free(nonce);
-			nonce = NULL;
-			if (hex_decode_alloc(optarg, BUNDLE_MAX_NONCE, &nonce, &nonce_size) < 0 ||
-			    nonce_size == 0) {
-				log_error("attest: --nonce must be 1-%u bytes of lowercase hex",
-					  BUNDLE_MAX_NONCE);
+			if (parse_nonce("attest", optarg, &o->nonce, &o->nonce_size) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
 		case 'T':
-			tcti = optarg;
+			o->quote.tcti = optarg;
 			break;
 		case 'H': {
 			char *end;
@@ -326,205 +308,153 @@ int verb_attest(int argc, char *argv[])
 					  "(0x81xxxxxx)", optarg);
 				return EXIT_USAGE;
 			}
-			handle = (uint32_t)v;
+			o->quote.ak_handle = (uint32_t)v;
 			break;
 		}
 		case 't':
 			if (strcmp(optarg, "rsa") == 0)
-				ak_type = AK_RSA_RSASSA;
+				o->quote.ak_type = AK_RSA_RSASSA;
 			else if (strcmp(optarg, "rsapss") == 0)
-				ak_type = AK_RSA_RSAPSS;
+				o->quote.ak_type = AK_RSA_RSAPSS;
 			else if (strcmp(optarg, "ecc") == 0)
-				ak_type = AK_ECC_ECDSA;
+				o->quote.ak_type = AK_ECC_ECDSA;
 			else {
 				log_error("attest: --ak-type must be rsa, rsapss or ecc");
 				return EXIT_USAGE;
 			}
 			break;
 		case 'P':
-			ak_pub_out = optarg;
+			o->ak_pub_out = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &pcr_mask) < 0) {
+			if (parse_pcr_list(optarg, &o->quote.pcr_mask) < 0) {
 				log_error("attest: --pcrs '%s' is not a PCR list", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'e':
-			fw_path = optarg;
+			o->fw_path = optarg;
 			break;
 		case 'u':
-			us_path = optarg;
+			o->us_path = optarg;
 			break;
 		case 'c':
-			containers = optarg;
+			o->containers = optarg;
 			break;
 		case 'A':
-			activate = optarg;
+			o->activate = optarg;
 			break;
 		default:
 			attest_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (!nonce || !out || optind < argc) {
+	if (!o->nonce || !o->out || optind < argc) {
 		log_error("attest: --nonce and -o are required, and nothing else");
 		return EXIT_USAGE;
 	}
+	return VERB_PROCEED;
+}
+
+/* The logs, container measurements and credential challenge, read before the quote. */
+static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t **ret_challenge)
+{
+	int r;
 
 	/* Logs first: read before the quote, so an extension between reading and quoting shows
 	 * up as a replay mismatch rather than passing silently. */
-	r = read_optional(fw_path ? fw_path : FIRMWARE_LOG_DEFAULT, fw_path, BUNDLE_MAX_EVENTLOG,
-			  &b->firmware_log, "firmware event log");
+	r = read_optional(o->fw_path ? o->fw_path : FIRMWARE_LOG_DEFAULT, o->fw_path,
+			  BUNDLE_MAX_EVENTLOG, &b->firmware_log, "firmware event log");
 	if (r < 0)
 		return r;
-	r = read_optional(us_path ? us_path : RUNTIME_LOG_DEFAULT, us_path, BUNDLE_MAX_EVENTLOG,
-			  &b->userspace_log, "userspace measurement log");
+	r = read_optional(o->us_path ? o->us_path : RUNTIME_LOG_DEFAULT, o->us_path,
+			  BUNDLE_MAX_EVENTLOG, &b->userspace_log, "userspace measurement log");
 	if (r < 0)
 		return r;
-	if (containers) {
-		r = read_optional(containers, true, BUNDLE_MAX_CONTAINERS,
+	if (o->containers) {
+		r = read_optional(o->containers, true, BUNDLE_MAX_CONTAINERS,
 				  &b->container_measurements, "container measurements");
 		if (r < 0)
 			return r;
 	}
-	memcpy(b->nonce, nonce, nonce_size);
-	b->nonce_size = nonce_size;
-	if (activate) {
+	memcpy(b->nonce, o->nonce, o->nonce_size);
+	b->nonce_size = o->nonce_size;
+	if (o->activate) {
 		_cleanup_(freep) uint8_t *cdata = NULL;
 		char err[200];
 		size_t clen;
 
-		r = read_file_capped(activate, 64 * 1024, &cdata, &clen);
+		r = read_file_capped(o->activate, 64 * 1024, &cdata, &clen);
 		if (r < 0)
-			return log_error_errno(r, "attest: cannot read '%s'", activate);
-		r = json_parse_capped(cdata, clen, 64 * 1024, 4, &challenge, err, sizeof(err));
+			return log_error_errno(r, "attest: cannot read '%s'", o->activate);
+		r = json_parse_capped(cdata, clen, 64 * 1024, 4, ret_challenge, err, sizeof(err));
 		if (r < 0)
-			return log_error_errno(r, "attest: '%s': %s", activate, err);
+			return log_error_errno(r, "attest: '%s': %s", o->activate, err);
 	}
+	return 0;
+}
 
-	tcti = tpm_tcti_choose(tcti);
-	r = tpm_open(tcti, &t);
-	if (r < 0)
-		return log_error_errno(r, "attest: cannot open the TPM (TCTI %s)",
-				       tcti ? tcti : "default");
-	r = tpm_active_banks(&t, &banks, &unknown);
-	if (r < 0) {
-		log_error_errno(r, "attest: cannot list the active PCR banks");
-		goto out;
-	}
-	if (unknown) {
-		r = log_error_errno(-EOPNOTSUPP, "attest: the TPM has %u active PCR bank(s) bootproof "
-						 "cannot verify (e.g. SM3)", unknown);
-		goto out;
-	}
-	r = handle ? tpm_load_ak(&t, handle, &ak) : tpm_create_ak(&t, ak_type, &ak);
-	if (r < 0) {
-		log_error_errno(r, "attest: cannot %s the attestation key",
-				handle ? "load" : "create");
-		goto out;
-	}
-	r = blob_set(&b->ak_public, ak.public, ak.public_size);
-	if (r < 0)
-		goto out;
-	if (challenge) {
-		r = activate_credential(&t, &ak, challenge, b);
-		if (r < 0) {
-			log_error_errno(r, "attest: credential activation with '%s' failed (another "
-					   "TPM, another AK, or not an RSA EK)", activate);
-			goto out;
-		}
-	}
-	{
-		uint8_t *ek = NULL;
-		size_t ek_size;
-		r = tpm_read_ek_certificate(&t, &ek, &ek_size);
-		if (r >= 0) {
-			r = blob_set(&b->ek_certificate, ek, ek_size);
-			free(ek);
-			if (r < 0)
-				goto out;
-		} else if (r != -ENOENT)
-			log_warning_errno(r, "attest: cannot read the EK certificate; the bundle "
-					     "says null");
-	}
+/* The AK's public key as PEM, for enrolment. */
+static int write_ak_pem(const struct bundle *b, const char *path)
+{
+	struct tpm2_public pub;
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *pk = NULL;
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *pem;
+	long n;
+	int r;
 
-	/* Quote, then read the PCRs; retry if a PCR moved in between (the digest check). */
-	uint32_t sel[_BANK_MAX] = {};
-	FOREACH_BANK(k, banks) sel[k] = pcr_mask;
-	for (int attempt = 0;; attempt++) {
-		struct tpm2_attest a;
-		struct tpm2_signature sig;
-		uint8_t digest[DIGEST_MAX];
-
-		free(b->attest.data);
-		free(b->signature.data);
-		b->attest = b->signature = (struct blob){};
-		r = tpm_quote(&t, &ak, nonce, nonce_size, sel, &b->attest.data, &b->attest.size,
-			      &b->signature.data, &b->signature.size);
-		if (r < 0) {
-			log_error_errno(r, "attest: TPM2_Quote failed");
-			goto out;
-		}
-		b->attest.present = b->signature.present = true;
-		r = tpm_pcr_read(&t, sel, &b->pcrs, NULL);
-		if (r < 0) {
-			log_error_errno(r, "attest: TPM2_PCR_Read failed");
-			goto out;
-		}
-		if (tpm2_attest_parse(b->attest.data, b->attest.size, &a, NULL) < 0 ||
-		    tpm2_signature_parse(b->signature.data, b->signature.size, &sig, NULL) < 0 ||
-		    bank_from_tpm_alg(sig.hash_alg) < 0) {
-			r = log_error_errno(-EBADMSG, "attest: the TPM returned a quote bootproof "
-						      "cannot decode");
-			goto out;
-		}
-		r = quote_pcr_digest(&a.pcr_select, &b->pcrs, bank_from_tpm_alg(sig.hash_alg),
-				     digest);
-		if (r < 0) {
-			log_error_errno(r, "attest: cannot compute the PCR digest");
-			goto out;
-		}
-		if (memcmp(digest, a.pcr_digest, a.pcr_digest_size) == 0)
-			break;
-		if (attempt >= 4) {
-			r = log_error_errno(-EAGAIN, "attest: PCRs keep changing during the quote");
-			goto out;
-		}
-	}
-	tpm_release_ak(&t, &ak);
-	tpm_close(&t);
-
-	if (ak_pub_out) {
-		struct tpm2_public pub;
-		_cleanup_(EVP_PKEY_freep) EVP_PKEY *pk = NULL;
-		BIO *bio = BIO_new(BIO_s_mem());
-		char *pem;
-		long n;
-
-		r = tpm2_public_parse(b->ak_public.data, b->ak_public.size, &pub, NULL);
-		if (r >= 0)
-			r = tpm2_public_to_pkey(&pub, &pk);
-		if (r < 0 || !bio || PEM_write_bio_PUBKEY(bio, pk) != 1) {
-			BIO_free(bio);
-			return log_error_errno(r < 0 ? r : -EIO, "attest: cannot encode the AK");
-		}
-		n = BIO_get_mem_data(bio, &pem);
-		r = write_file_atomic(ak_pub_out, pem, (size_t)n);
+	r = tpm2_public_parse(b->ak_public.data, b->ak_public.size, &pub, NULL);
+	if (r >= 0)
+		r = tpm2_public_to_pkey(&pub, &pk);
+	if (r < 0 || !bio || PEM_write_bio_PUBKEY(bio, pk) != 1) {
 		BIO_free(bio);
-		if (r < 0)
-			return log_error_errno(r, "attest: cannot write '%s'", ak_pub_out);
+		return log_error_errno(r < 0 ? r : -EIO, "attest: cannot encode the AK");
 	}
+	n = BIO_get_mem_data(bio, &pem);
+	r = write_file_atomic(path, pem, (size_t)n);
+	BIO_free(bio);
+	if (r < 0)
+		return log_error_errno(r, "attest: cannot write '%s'", path);
+	return 0;
+}
+
+int verb_attest(int argc, char *argv[])
+{
+	_cleanup_(bundle_freep) struct bundle *b = bundle_new();
+	_cleanup_(json_decrefp) json_t *challenge = NULL, *j = NULL;
+	_cleanup_(attest_options_done) struct attest_options o = {
+		.quote = {.ak_type = AK_RSA_RSASSA, .pcr_mask = 0xffff},
+	};
+	char err[512];
+	int r;
+
+	if (!b)
+		return log_error_errno(-ENOMEM, "attest");
+	r = attest_parse_options(argc, argv, &o);
+	if (r != VERB_PROCEED)
+		return r;
+	r = attest_read_inputs(&o, b, &challenge);
+	if (r < 0)
+		return r;
+	o.quote.challenge = challenge;
+	o.quote.challenge_name = o.activate;
+	r = attest_quote(&o.quote, b, err, sizeof(err));
+	if (o.quote.ret_ek_error)
+		log_warning_errno(o.quote.ret_ek_error, "attest: cannot read the EK certificate; the "
+				  "bundle says null");
+	if (r < 0) {
+		log_error("attest: %s", err);
+		return r;
+	}
+	if (o.ak_pub_out && (r = write_ak_pem(b, o.ak_pub_out)) < 0)
+		return r;
 	r = bundle_to_json(b, &j);
 	if (r < 0)
 		return log_error_errno(r, "attest: cannot build the bundle");
-	r = json_write_canonical(out, j);
+	r = json_write_canonical(o.out, j);
 	if (r < 0)
-		return log_error_errno(r, "attest: cannot write '%s'", out);
+		return log_error_errno(r, "attest: cannot write '%s'", o.out);
 	return EXIT_OK;
-out:
-	tpm_release_ak(&t, &ak);
-	tpm_close(&t);
-	return r;
 }
 
 /* ---------------------------------------------------------------- verify */
@@ -603,11 +533,6 @@ static void verify_help(FILE *f)
 		"  -o FILE              also write the verdict JSON to FILE\n");
 }
 
-static void X509_STORE_freep(X509_STORE **p)
-{
-	X509_STORE_free(*p);
-}
-
 static int add_ca_file(X509_STORE *store, const char *path)
 {
 	BIO *bio = BIO_new_file(path, "r");
@@ -659,164 +584,216 @@ static void print_summary(const json_t *v, FILE *f)
 	}
 }
 
-int verb_verify(int argc, char *argv[])
+/* verify's command line: the library's options and what the verb itself reads and writes. */
+struct verify_cli {
+	struct verify_options o;
+	uint8_t *nonce, *cred_secret, *cred_name;
+	EVP_PKEY *ak;
+	X509_STORE *ca;
+	const char *golden_path, *out, *make_credential;
+	bool json;
+};
+
+static void verify_cli_done(struct verify_cli *v)
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"golden", required_argument, NULL, 'g'},
-		{"nonce", required_argument, NULL, 'n'},
-		{"ak-pub", required_argument, NULL, 'a'},
-		{"ca", required_argument, NULL, 'c'},
-		{"runtime-pcrs", required_argument, NULL, 'R'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{"make-credential", required_argument, NULL, 'M'},
-		{"credential-secret", required_argument, NULL, 'S'},
-		{},
-	};
-	_cleanup_(golden_freep) struct golden *golden = NULL;
-	_cleanup_(json_decrefp) json_t *challenge = NULL, *challenge_secret = NULL;
-	_cleanup_(freep) uint8_t *cred_secret = NULL, *cred_name = NULL;
-	const char *make_credential = NULL;
-	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
-	_cleanup_(X509_STORE_freep) X509_STORE *ca = NULL;
-	_cleanup_(freep) uint8_t *nonce = NULL;
-	_cleanup_(json_decrefp) json_t *all = json_array();
-	const char *golden_path = NULL, *out = NULL;
-	struct verify_options o = {.runtime_pcrs = (1u << 14) | (1u << 15)};
-	size_t nonce_size = 0;
-	bool json = false, all_ok = true;
-	char err[512];
+	free(v->nonce);
+	free(v->cred_secret);
+	free(v->cred_name);
+	EVP_PKEY_free(v->ak);
+	X509_STORE_free(v->ca);
+}
+
+static const struct option verify_options_table[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"golden", required_argument, NULL, 'g'},
+	{"nonce", required_argument, NULL, 'n'},
+	{"ak-pub", required_argument, NULL, 'a'},
+	{"ca", required_argument, NULL, 'c'},
+	{"runtime-pcrs", required_argument, NULL, 'R'},
+	{"json", no_argument, NULL, 'j'},
+	{"output", required_argument, NULL, 'o'},
+	{"make-credential", required_argument, NULL, 'M'},
+	{"credential-secret", required_argument, NULL, 'S'},
+	{},
+};
+
+/* Returns VERB_PROCEED (argv[optind..] are the bundles), or the exit code to end with. */
+static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
+{
 	int c, r;
 
-	if (!all)
-		return -ENOMEM;
-	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "ho:", verify_options_table, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			verify_help(stdout);
 			return EXIT_OK;
 		case 'g':
-			golden_path = optarg;
+			v->golden_path = optarg;
 			break;
 		case 'n':
-			free(nonce);
-			nonce = NULL;
-			if (hex_decode_alloc(optarg, BUNDLE_MAX_NONCE, &nonce, &nonce_size) < 0 ||
-			    nonce_size == 0) {
-				log_error("verify: --nonce must be 1-%u bytes of lowercase hex",
-					  BUNDLE_MAX_NONCE);
+			if (parse_nonce("verify", optarg, &v->nonce, &v->o.nonce_size) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'a':
-			EVP_PKEY_free(ak);
-			ak = NULL;
-			r = manifest_load_public_key(optarg, &ak);
+			EVP_PKEY_free(v->ak);
+			v->ak = NULL;
+			r = manifest_load_public_key(optarg, &v->ak);
 			if (r < 0)
 				return log_error_errno(r, "verify: cannot load --ak-pub '%s'", optarg);
 			break;
 		case 'c':
-			if (!ca && !(ca = X509_STORE_new()))
+			if (!v->ca && !(v->ca = X509_STORE_new()))
 				return log_error_errno(-ENOMEM, "verify");
-			r = add_ca_file(ca, optarg);
+			r = add_ca_file(v->ca, optarg);
 			if (r < 0)
 				return log_error_errno(r, "verify: cannot load --ca '%s' (PEM "
 							  "certificates)", optarg);
 			break;
 		case 'R':
-			if (parse_pcr_list(optarg, &o.runtime_pcrs) < 0) {
+			if (parse_pcr_list(optarg, &v->o.runtime_pcrs) < 0) {
 				log_error("verify: --runtime-pcrs '%s' is not a PCR list", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'j':
-			json = true;
+			v->json = true;
 			break;
 		case 'o':
-			out = optarg;
+			v->out = optarg;
 			break;
 		case 'M':
-			make_credential = optarg;
+			v->make_credential = optarg;
 			break;
 		case 'S':
-			r = load_credential_secret(optarg, &cred_secret, &o.credential_secret_size,
-						   &cred_name, &o.credential_ak_name_size);
+			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
+						   &v->cred_name, &v->o.credential_ak_name_size);
 			if (r < 0)
 				return log_error_errno(r, "verify: cannot load --credential-secret "
 							  "'%s'", optarg);
-			o.credential_secret = cred_secret;
-			o.credential_ak_name = cred_name;
+			v->o.credential_secret = v->cred_secret;
+			v->o.credential_ak_name = v->cred_name;
 			break;
 		default:
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (optind >= argc || !golden_path || !nonce || (!ak && !ca)) {
+	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak && !v->ca)) {
 		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
 		return EXIT_USAGE;
 	}
-	if ((make_credential || cred_secret) && (!ca || ak || argc - optind != 1)) {
+	if ((v->make_credential || v->cred_secret) &&
+	    (!v->ca || v->ak || argc - optind != 1)) {
 		log_error("verify: --make-credential / --credential-secret need --ca, no --ak-pub, "
 			  "and one bundle");
 		return EXIT_USAGE;
 	}
-	if (make_credential) {
-		o.ret_challenge = &challenge;
-		o.ret_challenge_secret = &challenge_secret;
-	}
-	r = golden_load_file(golden_path, &golden, err, sizeof(err));
-	if (r < 0)
-		return log_error_errno(r, "verify: golden manifest '%s': %s", golden_path, err);
+	v->o.nonce = v->nonce;
+	v->o.ak = v->ak;
+	v->o.ca = v->ca;
+	return VERB_PROCEED;
+}
 
-	o.golden = golden;
-	o.nonce = nonce;
-	o.nonce_size = nonce_size;
-	o.ak = ak;
-	o.ca = ca;
-	for (int i = optind; i < argc; i++) {
+/* attest_verify_bundle() on each file; the summaries on stdout, the verdicts into all. */
+static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t *all,
+			  bool *ret_all_ok)
+{
+	bool all_ok = true;
+	int r;
+
+	for (size_t i = 0; i < n; i++) {
 		_cleanup_(freep) uint8_t *data = NULL;
-		json_t *v = NULL;
+		json_t *verdict = NULL;
 		size_t len;
 		bool ok;
 
-		r = read_file_capped(argv[i], BUNDLE_MAX_FILE_SIZE, &data, &len);
+		r = read_file_capped(paths[i], BUNDLE_MAX_FILE_SIZE, &data, &len);
 		if (r < 0)
-			return log_error_errno(r, "verify: cannot read '%s'", argv[i]);
-		r = attest_verify_bundle(data, len, argv[i], &o, &v, &ok);
+			return log_error_errno(r, "verify: cannot read '%s'", paths[i]);
+		r = attest_verify_bundle(data, len, paths[i], &v->o, &verdict, &ok);
 		if (r < 0)
-			return log_error_errno(r, "verify: cannot evaluate '%s'", argv[i]);
+			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
-		if (!json)
-			print_summary(v, stdout);
-		if (json_array_append_new(all, v) < 0)
+		if (!v->json)
+			print_summary(verdict, stdout);
+		if (json_array_append_new(all, verdict) < 0)
 			return log_error_errno(-ENOMEM, "verify");
 	}
-	{
-		json_t *doc = json_array_size(all) == 1 ? json_array_get(all, 0) : all;
-		if (json) {
-			r = json_write_canonical("-", doc);
-			if (r < 0)
-				return log_error_errno(r, "verify: cannot write the verdict");
-		}
-		if (out) {
-			r = json_write_canonical(out, doc);
-			if (r < 0)
-				return log_error_errno(r, "verify: cannot write '%s'", out);
-		}
+	*ret_all_ok = all_ok;
+	return 0;
+}
+
+/* The verdict JSON (one object for one bundle) on stdout and/or into a file. */
+static int write_verdicts(const struct verify_cli *v, json_t *all)
+{
+	json_t *doc = json_array_size(all) == 1 ? json_array_get(all, 0) : all;
+	int r;
+
+	if (v->json) {
+		r = json_write_canonical("-", doc);
+		if (r < 0)
+			return log_error_errno(r, "verify: cannot write the verdict");
 	}
-	if (make_credential && challenge && challenge_secret) {
-		_cleanup_(freep) char *secret_path = NULL;
-		r = json_write_canonical(make_credential, challenge);
+	if (v->out) {
+		r = json_write_canonical(v->out, doc);
 		if (r < 0)
-			return log_error_errno(r, "verify: cannot write '%s'", make_credential);
-		if (asprintf(&secret_path, "%s.secret", make_credential) < 0)
-			return log_error_errno(-ENOMEM, "verify");
-		r = write_secret_json(secret_path, challenge_secret);
+			return log_error_errno(r, "verify: cannot write '%s'", v->out);
+	}
+	return 0;
+}
+
+/* --make-credential: the challenge for the machine, and the secret the verifier keeps. */
+static int write_credential(const char *path, const json_t *challenge, const json_t *secret)
+{
+	_cleanup_(freep) char *secret_path = NULL;
+	int r;
+
+	r = json_write_canonical(path, challenge);
+	if (r < 0)
+		return log_error_errno(r, "verify: cannot write '%s'", path);
+	if (asprintf(&secret_path, "%s.secret", path) < 0)
+		return log_error_errno(-ENOMEM, "verify");
+	r = write_secret_json(secret_path, secret);
+	if (r < 0)
+		return log_error_errno(r, "verify: cannot write '%s'", secret_path);
+	log_info("verify: credential challenge in '%s', its secret in '%s'", path, secret_path);
+	return 0;
+}
+
+int verb_verify(int argc, char *argv[])
+{
+	_cleanup_(verify_cli_done) struct verify_cli v = {
+		.o = {.runtime_pcrs = (1u << 14) | (1u << 15)},
+	};
+	_cleanup_(golden_freep) struct golden *golden = NULL;
+	_cleanup_(json_decrefp) json_t *challenge = NULL, *challenge_secret = NULL;
+	_cleanup_(json_decrefp) json_t *all = json_array();
+	bool all_ok = true;
+	char err[512];
+	int r;
+
+	if (!all)
+		return -ENOMEM;
+	r = verify_parse_options(argc, argv, &v);
+	if (r != VERB_PROCEED)
+		return r;
+	if (v.make_credential) {
+		v.o.ret_challenge = &challenge;
+		v.o.ret_challenge_secret = &challenge_secret;
+	}
+	r = golden_load_file(v.golden_path, &golden, err, sizeof(err));
+	if (r < 0)
+		return log_error_errno(r, "verify: golden manifest '%s': %s", v.golden_path, err);
+	v.o.golden = golden;
+	r = verify_bundles(argv + optind, (size_t)(argc - optind), &v, all, &all_ok);
+	if (r < 0)
+		return r;
+	r = write_verdicts(&v, all);
+	if (r < 0)
+		return r;
+	if (v.make_credential && challenge && challenge_secret) {
+		r = write_credential(v.make_credential, challenge, challenge_secret);
 		if (r < 0)
-			return log_error_errno(r, "verify: cannot write '%s'", secret_path);
-		log_info("verify: credential challenge in '%s', its secret in '%s'", make_credential,
-			 secret_path);
+			return r;
 	}
 	return all_ok ? EXIT_OK : EXIT_MISMATCH;
 }
@@ -835,14 +812,15 @@ static void manifest_help(FILE *f)
 		"its directory). Exit 3 when a signature or a digest does not match.\n");
 }
 
+static const struct option manifest_sign_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"key", required_argument, NULL, 'k'},
+	{"output", required_argument, NULL, 'o'},
+	{},
+};
+
 static int manifest_sign_verb(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"key", required_argument, NULL, 'k'},
-		{"output", required_argument, NULL, 'o'},
-		{},
-	};
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
 	_cleanup_(freep) uint8_t *data = NULL, *sig = NULL;
 	_cleanup_(freep) char *def = NULL;
@@ -850,7 +828,7 @@ static int manifest_sign_verb(int argc, char *argv[])
 	size_t len, sig_len;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hk:o:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hk:o:", manifest_sign_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			manifest_help(stdout);
@@ -890,15 +868,16 @@ static int manifest_sign_verb(int argc, char *argv[])
 	return EXIT_OK;
 }
 
+static const struct option manifest_verify_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"key", required_argument, NULL, 'k'},
+	{"signature", required_argument, NULL, 's'},
+	{"check", no_argument, NULL, 'C'},
+	{},
+};
+
 static int manifest_verify_verb(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"key", required_argument, NULL, 'k'},
-		{"signature", required_argument, NULL, 's'},
-		{"check", no_argument, NULL, 'C'},
-		{},
-	};
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *key = NULL;
 	_cleanup_(freep) uint8_t *data = NULL, *sig = NULL;
 	_cleanup_(freep) char *def = NULL, *dir = NULL;
@@ -908,7 +887,7 @@ static int manifest_verify_verb(int argc, char *argv[])
 	char err[512];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hk:s:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hk:s:", manifest_verify_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			manifest_help(stdout);

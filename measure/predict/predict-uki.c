@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authenticode.h"
 #include "log.h"
-#include "predict-hash.h"
+#include "measure-pe.h"
 #include "predict-uki.h"
 
 static const uint8_t pad_zeros[4];

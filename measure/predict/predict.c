@@ -17,27 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authenticode.h"
-#include "cpio.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
+#include "measure-pe.h"
 #include "predict-uki.h"
 #include "predict.h"
 #include "secureboot.h"
 #include "size.h"
-#include "uki.h"
 
-/* TCG PC Client PFP event types. */
-#define EV_SEPARATOR 0x4u
-#define EV_EVENT_TAG 0x6u
-#define EV_IPL 0xdu
-#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
-#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
-#define EV_EFI_GPT_EVENT 0x80000006u
-#define EV_EFI_ACTION 0x80000007u
-#define EV_EFI_VARIABLE_AUTHORITY 0x800000e0u
-
+/* Event types: tcg-types.h (through measure-eventlog.h). */
 #define TAG_LOADER_CONF 0xf5bc582au
 #define TAG_LINUX_INITRD 0x8f3b22ecu
 #define TAG_LINUX_LOAD_OPTIONS 0x8f3b22edu
@@ -88,6 +77,20 @@ _printf_(3, 4) static int why(struct model *m, int err, const char *fmt, ...)
 		va_end(ap);
 	}
 	return err;
+}
+
+/* PCR 11's value after the events so far, recorded as the value of phase in every bank. */
+static int add_pcr11_phase(struct golden *g, unsigned mask, const char *phase)
+{
+	FOREACH_BANK(b, mask) {
+		struct golden_pcr *p = &g->banks[b].pcrs[11];
+		int r = golden_pcr_recompute(p, b);
+		if (r >= 0)
+			r = golden_pcr_add_phase(p, phase, p->value, bank_size(b));
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 /* Adds the same event to PCR pcr of every bank, digest = H(data) unless digests given. */
@@ -536,27 +539,17 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 		if (r < 0)
 			return r;
 	}
-	FOREACH_BANK(b, in->mask) {
-		struct golden_pcr *p = &g->banks[b].pcrs[11];
-		r = golden_pcr_recompute(p, b);
-		if (r >= 0)
-			r = golden_pcr_add_phase(p, "stub", p->value, bank_size(b));
-		if (r < 0)
-			return r;
-	}
+	r = add_pcr11_phase(g, in->mask, "stub");
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < in->n_phases; i++) {
 		r = add_hashed(&m, 11, GOLDEN_LOG_SYSTEMD, "phase", -1, in->phases[i], in->phases[i],
 			       strlen(in->phases[i]), false, in->phases[i]);
 		if (r < 0)
 			return r;
-		FOREACH_BANK(b, in->mask) {
-			struct golden_pcr *p = &g->banks[b].pcrs[11];
-			r = golden_pcr_recompute(p, b);
-			if (r >= 0)
-				r = golden_pcr_add_phase(p, in->phases[i], p->value, bank_size(b));
-			if (r < 0)
-				return r;
-		}
+		r = add_pcr11_phase(g, in->mask, in->phases[i]);
+		if (r < 0)
+			return r;
 	}
 
 	/* PCR 12: systemd-boot <= 254 measures the UKI command line it passes; the stub measures

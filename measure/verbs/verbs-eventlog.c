@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eventlog-compare.h"
-#include "evlog-decode.h"
 #include "fileio.h"
-#include "golden.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
-#include "platform-profile.h"
-#include "replay.h"
-#include "systemd-log.h"
-#include "tcg-eventlog.h"
-#include "verbs-pcr.h"
+#include "measure-eventlog.h"
+#include "measure-verbs.h"
 #include "verbs.h"
 
 struct loaded_logs {
@@ -44,7 +38,7 @@ static int load_logs(const char *fw_path, const char *sd_path, struct loaded_log
 	int r;
 
 	if (fw_path) {
-		struct evlog_parse_error e = {};
+		struct record_error e = {};
 		r = read_file_capped(fw_path, EVLOG_MAX_LOG_SIZE, &l->fw_data, &l->fw_size);
 		if (r < 0)
 			return log_error_errno(r, "Failed to read event log '%s'", fw_path);
@@ -54,7 +48,7 @@ static int load_logs(const char *fw_path, const char *sd_path, struct loaded_log
 					       e.index, e.offset, e.what);
 	}
 	if (sd_path) {
-		struct sdlog_parse_error e = {};
+		struct record_error e = {};
 		r = read_file_capped(sd_path, SDLOG_MAX_LOG_SIZE, &l->sd_data, &l->sd_size);
 		if (r < 0)
 			return log_error_errno(r, "Failed to read userspace log '%s'", sd_path);
@@ -109,6 +103,20 @@ static void replay_print_text(FILE *f, const struct replay_pcrs *r, bool all)
 		fprintf(f, "H-CRTM: PCR 0 started at locality 4\n");
 }
 
+static int write_replay_text(const char *out, const struct replay_pcrs *pcrs, bool all)
+{
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	replay_print_text(f, pcrs, all);
+	if (fclose(f) != 0)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	return write_text_atomic(out, buf, len);
+}
+
 static void replay_help(void)
 {
 	printf("Usage: bootproof eventlog replay LOG [--userspace-log FILE] [--bank LIST] [--all]\n"
@@ -117,17 +125,18 @@ static void replay_help(void)
 	       "values of every bank the log carries.\n");
 }
 
+static const struct option replay_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"userspace-log", required_argument, NULL, 'u'},
+	{"bank", required_argument, NULL, 'b'},
+	{"all", no_argument, NULL, 'a'},
+	{"json", no_argument, NULL, 'j'},
+	{"output", required_argument, NULL, 'o'},
+	{},
+};
+
 static int verb_replay(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"userspace-log", required_argument, NULL, 'u'},
-		{"bank", required_argument, NULL, 'b'},
-		{"all", no_argument, NULL, 'a'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{},
-	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	const char *sd_path = NULL, *out = "-";
 	unsigned banks = 0;
@@ -135,7 +144,7 @@ static int verb_replay(int argc, char *argv[])
 	struct replay_pcrs *pcrs = NULL;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hu:b:ajo:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hu:b:ajo:", replay_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			replay_help();
@@ -186,20 +195,10 @@ static int verb_replay(int argc, char *argv[])
 		_cleanup_(json_decrefp) json_t *j = replay_to_json(pcrs, all);
 		free(pcrs);
 		return write_json_atomic(out, j);
-	} else {
-		_cleanup_(freep) char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (!f) {
-			free(pcrs);
-			return log_error_errno(-ENOMEM, "Out of memory");
-		}
-		replay_print_text(f, pcrs, all);
-		free(pcrs);
-		if (fclose(f) != 0)
-			return log_error_errno(-ENOMEM, "Out of memory");
-		return write_text_atomic(out, buf, len);
 	}
+	r = write_replay_text(out, pcrs, all);
+	free(pcrs);
+	return r;
 }
 
 
@@ -336,24 +335,84 @@ static void show_help(void)
 	       "  --brief      no digests in the text output\n");
 }
 
+/* show --json: the firmware log's header and records, the systemd log's records. */
+static int show_json(const struct loaded_logs *l, unsigned pcrs, const char *out)
+{
+	_cleanup_(json_decrefp) json_t *j = json_object(), *fw = fw_header_json(l->fw),
+					*evs = json_array();
+	if (!j || !fw || !evs || json_object_set(fw, "records", evs) < 0 ||
+	    json_object_set(j, "firmware", fw) < 0)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	for (size_t i = 0; i < l->fw->n_events; i++)
+		if (pcrs & (1u << l->fw->events[i].pcr))
+			if (json_array_append_new(evs, event_to_json(&l->fw->events[i])) < 0)
+				return log_error_errno(-ENOMEM, "Out of memory");
+	if (l->sd) {
+		_cleanup_(json_decrefp) json_t *sevs = json_array();
+		if (!sevs || json_object_set_new(j, "systemd",
+						 json_pack("{s:O}", "records", sevs)) < 0)
+			return log_error_errno(-ENOMEM, "Out of memory");
+		for (size_t i = 0; i < l->sd->n_records; i++)
+			if (pcrs & (1u << l->sd->events[i].pcr))
+				if (json_array_append_new(sevs,
+							  event_to_json(&l->sd->events[i])) < 0)
+					return log_error_errno(-ENOMEM, "Out of memory");
+	}
+	return write_json_atomic(out, j);
+}
+
+/* show: one line per event (and its digests unless brief). */
+static int show_text(const struct loaded_logs *l, const char *fw_path, const char *sd_path,
+		     unsigned pcrs, bool brief, const char *out)
+{
+	_cleanup_(freep) char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	fprintf(f, "%s: %s log, banks", fw_path,
+		l->fw->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile (Spec ID Event03)"
+							  : "legacy SHA1");
+	FOREACH_BANK(b, l->fw->banks)
+		fprintf(f, " %s", bank_name(b));
+	fprintf(f, ", %zu events", l->fw->n_events);
+	if (l->fw->padding)
+		fprintf(f, ", %zu bytes of padding", l->fw->padding);
+	fputc('\n', f);
+	for (size_t i = 0; i < l->fw->n_events; i++)
+		if (pcrs & (1u << l->fw->events[i].pcr))
+			print_event_text(f, &l->fw->events[i], !brief);
+	if (l->sd) {
+		fprintf(f, "%s: systemd userspace log, %zu records\n", sd_path,
+			l->sd->n_records);
+		for (size_t i = 0; i < l->sd->n_records; i++)
+			if (pcrs & (1u << l->sd->events[i].pcr))
+				print_event_text(f, &l->sd->events[i], !brief);
+	}
+	if (fclose(f) != 0)
+		return log_error_errno(-ENOMEM, "Out of memory");
+	return write_text_atomic(out, buf, len);
+}
+
+static const struct option show_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"userspace-log", required_argument, NULL, 'u'},
+	{"pcr", required_argument, NULL, 'p'},
+	{"brief", no_argument, NULL, 'B'},
+	{"json", no_argument, NULL, 'j'},
+	{"output", required_argument, NULL, 'o'},
+	{},
+};
+
 static int verb_show(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"userspace-log", required_argument, NULL, 'u'},
-		{"pcr", required_argument, NULL, 'p'},
-		{"brief", no_argument, NULL, 'B'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{},
-	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	const char *sd_path = NULL, *out = "-";
 	unsigned pcrs = (1u << EVLOG_PCR_COUNT) - 1;
 	bool json = false, brief = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hu:p:Bjo:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hu:p:Bjo:", show_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			show_help();
@@ -387,57 +446,9 @@ static int verb_show(int argc, char *argv[])
 	if (r < 0)
 		return r;
 
-	if (json) {
-		_cleanup_(json_decrefp) json_t *j = json_object(), *fw = fw_header_json(l.fw),
-						*evs = json_array();
-		if (!j || !fw || !evs || json_object_set(fw, "records", evs) < 0 ||
-		    json_object_set(j, "firmware", fw) < 0)
-			return log_error_errno(-ENOMEM, "Out of memory");
-		for (size_t i = 0; i < l.fw->n_events; i++)
-			if (pcrs & (1u << l.fw->events[i].pcr))
-				if (json_array_append_new(evs, event_to_json(&l.fw->events[i])) < 0)
-					return log_error_errno(-ENOMEM, "Out of memory");
-		if (l.sd) {
-			_cleanup_(json_decrefp) json_t *sevs = json_array();
-			if (!sevs || json_object_set_new(j, "systemd",
-							 json_pack("{s:O}", "records", sevs)) < 0)
-				return log_error_errno(-ENOMEM, "Out of memory");
-			for (size_t i = 0; i < l.sd->n_records; i++)
-				if (pcrs & (1u << l.sd->events[i].pcr))
-					if (json_array_append_new(sevs,
-								  event_to_json(&l.sd->events[i])) < 0)
-						return log_error_errno(-ENOMEM, "Out of memory");
-		}
-		return write_json_atomic(out, j);
-	} else {
-		_cleanup_(freep) char *buf = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&buf, &len);
-		if (!f)
-			return log_error_errno(-ENOMEM, "Out of memory");
-		fprintf(f, "%s: %s log, banks", argv[optind],
-			l.fw->format == EVLOG_FORMAT_CRYPTO_AGILE ? "crypto-agile (Spec ID Event03)"
-								  : "legacy SHA1");
-		FOREACH_BANK(b, l.fw->banks)
-			fprintf(f, " %s", bank_name(b));
-		fprintf(f, ", %zu events", l.fw->n_events);
-		if (l.fw->padding)
-			fprintf(f, ", %zu bytes of padding", l.fw->padding);
-		fputc('\n', f);
-		for (size_t i = 0; i < l.fw->n_events; i++)
-			if (pcrs & (1u << l.fw->events[i].pcr))
-				print_event_text(f, &l.fw->events[i], !brief);
-		if (l.sd) {
-			fprintf(f, "%s: systemd userspace log, %zu records\n", sd_path,
-				l.sd->n_records);
-			for (size_t i = 0; i < l.sd->n_records; i++)
-				if (pcrs & (1u << l.sd->events[i].pcr))
-					print_event_text(f, &l.sd->events[i], !brief);
-		}
-		if (fclose(f) != 0)
-			return log_error_errno(-ENOMEM, "Out of memory");
-		return write_text_atomic(out, buf, len);
-	}
+	if (json)
+		return show_json(&l, pcrs, out);
+	return show_text(&l, argv[optind], sd_path, pcrs, brief, out);
 }
 
 static void compare_help(void)
@@ -448,16 +459,17 @@ static void compare_help(void)
 	       "match, or the first event that differs. Exit 3 on any mismatch.\n");
 }
 
+static const struct option compare_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"userspace-log", required_argument, NULL, 'u'},
+	{"bank", required_argument, NULL, 'b'},
+	{"json", no_argument, NULL, 'j'},
+	{"output", required_argument, NULL, 'o'},
+	{},
+};
+
 static int verb_compare(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"userspace-log", required_argument, NULL, 'u'},
-		{"bank", required_argument, NULL, 'b'},
-		{"json", no_argument, NULL, 'j'},
-		{"output", required_argument, NULL, 'o'},
-		{},
-	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(compare_result_freep) struct compare_result *res = NULL;
@@ -469,7 +481,7 @@ static int verb_compare(int argc, char *argv[])
 	size_t n;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hu:b:jo:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hu:b:jo:", compare_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			compare_help();
@@ -535,16 +547,17 @@ static void profile_help(void)
 	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n");
 }
 
+static const struct option profile_options[] = {
+	{"help", no_argument, NULL, 'h'},
+	{"name", required_argument, NULL, 'n'},
+	{"pcr", required_argument, NULL, 'p'},
+	{"bank", required_argument, NULL, 'b'},
+	{"output", required_argument, NULL, 'o'},
+	{},
+};
+
 static int verb_profile(int argc, char *argv[])
 {
-	static const struct option options[] = {
-		{"help", no_argument, NULL, 'h'},
-		{"name", required_argument, NULL, 'n'},
-		{"pcr", required_argument, NULL, 'p'},
-		{"bank", required_argument, NULL, 'b'},
-		{"output", required_argument, NULL, 'o'},
-		{},
-	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
@@ -553,7 +566,7 @@ static int verb_profile(int argc, char *argv[])
 	char err[512] = "";
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hn:p:b:o:", options, NULL)) >= 0)
+	while ((c = getopt_long(argc, argv, "hn:p:b:o:", profile_options, NULL)) >= 0)
 		switch (c) {
 		case 'h':
 			profile_help();

@@ -17,6 +17,7 @@
 
 #include "digest.h"
 #include "macro.h"
+#include "record-error.h"
 #include "tcg-types.h"
 
 #define EVLOG_MAX_LOG_SIZE ((size_t)64 * 1024 * 1024)  /* whole log, for the file loader */
@@ -76,12 +77,6 @@ struct evlog {
 	size_t padding; /* bytes of the all-0x00 or all-0xFF tail after the last record */
 };
 
-/* Where and why parsing stopped. */
-struct evlog_parse_error {
-	size_t index;      /* record number */
-	size_t offset;     /* byte offset of the record */
-	char what[160];    /* the defect, e.g. "DigestCount 3 differs from the header's 2" */
-};
 
 /* Parses a whole TCG log. The first record decides the format: a Spec ID Event03 header means
  * crypto-agile, anything else legacy SHA1. Rejects: records that run past the end (a tail that
@@ -94,7 +89,7 @@ struct evlog_parse_error {
  * Returns 0, or -EBADMSG (malformed), -E2BIG (a cap), -EOPNOTSUPP (unknown algorithm),
  * -ENOMEM; on failure fills ret_error if given. *ret holds views into data. */
 int evlog_parse(const uint8_t *data, size_t size, struct evlog **ret,
-		struct evlog_parse_error *ret_error);
+		struct record_error *ret_error);
 struct evlog *evlog_free(struct evlog *log);
 DEFINE_FREE_FUNC(struct evlog, evlog_free)
 

@@ -44,12 +44,6 @@ struct sdlog {
 	struct evlog_event *events;
 };
 
-struct sdlog_parse_error {
-	size_t index;  /* record number */
-	size_t offset; /* byte offset of its RS */
-	char what[200];
-};
-
 /* Parses a whole JSON-SEQ log. Every record must start with RS and end with LF (a record without
  * its LF is a truncated write: rejected), hold one JSON object with "pcr" (0..23) and
  * "digests" (1..SDLOG_MAX_DIGESTS entries of {"hashAlg": bank name, "digest": lowercase hex of
@@ -59,7 +53,7 @@ struct sdlog_parse_error {
  * Returns 0, -EBADMSG, -E2BIG, -EOPNOTSUPP (unknown hashAlg), -ENOMEM; fills ret_error on
  * failure. The result keeps views into data: valid while data lives. */
 int sdlog_parse(const uint8_t *data, size_t size, struct sdlog **ret,
-		struct sdlog_parse_error *ret_error);
+		struct record_error *ret_error);
 struct sdlog *sdlog_free(struct sdlog *log);
 DEFINE_FREE_FUNC(struct sdlog, sdlog_free)
 

@@ -16,11 +16,9 @@
 #include "bundle.h"
 #include "credential.h"
 #include "hexstr.h"
+#include "measure-eventlog.h"
 #include "quote-verify.h"
-#include "replay.h"
 #include "runtime-measure.h"
-#include "systemd-log.h"
-#include "tcg-eventlog.h"
 
 struct vstate {
 	json_t *v;
@@ -413,7 +411,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 
 	/* Logs: parse, replay in the quoted banks, compare every quoted PCR. */
 	if (b->firmware_log.present) {
-		struct evlog_parse_error pe = {};
+		struct record_error pe = {};
 		r = evlog_parse(b->firmware_log.data, b->firmware_log.size, &fw, &pe);
 		if (r == -ENOMEM)
 			return r;
@@ -423,7 +421,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 				     pe.offset, pe.what);
 	}
 	if (b->userspace_log.present) {
-		struct sdlog_parse_error pe = {};
+		struct record_error pe = {};
 		r = sdlog_parse(b->userspace_log.data, b->userspace_log.size, &sd, &pe);
 		if (r == -ENOMEM)
 			return r;

@@ -20,25 +20,8 @@
 /* platformClass..uintnSize + numberOfAlgorithms, after the 16-byte signature */
 #define SPEC_ID_FIXED_SIZE 24u
 
-static int parse_fail(struct evlog_parse_error *e, size_t index, size_t offset, int r,
-		      const char *fmt, ...) _printf_(5, 6);
-static int parse_fail(struct evlog_parse_error *e, size_t index, size_t offset, int r,
-		      const char *fmt, ...)
-{
-	char what[sizeof(e->what)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	log_debug("evlog: record %zu at offset 0x%zx: %s", index, offset, what);
-	if (e) {
-		e->index = index;
-		e->offset = offset;
-		memcpy(e->what, what, sizeof(what));
-	}
-	return r;
-}
+/* The defect of record index at offset, into e; see record-error.h. */
+#define parse_fail(e, ...) record_error_set((e), "evlog", __VA_ARGS__)
 
 struct evlog *evlog_free(struct evlog *log)
 {
@@ -77,8 +60,22 @@ static int push_event(struct evlog *log, size_t *alloc, struct evlog_event **ret
 	return 0;
 }
 
+/* The event data of a record: EventSize bytes, capped, inside the log. */
+static int get_event_data(struct cursor *c, uint32_t size, struct record_error *e, size_t index,
+			  size_t off, struct cursor *ret)
+{
+	if (size > EVLOG_MAX_EVENT_SIZE)
+		return parse_fail(e, index, off, -E2BIG, "EventSize %u exceeds the cap %zu", size,
+				  EVLOG_MAX_EVENT_SIZE);
+	if (!cursor_get_bytes(c, size, ret))
+		return parse_fail(e, index, off, -EBADMSG,
+				  "EventSize %u runs past the end of the log (%zu bytes left)",
+				  size, cursor_left(c));
+	return 0;
+}
+
 /* TCG_EfiSpecIDEvent in the header's event data. */
-static int parse_spec_id(struct evlog *log, struct cursor *c, struct evlog_parse_error *e)
+static int parse_spec_id(struct evlog *log, struct cursor *c, struct record_error *e)
 {
 	uint32_t n_algs;
 	uint8_t vendor_size;
@@ -134,7 +131,7 @@ static int parse_spec_id(struct evlog *log, struct cursor *c, struct evlog_parse
 
 /* One TCG_PCClientPCREvent: the first record of every log, and every record of a legacy one. */
 static int parse_legacy_record(struct evlog *log, struct cursor *c, size_t *alloc, bool header,
-			       struct evlog_parse_error *e)
+			       struct record_error *e)
 {
 	size_t off = cursor_offset(c), index = log->n_events;
 	struct evlog_event *ev;
@@ -147,13 +144,9 @@ static int parse_legacy_record(struct evlog *log, struct cursor *c, size_t *allo
 		return parse_fail(e, index, off, -EBADMSG, "record header truncated");
 	if (pcr >= EVLOG_PCR_COUNT)
 		return parse_fail(e, index, off, -EBADMSG, "PCR index %u out of range", pcr);
-	if (size > EVLOG_MAX_EVENT_SIZE)
-		return parse_fail(e, index, off, -E2BIG, "EventSize %u exceeds the cap %zu", size,
-				  EVLOG_MAX_EVENT_SIZE);
-	if (!cursor_get_bytes(c, size, &data))
-		return parse_fail(e, index, off, -EBADMSG,
-				  "EventSize %u runs past the end of the log (%zu bytes left)",
-				  size, cursor_left(c));
+	r = get_event_data(c, size, e, index, off, &data);
+	if (r < 0)
+		return r;
 	r = push_event(log, alloc, &ev);
 	if (r < 0)
 		return parse_fail(e, index, off, r, "too many records (cap %zu)", EVLOG_MAX_EVENTS);
@@ -172,7 +165,7 @@ static int parse_legacy_record(struct evlog *log, struct cursor *c, size_t *allo
 }
 
 static int parse_event2(struct evlog *log, struct cursor *c, size_t *alloc,
-			struct evlog_parse_error *e)
+			struct record_error *e)
 {
 	size_t off = cursor_offset(c), index = log->n_events;
 	struct evlog_event tmp = {};
@@ -230,13 +223,9 @@ static int parse_event2(struct evlog *log, struct cursor *c, size_t *alloc,
 	}
 	if (!cursor_get_u32le(c, &size))
 		return parse_fail(e, index, off, -EBADMSG, "EventSize truncated");
-	if (size > EVLOG_MAX_EVENT_SIZE)
-		return parse_fail(e, index, off, -E2BIG, "EventSize %u exceeds the cap %zu", size,
-				  EVLOG_MAX_EVENT_SIZE);
-	if (!cursor_get_bytes(c, size, &data))
-		return parse_fail(e, index, off, -EBADMSG,
-				  "EventSize %u runs past the end of the log (%zu bytes left)",
-				  size, cursor_left(c));
+	r = get_event_data(c, size, e, index, off, &data);
+	if (r < 0)
+		return r;
 	tmp.data = data.p;
 	tmp.data_size = size;
 	r = push_event(log, alloc, &ev);
@@ -253,7 +242,7 @@ static bool is_spec_id(const struct evlog_event *ev)
 }
 
 int evlog_parse(const uint8_t *data, size_t size, struct evlog **ret,
-		struct evlog_parse_error *ret_error)
+		struct record_error *ret_error)
 {
 	_cleanup_(evlog_freep) struct evlog *log = NULL;
 	struct cursor c;

@@ -14,25 +14,8 @@
 #include "size.h"
 #include "systemd-log.h"
 
-static int sd_fail(struct sdlog_parse_error *e, size_t index, size_t offset, int r,
-		   const char *fmt, ...) _printf_(5, 6);
-static int sd_fail(struct sdlog_parse_error *e, size_t index, size_t offset, int r,
-		   const char *fmt, ...)
-{
-	char what[sizeof(e->what)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	log_debug("sdlog: record %zu at offset 0x%zx: %s", index, offset, what);
-	if (e) {
-		e->index = index;
-		e->offset = offset;
-		memcpy(e->what, what, sizeof(what));
-	}
-	return r;
-}
+/* The defect of record index at offset, into e; see record-error.h. */
+#define sd_fail(e, ...) record_error_set((e), "sdlog", __VA_ARGS__)
 
 struct sdlog *sdlog_free(struct sdlog *log)
 {
@@ -55,7 +38,7 @@ static bool is_blank(const uint8_t *p, size_t n)
 }
 
 static int parse_record(struct sdlog_record *rec, const uint8_t *text, size_t len,
-			struct sdlog_parse_error *e)
+			struct record_error *e)
 {
 	size_t index = rec->event.index, off = rec->event.offset;
 	char err[160];
@@ -132,7 +115,7 @@ static int parse_record(struct sdlog_record *rec, const uint8_t *text, size_t le
 }
 
 int sdlog_parse(const uint8_t *data, size_t size, struct sdlog **ret,
-		struct sdlog_parse_error *ret_error)
+		struct record_error *ret_error)
 {
 	_cleanup_(sdlog_freep) struct sdlog *log = NULL;
 	size_t pos = 0, alloc = 0;

@@ -22,9 +22,9 @@
 #include "errbuf.h"
 #include "digest.h"
 #include "hexstr.h"
+#include "measure-eventlog.h"
 #include "parse.h"
 #include "runtime-measure.h"
-#include "systemd-log.h"
 #include "tpm2-esys.h"
 
 static const char *const kind_names[_RUNTIME_KIND_MAX] = {"input", "output"};

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "golden.h"
+#include "measure-eventlog.h"
 
 #define PREDICT_MAX_PHASES 8u
 #define PREDICT_PHASE_MAX_LEN 64u

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "golden.h"
+#include "measure-eventlog.h"
 
 #define SECUREBOOT_MAX_VAR (1u << 20)   /* one variable's signature lists */
 #define SECUREBOOT_MAX_ENTRIES 4096u
