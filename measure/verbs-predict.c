@@ -288,7 +288,7 @@ int verb_predict(int argc, char *argv[])
 	_cleanup_(freep) char *plat_name = NULL;
 	_cleanup_(gpt_done) struct gpt gpt = {};
 	struct predict_input in = {.mask = BANK_MASK_DEFAULT, .exit_boot_services = true};
-	char reason[512], path_boot[128] = "", path_uki[128] = "", path_conf[128] = "";
+	char reason[1024], path_boot[128] = "", path_uki[128] = "", path_conf[128] = "";
 	char uki_desc[600] = "", boot_desc[64] = "";
 	bool no_loader_conf = false;
 	int c, r;
