@@ -644,7 +644,7 @@ int sbv_verify_table(const uint8_t *table, size_t len, const uint8_t digests[_BA
 	struct table_walk w = {table, len, 0, 0, 0};
 	struct sbv_verdict v = {.how = SBV_REFUSED};
 	struct table_entry e;
-	char first_fail[sizeof(v.reason)] = "";
+	char first_fail[sizeof(v.reason) - 64] = ""; /* room for the suffix below */
 	bool verified = false, forbidden = false;
 	int r;
 
