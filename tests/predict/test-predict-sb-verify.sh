@@ -9,7 +9,7 @@
 # with an independent Python model of UEFI_VARIABLE_DATA (TCG PFP 1.05 §10.4.4). Image digests
 # for db/dbx hash entries come from pesign -h, TBS digests from a Python DER walk.
 . "$(dirname "$0")/lib.sh"
-need sbsign sbverify openssl python3 pesign apt-get dpkg-deb
+need sbsign sbverify osslsigncode openssl python3 pesign apt-get dpkg-deb
 ukify_ok || skip "ukify >= 254 not installed"
 kpkg=$(kernel_pkg)
 [ -n "$kpkg" ] || skip "no linux-image-amd64 dependency in the apt cache"
@@ -81,11 +81,12 @@ H_BOOT_SIGNED=$(hash_of boot.signed.efi)
 H_BOOT_UNSIGNED=$(hash_of boot.unsigned.efi)
 
 # esl OUT ENTRY...: EFI_SIGNATURE_LISTs (UEFI 2.10 §32.4.1), one list per entry. ENTRY is
-# x509:OWNER:FILE.der, sha256:OWNER:HEX or x509sha256:OWNER:FILE.der (TBSCertificate digest,
+# x509:OWNER:FILE.der, sha256:OWNER:HEX, sha384:OWNER:HEX or x509sha256:OWNER:FILE.der (TBSCertificate digest,
 # zero time of revocation).
 cat >esl.py <<'PY'
 import hashlib, struct, sys, uuid
 T = {'x509': 'a5c059a1-94e4-4aa7-87b5-ab155c2bf072', 'sha256': 'c1c41626-504c-4092-aca9-41f936934328',
+     'sha384': 'ff3e5307-9fd0-48c9-85f1-8ad56c701e01',
      'x509sha256': '3bd2a492-96c0-4079-b420-fcf98ef103ed'}
 def tlv(b, i):
     l, j = b[i + 1], i + 2
@@ -100,7 +101,7 @@ out = b''
 for e in sys.argv[2:]:
     kind, owner, arg = e.split(':', 2)
     if kind == 'x509': data = open(arg, 'rb').read()
-    elif kind == 'sha256': data = bytes.fromhex(arg)
+    elif kind in ('sha256', 'sha384'): data = bytes.fromhex(arg)
     else: data = hashlib.sha256(tbs(open(arg, 'rb').read())).digest() + b'\0' * 16
     sig = uuid.UUID(owner).bytes_le + data
     out += uuid.UUID(T[kind]).bytes_le + struct.pack('<III', 28 + len(sig), 0, len(sig)) + sig
@@ -240,6 +241,23 @@ rc=0; rm -f golden.json
 "$BOOTPROOF" predict --uki uki.modified.efi --bootloader boot.signed.efi --secure-boot on \
 	--db db.esl --banks sha256 -o golden.json 2>err || rc=$?
 refused uki.modified.efi "changed after signing"
+
+# 11. A SHA-384 Authenticode signature (osslsigncode; sbverify knows only SHA-256, so
+#     osslsigncode verify is the cross-check): the image digest is taken in the signature's
+#     algorithm, and its EFI_CERT_SHA384 entry in dbx refuses while a SHA-256 one does not.
+osslsigncode sign -h sha384 -certs db.crt -key db.key -in "$BOOT" -out boot.sha384.efi \
+	>/dev/null 2>&1 || fail "osslsigncode sign"
+osslsigncode verify -CAfile db.crt -in boot.sha384.efi >/dev/null 2>&1 || fail "osslsigncode verify"
+H384=$(osslsigncode verify -in boot.sha384.efi 2>&1 |
+	sed -n 's/^Calculated message digest *: *\([0-9A-F]*\).*/\1/p' | tr A-F a-f)
+[ ${#H384} = 96 ] || fail "osslsigncode sha384 digest '$H384'"
+H256=$(hash_of boot.sha384.efi)
+python3 esl.py dbx-384.esl sha384:$O3:"$H384"
+python3 esl.py dbx-384-as-256.esl sha256:$O3:"$H256"
+sbv boot.sha384.efi db.esl; accepted "sha384 signature"
+authorities x509:$O4:db.der
+sbv boot.sha384.efi db.esl dbx-384.esl; refused boot.sha384.efi "sha384 Authenticode digest $H384 is in dbx"
+sbv boot.sha384.efi db.esl dbx-384-as-256.esl; accepted "sha384 signature, its sha256 digest in dbx"
 
 # Secure Boot off: no signature is checked (the same unsigned chain predicts).
 "$BOOTPROOF" predict --uki uki.efi --bootloader boot.unsigned.efi --secure-boot off \
