@@ -259,6 +259,38 @@ authorities x509:$O4:db.der
 sbv boot.sha384.efi db.esl dbx-384.esl; refused boot.sha384.efi "sha384 Authenticode digest $H384 is in dbx"
 sbv boot.sha384.efi db.esl dbx-384-as-256.esl; accepted "sha384 signature, its sha256 digest in dbx"
 
+# 12. Two signatures (other's first, then db's; PE/COFF allows several WIN_CERTIFICATEs): the first
+#     signature that verifies gives the authority whatever the db order, and every signature is
+#     checked against dbx.
+sbsign --key other.key --cert other.crt --output boot.other.efi "$BOOT" 2>/dev/null
+python3 - <<'PY'
+import struct
+def split(f):
+    d = open(f, 'rb').read()
+    pe = struct.unpack_from('<I', d, 0x3c)[0]
+    dd = pe + 24 + (96 if struct.unpack_from('<H', d, pe + 24)[0] == 0x10b else 112) + 32
+    off, size = struct.unpack_from('<II', d, dd)
+    assert off + size == len(d)
+    # CheckSum and the certificate directory entry differ between two signings (not hashed)
+    m = bytearray(d[:off]); m[pe + 24 + 64:pe + 24 + 68] = bytes(4); m[dd:dd + 8] = bytes(8)
+    return d, dd, off, size, m
+a, dd, off, size, ma = split('boot.other.efi')
+b, _, off2, size2, mb = split('boot.signed.efi')
+assert off == off2 and ma == mb
+t = bytearray(a[:off] + a[off:] + b[off2:])
+struct.pack_into('<I', t, dd + 4, size + size2)
+open('boot.two.efi', 'wb').write(t)
+PY
+python3 esl.py db-rev.esl x509:$O4:db.der x509:$O3:other.der
+sbverify_is db.crt boot.two.efi ok
+sbverify_is other.crt boot.two.efi ok
+sbv boot.two.efi db.esl; accepted "two signatures, db = [other, db]"
+authorities x509:$O3:other.der x509:$O4:db.der
+sbv boot.two.efi db-rev.esl; accepted "two signatures, db = [db, other]"
+authorities x509:$O3:other.der x509:$O4:db.der
+sbv boot.two.efi db-other.esl dbx-cert.esl
+refused boot.two.efi "signature 2 chains to a certificate in dbx"
+
 # Secure Boot off: no signature is checked (the same unsigned chain predicts).
 "$BOOTPROOF" predict --uki uki.efi --bootloader boot.unsigned.efi --secure-boot off \
 	--banks sha256 -o off.json || fail "Secure Boot off checks signatures"
