@@ -18,7 +18,7 @@ X="$DEBS/x"
 KERNEL=$(ls "$X"/"$kpkg-unsigned"/boot/vmlinuz-*)
 STUB="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 BOOT="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
-cd "$TMP"
+cd "$TMP" || exit 1
 
 # Keys: db and other (self-signed), a chain ca -> inter -> leaf.
 for n in pk kek db other ca; do
