@@ -7,4 +7,5 @@
 #include "predict-files.h"
 #include "predict-uki.h"
 #include "predict.h"
+#include "sb-verify.h"
 #include "secureboot.h"

@@ -6,7 +6,7 @@
  * PCR 5 [§6.2]: separator, EV_EFI_GPT_EVENT, systemd-boot >= 255 loader.conf EV_EVENT_TAG
  *   0xf5bc582a, ExitBootServices actions.
  * PCR 7 [§6.1]: EDK2 Tcg2Dxe MeasureAllSecureVariables (UEFI_VARIABLE_DATA), separator,
- *   DxeImageVerificationLib authority (secureboot.c).
+ *   DxeImageVerificationLib verification and authority (sb-verify.c).
  * PCR 9 [§5]: Linux efistub (drivers/firmware/efi/libstub efi-stub-helper.c
  *   efi_measure_tagged_event): LoadOptions tag 0x8F3B22ED, initrd tag 0x8F3B22EC.
  * PCR 11 [§3]: systemd-stub section name + data EV_IPL events, then systemd-pcrphase words.
@@ -23,6 +23,7 @@
 #include "measure-pe.h"
 #include "predict-uki.h"
 #include "predict.h"
+#include "sb-verify.h"
 #include "secureboot.h"
 #include "size.h"
 
@@ -240,7 +241,8 @@ static int platform_pcrs(struct model *m)
 	return 0;
 }
 
-static int pcr7(struct model *m, const struct uki_digests *ud, const uint8_t *boot_auth_sha256)
+static int pcr7(struct model *m, const struct uki_digests *ud,
+		const uint8_t boot_auth[_BANK_MAX][DIGEST_MAX])
 {
 	uint8_t sb = m->in->secure_boot ? 1 : 0;
 	const struct predict_blob *vars[] = {&m->in->pk, &m->in->kek, &m->in->db, &m->in->dbx};
@@ -261,40 +263,44 @@ static int pcr7(struct model *m, const struct uki_digests *ud, const uint8_t *bo
 		return r;
 	if (!m->in->secure_boot)
 		return 0;
-	/* One authority event per distinct db entry that verified an image (EDK2 IsDataMeasured
-	 * deduplicates): the boot loader first, then the UKI. */
+	/* The firmware verifies systemd-boot, then the UKI (stub 252-257 with Secure Boot on let
+	 * .linux through without a firmware check): each must pass what EDK2 checks (sb-verify.c),
+	 * and the db entry that verified it is measured once (EDK2 IsDataMeasured deduplicates). */
 	{
+		const struct sbv_databases dbs = {m->in->db.data, m->in->db.len, m->in->dbx.data,
+						  m->in->dbx.len};
 		const struct predict_blob *imgs[2];
-		const uint8_t *auth[2];
+		const uint8_t(*auth[2])[DIGEST_MAX];
 		size_t n = 0;
 		struct secureboot_entry seen[2] = {};
 		size_t n_seen = 0;
 		if (m->in->bootloader.data) {
 			imgs[n] = &m->in->bootloader;
-			auth[n++] = boot_auth_sha256;
+			auth[n++] = boot_auth;
 		}
 		imgs[n] = &m->in->uki;
-		auth[n++] = ud->authenticode[BANK_SHA256];
+		auth[n++] = (const uint8_t(*)[DIGEST_MAX])ud->authenticode;
 		for (size_t i = 0; i < n; i++) {
-			struct secureboot_entry e = {};
+			const char *name = imgs[i]->name ? imgs[i]->name : "image";
+			struct sbv_verdict v;
 			bool dup = false;
-			r = secureboot_find_authority(m->in->db.data, m->in->db.len, imgs[i]->data,
-						      imgs[i]->len, auth[i], &e);
-			if (r == -ENOENT)
-				return why(m, -EOPNOTSUPP,
-					   "no db entry verifies '%s': with Secure Boot on the "
-					   "firmware would refuse to start it",
-					   imgs[i]->name ? imgs[i]->name : "image");
+			r = sbv_verify_image(imgs[i]->data, imgs[i]->len, auth[i],
+					     m->in->mask | BANK_MASK(BANK_SHA256), &dbs, &v);
 			if (r < 0)
-				return why(m, r, "cannot evaluate the signature of '%s'",
-					   imgs[i]->name ? imgs[i]->name : "image");
+				return why(m, r, "cannot evaluate the Secure Boot signature of '%s'",
+					   name);
+			if (!v.allowed)
+				return why(m, -EOPNOTSUPP,
+					   "with Secure Boot on the firmware would refuse to start "
+					   "'%s': %s", name, v.reason);
 			for (size_t k = 0; k < n_seen; k++)
-				if (seen[k].len == e.len && memcmp(seen[k].data, e.data, e.len) == 0)
+				if (seen[k].len == v.authority.len &&
+				    memcmp(seen[k].data, v.authority.data, v.authority.len) == 0)
 					dup = true;
 			if (dup)
 				continue;
-			seen[n_seen++] = e;
-			r = secureboot_authority_event(m->g, m->in->mask, &e);
+			seen[n_seen++] = v.authority;
+			r = secureboot_authority_event(m->g, m->in->mask, &v.authority);
 			if (r < 0)
 				return r;
 		}
@@ -485,7 +491,7 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 	}
 
 	/* PCR 7 */
-	r = pcr7(&m, ud, boot_auth[BANK_SHA256]);
+	r = pcr7(&m, ud, (const uint8_t(*)[DIGEST_MAX])boot_auth);
 	if (r < 0)
 		return r;
 

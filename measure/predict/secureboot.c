@@ -264,3 +264,8 @@ int secureboot_find_authority(const uint8_t *db, size_t db_len, const uint8_t *i
 	}
 	return r < 0 ? r : -ENOENT;
 }
+
+int secureboot_walk(const uint8_t *data, size_t len, secureboot_walk_cb cb, void *userdata)
+{
+	return siglist_walk(data, len, cb, userdata);
+}

@@ -28,6 +28,13 @@ int secureboot_signature_lists(const uint8_t *data, size_t len, const uint8_t **
 int secureboot_variable_event(struct golden *g, unsigned mask, const char *name, bool image_db,
 			      const uint8_t *data, size_t len);
 
+/* Calls cb for each EFI_SIGNATURE_DATA of a signature-list chain, in order: the list's type GUID,
+ * the entry (owner GUID + payload) and its size (SignatureSize). A non-zero return of cb stops
+ * the walk and is returned. -EBADMSG / -E2BIG on a malformed or oversized chain. */
+typedef int (*secureboot_walk_cb)(const uint8_t type[16], const uint8_t *sig, size_t sig_size,
+				  void *userdata);
+int secureboot_walk(const uint8_t *data, size_t len, secureboot_walk_cb cb, void *userdata);
+
 struct secureboot_entry {
 	const uint8_t *data; /* EFI_SIGNATURE_DATA: owner GUID + payload; a view into db */
 	size_t len;

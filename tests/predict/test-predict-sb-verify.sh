@@ -1,0 +1,297 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# predict --secure-boot on checks what the firmware checks (EDK2 DxeImageVerificationLib):
+# Debian's systemd-boot, signed by sbsign with keys made here by openssl, in front of a signed
+# UKI. Each case asserts predict's verdict (exit 0, or exit 1 naming the file and the reason)
+# and cross-checks the signature part with sbverify --cert, an independent implementation:
+# sbverify knows no dbx and no db hash entries, so there the two are expected to differ and the
+# test says so. The db entry that verified each image must be the PCR 7 authority event, checked
+# with an independent Python model of UEFI_VARIABLE_DATA (TCG PFP 1.05 §10.4.4). Image digests
+# for db/dbx hash entries come from pesign -h, TBS digests from a Python DER walk.
+. "$(dirname "$0")/lib.sh"
+need sbsign sbverify osslsigncode openssl python3 pesign apt-get dpkg-deb
+ukify_ok || skip "ukify >= 254 not installed"
+kpkg=$(kernel_pkg)
+[ -n "$kpkg" ] || skip "no linux-image-amd64 dependency in the apt cache"
+fetch_deb systemd-boot-efi "$kpkg-unsigned"
+X="$DEBS/x"
+KERNEL=$(ls "$X"/"$kpkg-unsigned"/boot/vmlinuz-*)
+STUB="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
+BOOT="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
+cd "$TMP" || exit 1
+
+# Keys: db and other (self-signed), a chain ca -> inter -> leaf.
+for n in pk kek db other ca; do
+	openssl req -new -x509 -newkey rsa:2048 -nodes -keyout $n.key -out $n.crt \
+		-subj "/CN=bootproof test $n" -days 3650 \
+		-addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
+done
+printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,digitalSignature\n' >inter.ext
+printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=codeSigning\n' >leaf.ext
+openssl req -new -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr \
+	-subj "/CN=bootproof test inter" >/dev/null 2>&1
+openssl x509 -req -in inter.csr -CA ca.crt -CAkey ca.key -set_serial 2 -days 3650 \
+	-extfile inter.ext -out inter.crt >/dev/null 2>&1
+openssl req -new -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr \
+	-subj "/CN=bootproof test leaf" >/dev/null 2>&1
+openssl x509 -req -in leaf.csr -CA inter.crt -CAkey inter.key -set_serial 3 -days 3650 \
+	-extfile leaf.ext -out leaf.crt >/dev/null 2>&1
+for n in pk kek db other ca inter leaf; do openssl x509 -in $n.crt -outform DER -out $n.der; done
+
+head -c 4096 /dev/urandom >initrd
+make_uki "$STUB" "$KERNEL" uki.efi --initrd initrd --cmdline "quiet"
+sbsign --key db.key --cert db.crt --output uki.signed.efi uki.efi 2>/dev/null
+sbsign --key db.key --cert db.crt --output boot.signed.efi "$BOOT" 2>/dev/null
+sbsign --key leaf.key --cert leaf.crt --addcert inter.crt --output boot.chain.efi "$BOOT" \
+	2>/dev/null
+cp "$BOOT" boot.unsigned.efi
+
+# Tampered copies: a byte of .text after signing; a byte of the RSA signature value (the
+# PKCS#7 ends with the SignerInfo's encryptedDigest).
+python3 - <<'PY'
+import struct
+d = bytearray(open('boot.signed.efi', 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+for i in range(n):
+    o = pe + 24 + opt + 40 * i
+    if d[o:o + 5] == b'.text':
+        raw = struct.unpack_from('<I', d, o + 20)[0]
+        m = bytearray(d); m[raw + 100] ^= 0x01
+        open('boot.modified.efi', 'wb').write(m)
+dd = pe + 24 + (96 if struct.unpack_from('<H', d, pe + 24)[0] == 0x10b else 112)
+cert_off, cert_size = struct.unpack_from('<II', d, dd + 8 * 4)
+auth = cert_off + 8
+assert d[auth] == 0x30 and d[auth + 1] == 0x82
+end = auth + 4 + struct.unpack_from('>H', d, auth + 2)[0]
+c = bytearray(d); c[end - 10] ^= 0x01
+open('boot.corrupt.efi', 'wb').write(c)
+PY
+
+# Image digests from pesign (an independent Authenticode) for the db/dbx hash entries, checked
+# against pe-hash. sbsign pads an image whose end is not 8-byte aligned, so signing may change
+# the digest (not for mkosi's images).
+hash_of() {
+	h=$(pesign -h -d sha256 -i "$1" | sed -n 's/^hash: //p')
+	b=$("$BOOTPROOF" pe-hash --bank sha256 "$1" | sed -n 's/^sha256:\([0-9a-f]*\)  .*/\1/p')
+	[ ${#h} = 64 ] && [ "$h" = "$b" ] || fail "$1: pesign '$h', pe-hash '$b'"
+	echo "$h"
+}
+H_BOOT_SIGNED=$(hash_of boot.signed.efi)
+H_BOOT_UNSIGNED=$(hash_of boot.unsigned.efi)
+
+# esl OUT ENTRY...: EFI_SIGNATURE_LISTs (UEFI 2.10 §32.4.1), one list per entry. ENTRY is
+# x509:OWNER:FILE.der, sha256:OWNER:HEX, sha384:OWNER:HEX or x509sha256:OWNER:FILE.der (TBSCertificate digest,
+# zero time of revocation).
+cat >esl.py <<'PY'
+import hashlib, struct, sys, uuid
+T = {'x509': 'a5c059a1-94e4-4aa7-87b5-ab155c2bf072', 'sha256': 'c1c41626-504c-4092-aca9-41f936934328',
+     'sha384': 'ff3e5307-9fd0-48c9-85f1-8ad56c701e01',
+     'x509sha256': '3bd2a492-96c0-4079-b420-fcf98ef103ed'}
+def tlv(b, i):
+    l, j = b[i + 1], i + 2
+    if l & 0x80:
+        n = l & 0x7f; l = int.from_bytes(b[j:j + n], 'big'); j += n
+    return j, l
+def tbs(der):
+    s, _ = tlv(der, 0)
+    ts, tl = tlv(der, s)
+    return der[s:ts + tl]
+out = b''
+for e in sys.argv[2:]:
+    kind, owner, arg = e.split(':', 2)
+    if kind == 'x509': data = open(arg, 'rb').read()
+    elif kind in ('sha256', 'sha384'): data = bytes.fromhex(arg)
+    else: data = hashlib.sha256(tbs(open(arg, 'rb').read())).digest() + b'\0' * 16
+    sig = uuid.UUID(owner).bytes_le + data
+    out += uuid.UUID(T[kind]).bytes_le + struct.pack('<III', 28 + len(sig), 0, len(sig)) + sig
+open(sys.argv[1], 'wb').write(out)
+PY
+O1=11111111-1111-1111-1111-111111111111 O2=22222222-2222-2222-2222-222222222222
+O3=33333333-3333-3333-3333-333333333333 O4=44444444-4444-4444-4444-444444444444
+python3 esl.py pk.esl x509:$O1:pk.der
+python3 esl.py kek.esl x509:$O2:kek.der
+python3 esl.py db.esl x509:$O3:other.der x509:$O4:db.der
+python3 esl.py db-other.esl x509:$O3:other.der
+python3 esl.py db-hash.esl x509:$O4:db.der sha256:$O3:"$H_BOOT_UNSIGNED"
+python3 esl.py db-ca.esl x509:$O3:other.der x509:$O4:ca.der x509:$O4:db.der
+python3 esl.py db-inter.esl x509:$O4:inter.der x509:$O4:db.der
+python3 esl.py dbx-hash.esl sha256:$O3:"$H_BOOT_SIGNED"
+python3 esl.py dbx-cert.esl x509:$O3:db.der
+python3 esl.py dbx-certhash.esl x509sha256:$O3:db.der
+python3 esl.py dbx-inter.esl x509:$O3:inter.der
+python3 esl.py dbx-other.esl x509:$O3:other.der x509sha256:$O3:other.der sha256:$O3:"$(printf '%064d' 0)"
+
+# sbv BOOT DB [DBX]: predict with Secure Boot on; sets rc, err (stderr) and out (golden.json).
+sbv() {
+	rc=0
+	rm -f golden.json
+	set -- --bootloader "$1" --db "$2" ${3:+--dbx "$3"}
+	"$BOOTPROOF" predict --uki uki.signed.efi "$@" --secure-boot on --pk pk.esl \
+		--kek kek.esl --banks sha256 -o golden.json 2>err || rc=$?
+}
+# sbverify_is CERT FILE ok|fail
+sbverify_is() {
+	r=ok; sbverify --cert "$1" "$2" >/dev/null 2>&1 || r=fail
+	[ "$r" = "$3" ] || fail "sbverify --cert $1 $2: $r, expected $3"
+}
+refused() { # FILE PATTERN: exit 1, the message names the file and the reason
+	[ "$rc" = 1 ] || fail "$1 accepted (rc $rc): $(cat err)"
+	grep -q "refuse to start '$1'" err || fail "$1: message does not name the file: $(cat err)"
+	grep -q "$2" err || fail "$1: reason is not '$2': $(cat err)"
+	[ ! -e golden.json ] || fail "$1: golden.json written for a refused chain"
+	echo "ok refused $1: $(sed 's/.*would refuse to start //' err)"
+}
+# authorities ENTRY...: the PCR 7 EV_EFI_VARIABLE_AUTHORITY digests, in order, are those of
+# UEFI_VARIABLE_DATA {db GUID, "db", ENTRY} (ENTRY as in esl.py).
+authorities() {
+	python3 - "$@" <<'PY' || fail "PCR 7 authority events"
+import hashlib, json, struct, sys, uuid
+DB = uuid.UUID('d719b2cb-3d3a-4596-a3bc-dad00e67656f').bytes_le
+def entry(e):
+    kind, owner, arg = e.split(':', 2)
+    data = open(arg, 'rb').read() if kind == 'x509' else bytes.fromhex(arg)
+    return uuid.UUID(owner).bytes_le + data
+want = []
+for e in sys.argv[1:]:
+    d = entry(e)
+    v = DB + struct.pack('<QQ', 2, len(d)) + 'db'.encode('utf-16-le') + d
+    want.append(hashlib.sha256(v).hexdigest())
+g = json.load(open('golden.json'))
+assert g['secure_boot'] is True
+got = [e['digest'] for e in g['banks']['sha256']['7']['events'] if e['type'] == 'EV_EFI_VARIABLE_AUTHORITY']
+assert got == want, (got, want)
+p4 = [e['description'] for e in g['banks']['sha256']['4']['events']]
+assert len(p4) == 4 and not any('kernel' in d for d in p4), p4
+PY
+}
+accepted() { # what
+	[ "$rc" = 0 ] || fail "$1 refused (rc $rc): $(cat err)"
+	echo "ok accepted: $1"
+}
+
+# 1. Good signature; db = [other, db]: the authority is db's second entry, the UKI (same
+#    entry) adds nothing.
+sbverify_is db.crt boot.signed.efi ok
+sbverify_is db.crt uki.signed.efi ok
+sbv boot.signed.efi db.esl; accepted "good signature"
+authorities x509:$O4:db.der
+
+# 2. Wrong db certificate.
+sbverify_is other.crt boot.signed.efi fail
+sbv boot.signed.efi db-other.esl; refused boot.signed.efi "does not chain to any db certificate"
+
+# 3. Image changed after signing.
+sbverify_is db.crt boot.modified.efi fail
+sbv boot.modified.efi db.esl; refused boot.modified.efi "changed after signing"
+
+# 4. Signature bytes corrupted.
+sbverify_is db.crt boot.corrupt.efi fail
+sbv boot.corrupt.efi db.esl; refused boot.corrupt.efi "signature 1 does not verify"
+
+# 5. The image's hash in dbx (sbverify, which knows no dbx, accepts the signature).
+sbverify_is db.crt boot.signed.efi ok
+sbv boot.signed.efi db.esl dbx-hash.esl; refused boot.signed.efi "sha256 Authenticode digest $H_BOOT_SIGNED is in dbx"
+
+# 6. The signer certificate in dbx: as EFI_CERT_X509 and as EFI_CERT_X509_SHA256 (TBS digest).
+sbv boot.signed.efi db.esl dbx-cert.esl; refused boot.signed.efi "chains to a certificate in dbx"
+sbv boot.signed.efi db.esl dbx-certhash.esl; refused boot.signed.efi "is revoked by an EFI_CERT_X509_SHA"
+#    Entries of dbx that concern other certificates and images change nothing.
+sbv boot.signed.efi db.esl dbx-other.esl; accepted "unrelated dbx entries"
+authorities x509:$O4:db.der
+
+# 7. Unsigned image whose hash is in db: allowed by the hash entry, which is its authority;
+#    the UKI's is the certificate. sbverify has no notion of db hashes: it refuses.
+sbverify_is db.crt boot.unsigned.efi fail
+sbv boot.unsigned.efi db-hash.esl; accepted "unsigned, hash in db"
+authorities sha256:$O3:"$H_BOOT_UNSIGNED" x509:$O4:db.der
+
+# 8. Unsigned image, hash not in db.
+sbv boot.unsigned.efi db.esl; refused boot.unsigned.efi "it is unsigned (no certificate table)"
+
+# 9. A chain leaf -> inter -> ca: db holds the root (its first matching entry is the authority,
+#    not db's first certificate), or the intermediate alone (partial chains, as EDK2); an
+#    intermediate in dbx revokes.
+sbverify_is ca.crt boot.chain.efi ok
+sbverify_is inter.crt boot.chain.efi ok
+# (No sbverify cross-check for a chain without its root in db: sbverify 0.9.4 accepts a chain
+# whose top certificate's issuer is missing whatever --cert names; OpenSSL's PKCS7_verify with
+# EDK2's store settings, as used here, does not.)
+sbv boot.chain.efi db-ca.esl; accepted "chain to a db root"
+authorities x509:$O4:ca.der x509:$O4:db.der
+sbv boot.chain.efi db-inter.esl; accepted "chain to a db intermediate"
+authorities x509:$O4:inter.der x509:$O4:db.der
+sbv boot.chain.efi db-ca.esl dbx-inter.esl; refused boot.chain.efi "chains to a certificate in dbx"
+sbv boot.chain.efi db.esl; refused boot.chain.efi "signer '/CN=bootproof test leaf' .*does not chain"
+
+# 10. The UKI is checked too: changed after signing, it is named.
+python3 - <<'PY'
+import struct
+d = bytearray(open('uki.signed.efi', 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+for i in range(n):
+    o = pe + 24 + opt + 40 * i
+    if d[o:o + 6] == b'.linux':
+        d[struct.unpack_from('<I', d, o + 20)[0] + 0x1000] ^= 1
+open('uki.modified.efi', 'wb').write(d)
+PY
+sbverify_is db.crt uki.modified.efi fail
+rc=0; rm -f golden.json
+"$BOOTPROOF" predict --uki uki.modified.efi --bootloader boot.signed.efi --secure-boot on \
+	--db db.esl --banks sha256 -o golden.json 2>err || rc=$?
+refused uki.modified.efi "changed after signing"
+
+# 11. A SHA-384 Authenticode signature (osslsigncode; sbverify knows only SHA-256, so
+#     osslsigncode verify is the cross-check): the image digest is taken in the signature's
+#     algorithm, and its EFI_CERT_SHA384 entry in dbx refuses while a SHA-256 one does not.
+osslsigncode sign -h sha384 -certs db.crt -key db.key -in "$BOOT" -out boot.sha384.efi \
+	>/dev/null 2>&1 || fail "osslsigncode sign"
+osslsigncode verify -CAfile db.crt -in boot.sha384.efi >/dev/null 2>&1 || fail "osslsigncode verify"
+H384=$(osslsigncode verify -in boot.sha384.efi 2>&1 |
+	sed -n 's/^Calculated message digest *: *\([0-9A-F]*\).*/\1/p' | tr A-F a-f)
+[ ${#H384} = 96 ] || fail "osslsigncode sha384 digest '$H384'"
+H256=$(hash_of boot.sha384.efi)
+python3 esl.py dbx-384.esl sha384:$O3:"$H384"
+python3 esl.py dbx-384-as-256.esl sha256:$O3:"$H256"
+sbv boot.sha384.efi db.esl; accepted "sha384 signature"
+authorities x509:$O4:db.der
+sbv boot.sha384.efi db.esl dbx-384.esl; refused boot.sha384.efi "sha384 Authenticode digest $H384 is in dbx"
+sbv boot.sha384.efi db.esl dbx-384-as-256.esl; accepted "sha384 signature, its sha256 digest in dbx"
+
+# 12. Two signatures (other's first, then db's; PE/COFF allows several WIN_CERTIFICATEs): the first
+#     signature that verifies gives the authority whatever the db order, and every signature is
+#     checked against dbx.
+sbsign --key other.key --cert other.crt --output boot.other.efi "$BOOT" 2>/dev/null
+python3 - <<'PY'
+import struct
+def split(f):
+    d = open(f, 'rb').read()
+    pe = struct.unpack_from('<I', d, 0x3c)[0]
+    dd = pe + 24 + (96 if struct.unpack_from('<H', d, pe + 24)[0] == 0x10b else 112) + 32
+    off, size = struct.unpack_from('<II', d, dd)
+    assert off + size == len(d)
+    # CheckSum and the certificate directory entry differ between two signings (not hashed)
+    m = bytearray(d[:off]); m[pe + 24 + 64:pe + 24 + 68] = bytes(4); m[dd:dd + 8] = bytes(8)
+    return d, dd, off, size, m
+a, dd, off, size, ma = split('boot.other.efi')
+b, _, off2, size2, mb = split('boot.signed.efi')
+assert off == off2 and ma == mb
+t = bytearray(a[:off] + a[off:] + b[off2:])
+struct.pack_into('<I', t, dd + 4, size + size2)
+open('boot.two.efi', 'wb').write(t)
+PY
+python3 esl.py db-rev.esl x509:$O4:db.der x509:$O3:other.der
+sbverify_is db.crt boot.two.efi ok
+sbverify_is other.crt boot.two.efi ok
+sbv boot.two.efi db.esl; accepted "two signatures, db = [other, db]"
+authorities x509:$O3:other.der x509:$O4:db.der
+sbv boot.two.efi db-rev.esl; accepted "two signatures, db = [db, other]"
+authorities x509:$O3:other.der x509:$O4:db.der
+sbv boot.two.efi db-other.esl dbx-cert.esl
+refused boot.two.efi "signature 2 chains to a certificate in dbx"
+
+# Secure Boot off: no signature is checked (the same unsigned chain predicts).
+"$BOOTPROOF" predict --uki uki.efi --bootloader boot.unsigned.efi --secure-boot off \
+	--banks sha256 -o off.json || fail "Secure Boot off checks signatures"
+echo "all ok"
