@@ -16,11 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/evp.h>
 
 #include "digest.h"
+#include "dlopen-archive.h" /* the archive_ names below are pointers resolved by dlopen_libarchive() */
 #include "docker-archive.h"
 #include "hash-worker.h"
 #include "size.h"
@@ -873,6 +872,11 @@ static int archive_read_common(struct source *src, const char *name,
 		o = &defaults;
 	src->o = o;
 	docker_diag_set(diag, "%s", "");
+	r = dlopen_libarchive();
+	if (r < 0) {
+		docker_diag_set(diag, "%s cannot be loaded", LIBARCHIVE_SONAME);
+		return r;
+	}
 	r = hash_worker_new(o->threaded, &hw);
 	if (r < 0)
 		return r;

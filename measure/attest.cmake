@@ -12,4 +12,3 @@ target_sources(bp_measure PRIVATE
 	manifest-sign.c
 	tpm2-esys.c)
 set_source_files_properties(${BP_ATTEST_PARSERS} PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
-target_link_libraries(bp_measure PUBLIC PkgConfig::TSS2)
