@@ -55,6 +55,10 @@ echo "  made in $(( ($(now) - t0) / 1000000 )) ms; bundle size $(wc -c <"$WORK/b
 	"(firmware log $(wc -c <"$WORK/firmware.bin") B, userspace log $(wc -c <"$WORK/run.log") B)"
 
 V="--golden $WORK/golden.json --nonce $NONCE --ak-pub $WORK/ak.pem"
+if [ -n "${BENCH_KEEP:-}" ]; then # keep the inputs for profiling one process by hand
+	mkdir -p "$BENCH_KEEP"
+	cp -r "$WORK/b" "$WORK/cq" "$WORK/golden.json" "$WORK/ak.pem" "$BENCH_KEEP/"
+fi
 
 # (a) bootproof: all bundles, one process.
 t0=$(now)
