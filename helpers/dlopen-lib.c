@@ -17,8 +17,8 @@ int dlopen_lib(struct dlopen_lib *lib, const struct dlsym_entry *syms, size_t n_
 	/* RTLD_NOW: a missing symbol fails here, not at the first call in the middle of a verb. */
 	h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h) {
-		log_error("%s is needed for %s but cannot be loaded: %s", lib->soname, lib->purpose,
-			  dlerror());
+		/* dlerror() names the library: "libcurl.so.4: cannot open shared object file: ..." */
+		log_error("%s (needed for %s)", dlerror(), lib->purpose);
 		return lib->error = -ELIBACC;
 	}
 	for (size_t i = 0; i < n_syms; i++) {

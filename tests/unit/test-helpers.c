@@ -7,10 +7,12 @@
 
 #include "cursor.h"
 #include "digest.h"
+#include "dlopen-lib.h"
 #include "fileio.h"
 #include "hash-worker.h"
 #include "hexstr.h"
 #include "json.h"
+#include "log.h"
 #include "parse.h"
 #include "size.h"
 #include "test.h"
@@ -267,4 +269,25 @@ TEST(hash_worker_order)
 		ASSERT_TRUE(memcmp(got[0], want[0], 32) == 0);
 		EVP_MD_CTX_free(c);
 	}
+}
+
+/* dlopen_lib: a missing library or symbol is -ELIBACC, remembered; a present one resolves. */
+static DLSYM_PROTOTYPE(strlen);
+TEST(dlopen_lib)
+{
+	struct dlopen_lib missing = {.soname = "libbootproof-test-missing.so.0", .purpose = "a test"};
+	struct dlopen_lib libc = {.soname = "libc.so.6", .purpose = "a test"};
+	struct dlopen_lib libc2 = {.soname = "libc.so.6", .purpose = "a test"};
+	const struct dlsym_entry ok[] = {DLSYM_ARG(strlen)};
+	void *bogus = NULL;
+	const struct dlsym_entry bad[] = {DLSYM_ARG(strlen), {&bogus, "bootproof_no_such_symbol"}};
+
+	ASSERT_ERR(dlopen_lib(&missing, ok, 1), -ELIBACC);
+	ASSERT_ERR(dlopen_lib(&missing, ok, 1), -ELIBACC);
+	ASSERT_ERR(dlopen_lib(&libc2, bad, 2), -ELIBACC);
+	ASSERT_TRUE(!sym_strlen);
+	ASSERT_OK(dlopen_lib(&libc, ok, 1));
+	ASSERT_TRUE(sym_strlen);
+	ASSERT_EQ(sym_strlen("four"), 4);
+	ASSERT_OK(dlopen_lib(&libc, ok, 1));
 }
