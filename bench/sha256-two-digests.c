@@ -121,7 +121,7 @@ static double cpu_seconds(void)
 
 int main(int argc, char **argv)
 {
-	size_t len = (size_t)(argc > 1 ? atoi(argv[1]) : 256) << 20;
+	size_t len = (size_t)(argc > 1 ? strtoul(argv[1], NULL, 10) : 256) << 20;
 	uint8_t *buf = malloc(len + 64), ref[32], d1[32], d2[32];
 	uint32_t h1[8], h2[8];
 	unsigned eax, ebx, ecx, edx;

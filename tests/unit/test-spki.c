@@ -15,7 +15,7 @@ static EVP_PKEY *keygen(const char *type, const char *arg, uint8_t **der, size_t
 	int n;
 
 	if (arg && strncmp(type, "RSA", 3) == 0)
-		k = EVP_PKEY_Q_keygen(NULL, NULL, type, (size_t)atoi(arg));
+		k = EVP_PKEY_Q_keygen(NULL, NULL, type, (size_t)strtoul(arg, NULL, 10));
 	else if (arg)
 		k = EVP_PKEY_Q_keygen(NULL, NULL, type, arg);
 	else
