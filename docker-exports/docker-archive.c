@@ -609,6 +609,10 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 	w->entry_offset = 0;
 	if (start_digest(w->entry_ctx) < 0 || start_digest(w->diff_ctx) < 0)
 		return -EIO;
+	/* Inside a gzip/zstd/xz wrapper the main thread is busy inflating the tar: the entry's
+	 * digest goes to the worker too (with the file's; the worker's queue is its own). */
+	if (archive_filter_count(w->a) > 1)
+		l0.offload = offloaded = true;
 	r = pstream_peek(&l0);
 	if (r < 0)
 		return w->outer_failed ? fail_outer(w) : r;
