@@ -26,6 +26,8 @@
 # compression-function passes. The script prints, for reference, OpenSSL's per-digest speed and
 # bench/sha256-two-digests (two states over the same blocks with SHA-NI, shared message
 # schedule: the best one core can do for two digests) so the floor is visible next to the result.
+# BASELINE=/path/to/an/older/bootproof also times that binary on the same archives (before/after
+# figures in one run; its ratios are printed as "baseline" lines, not checked).
 # Needs root, docker.io, podman, buildah, skopeo; ~8 GiB free in $TMPDIR. KEEP=1 keeps the files.
 set -eu
 cd "$(dirname "$0")/.."
@@ -167,6 +169,20 @@ check() {
 	echo "RSS   $1 bootproof peak: $last_rss KiB (target <= 32768): $rok"
 	[ "$ok" = ok ] && [ "$rok" = ok ] || verdict=1
 }
+# bp SHAPE ARCHIVE WALL_TARGET [CPU_TARGET]: times BASELINE (if set), then bootproof, on the
+# archive, against ref_wall / ref_cpu of the reference run just before.
+bp() {
+	if [ -n "${BASELINE:-}" ]; then
+		run "baseline bootproof containers $1" "$BASELINE" containers -o "$B/$1-baseline.json" "$2"
+		echo "baseline $1 wall: $(ratio "$last_wall" "$ref_wall")  cpu: $(ratio "$last_cpu" "$ref_cpu")  peak RSS $last_rss KiB"
+	fi
+	run "bootproof containers $1" "$BOOTPROOF" containers -o "$B/$1.json" "$2"
+	check "$1" "$ref_wall" "$ref_cpu" "$3" "${4:-}"
+	if [ -n "${BASELINE:-}" ]; then
+		cmp -s "$B/$1-baseline.json" "$B/$1.json" && echo "baseline $1: same output" ||
+			{ echo "baseline $1: OUTPUT DIFFERS"; verdict=1; }
+	fi
+}
 
 echo
 echo "== per-digest cost on this machine (one core): OpenSSL, and two digests of the same bytes"
@@ -182,36 +198,31 @@ echo "== A: $(stat -c %s "$B/A-docker-save.tar") bytes, docker save, one uncompr
 warm "$B/A-docker-save.tar"
 run "openssl dgst -sha256 A" openssl dgst -sha256 "$B/A-docker-save.tar"
 ref_wall=$last_wall ref_cpu=$last_cpu
-run "bootproof containers A" "$BOOTPROOF" containers -o "$B/A.json" "$B/A-docker-save.tar"
-check A "$ref_wall" "$ref_cpu" 1.1 1.15
+bp A "$B/A-docker-save.tar" 1.1 1.15
 
 echo "== B: $(stat -c %s "$B/B-oci-gzip.tar") bytes, OCI, 4 gzip layers"
 warm "$B/B-oci-gzip.tar" "$B/B-layers.gz"
 run "gzip -dc B-layers.gz | openssl dgst -sha256" sh -c "gzip -dc '$B/B-layers.gz' | openssl dgst -sha256"
 ref_wall=$last_wall ref_cpu=$last_cpu
-run "bootproof containers B" "$BOOTPROOF" containers -o "$B/B.json" "$B/B-oci-gzip.tar"
-check B "$ref_wall" "$ref_cpu" 1.1
+bp B "$B/B-oci-gzip.tar" 1.1
 
 echo "== C: $(stat -c %s "$B/C-docker-save.tar.gz") bytes, docker save | gzip (one layer)"
 warm "$B/C-docker-save.tar.gz"
 run "gzip -dc C | openssl dgst -sha256" sh -c "gzip -dc '$B/C-docker-save.tar.gz' | openssl dgst -sha256"
 ref_wall=$last_wall ref_cpu=$last_cpu
-run "bootproof containers C" "$BOOTPROOF" containers -o "$B/C.json" "$B/C-docker-save.tar.gz"
-check C "$ref_wall" "$ref_cpu" 1.1
+bp C "$B/C-docker-save.tar.gz" 1.1
 
 echo "== D: $(stat -c %s "$B/D-docker-save.tar") bytes, docker save, 100 small uncompressed layers"
 warm "$B/D-docker-save.tar"
 run "openssl dgst -sha256 D" openssl dgst -sha256 "$B/D-docker-save.tar"
 ref_wall=$last_wall ref_cpu=$last_cpu
-run "bootproof containers D" "$BOOTPROOF" containers -o "$B/D.json" "$B/D-docker-save.tar"
-check D "$ref_wall" "$ref_cpu" 1.1
+bp D "$B/D-docker-save.tar" 1.1
 
 echo "== E: $(stat -c %s "$B/E-oci-gzip.tar") bytes, OCI, 100 small gzip layers"
 warm "$B/E-oci-gzip.tar" "$B/E-layers.gz"
 run "gzip -dc E-layers.gz | openssl dgst -sha256" sh -c "gzip -dc '$B/E-layers.gz' | openssl dgst -sha256"
 ref_wall=$last_wall ref_cpu=$last_cpu
-run "bootproof containers E" "$BOOTPROOF" containers -o "$B/E.json" "$B/E-oci-gzip.tar"
-check E "$ref_wall" "$ref_cpu" 1.1
+bp E "$B/E-oci-gzip.tar" 1.1
 
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
