@@ -10,7 +10,9 @@
 # Timed: (a) `bootproof verify` of all N bundles in one process: signature, nonce, selection,
 # pcrDigest, golden PCRs, replay of both event logs, runtime records; (b) N tpm2_checkquote
 # processes (signature, nonce, pcrDigest only). Also shown: N bootproof processes, one per bundle.
-# Pass: per quote, (a) is at least 10x faster than (b).
+# Pass: per quote, (a) is at least 10x faster than (b), and one bootproof process per bundle (c)
+# takes at most 0.5x the time of one tpm2_checkquote process (issue 9: verifiers that run one
+# process per quote).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -55,6 +57,10 @@ echo "  made in $(( ($(now) - t0) / 1000000 )) ms; bundle size $(wc -c <"$WORK/b
 	"(firmware log $(wc -c <"$WORK/firmware.bin") B, userspace log $(wc -c <"$WORK/run.log") B)"
 
 V="--golden $WORK/golden.json --nonce $NONCE --ak-pub $WORK/ak.pem"
+if [ -n "${BENCH_KEEP:-}" ]; then # keep the inputs for profiling one process by hand
+	mkdir -p "$BENCH_KEEP"
+	cp -r "$WORK/b" "$WORK/cq" "$WORK/golden.json" "$WORK/ak.pem" "$BENCH_KEEP/"
+fi
 
 # (a) bootproof: all bundles, one process.
 t0=$(now)
@@ -90,5 +96,8 @@ print("tpm2_checkquote, one process per quote     : %10.1f us/quote  (%.3f s tot
 print("bootproof verify, one process per bundle   : %10.1f us/quote  (%.3f s total)" % (per(bp1), bp1 / 1e9))
 ratio = ref / bp
 print("speed-up (bootproof batch vs tpm2_checkquote): %.1fx (target >= 10x)" % ratio)
-sys.exit(0 if ratio >= 10 else 1)
+per_process = bp1 / ref
+print("RATIO verify one process / tpm2_checkquote one process: %.2f (target <= 0.5): %s"
+      % (per_process, "ok" if per_process <= 0.5 else "MISSED"))
+sys.exit(0 if ratio >= 10 and per_process <= 0.5 else 1)
 PY

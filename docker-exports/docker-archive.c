@@ -16,11 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/evp.h>
 
 #include "digest.h"
+#include "dlopen-archive.h" /* the archive_ names below are pointers resolved by dlopen_libarchive() */
 #include "docker-archive.h"
 #include "hash-worker.h"
 #include "size.h"
@@ -610,6 +609,10 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 	w->entry_offset = 0;
 	if (start_digest(w->entry_ctx) < 0 || start_digest(w->diff_ctx) < 0)
 		return -EIO;
+	/* Inside a gzip/zstd/xz wrapper the main thread is busy inflating the tar: the entry's
+	 * digest goes to the worker too (with the file's; the worker's queue is its own). */
+	if (archive_filter_count(w->a) > 1)
+		l0.offload = offloaded = true;
 	r = pstream_peek(&l0);
 	if (r < 0)
 		return w->outer_failed ? fail_outer(w) : r;
@@ -873,6 +876,11 @@ static int archive_read_common(struct source *src, const char *name,
 		o = &defaults;
 	src->o = o;
 	docker_diag_set(diag, "%s", "");
+	r = dlopen_libarchive();
+	if (r < 0) {
+		docker_diag_set(diag, "%s cannot be loaded", LIBARCHIVE_SONAME);
+		return r;
+	}
 	r = hash_worker_new(o->threaded, &hw);
 	if (r < 0)
 		return r;

@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "dlopen-curl.h" /* the curl_ names below are pointers resolved by dlopen_libcurl() */
 #include "docker-manifest.h"
 #include "engine-check.h"
 #include "json.h"
@@ -101,7 +100,12 @@ int engine_get(const char *socket_path, const char *path, char **ret_body, size_
 	struct body b = {};
 	CURLcode cr;
 	long status = 0;
+	int r = dlopen_libcurl();
 
+	if (r < 0) {
+		snprintf(err, err_size, "%s cannot be loaded", LIBCURL_SONAME);
+		return r;
+	}
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return -EIO;
 	c = curl_easy_init();

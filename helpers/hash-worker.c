@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A digest-update worker thread with a FIFO job ring and staging slots; see hash-worker.h.
  * Tickets are 1-based submission counters; "done" counts completed jobs, so waiting for a
- * ticket means waiting until done >= ticket (jobs complete in order). */
+ * ticket means waiting until done >= ticket (jobs complete in order).
+ * Jobs run one at a time, in submission order (a context's updates must not be reordered or run
+ * concurrently), normally on the worker. A caller that would otherwise block (waiting for a
+ * ticket, for room in the ring or for a staging slot) runs the next job itself when no job is
+ * running: on a machine whose second core is busy with something else, the pipeline then keeps
+ * moving at the speed of whatever CPU time the process gets, instead of the caller sleeping
+ * until the descheduled worker comes back. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -23,7 +29,7 @@ struct hash_worker {
 	pthread_cond_t cond_work; /* worker waits for jobs */
 	pthread_cond_t cond_done; /* caller waits for completions */
 	struct job jobs[HASH_WORKER_JOBS];
-	uint64_t submitted, done;
+	uint64_t submitted, taken, done; /* done <= taken <= submitted; taken - done <= 1 */
 	bool stop;
 	int error;
 
@@ -34,31 +40,50 @@ struct hash_worker {
 	EVP_MD_CTX *fill_ctx;    /* its context */
 };
 
+/* Lock held, a job waiting and none running: runs the next job with the lock dropped. */
+static void run_next_locked(struct hash_worker *w)
+{
+	struct job j = w->jobs[w->taken % HASH_WORKER_JOBS];
+	int ok;
+
+	w->taken++;
+	pthread_mutex_unlock(&w->lock);
+	ok = EVP_DigestUpdate(j.ctx, j.data, j.len);
+	pthread_mutex_lock(&w->lock);
+	if (ok != 1 && w->error == 0)
+		w->error = -EIO;
+	if (j.slot >= 0)
+		w->slot_busy[j.slot] = false;
+	w->done++;
+	pthread_cond_broadcast(&w->cond_done);
+	pthread_cond_signal(&w->cond_work); /* the worker may have found the queue busy */
+}
+
+static bool can_run_locked(const struct hash_worker *w)
+{
+	return w->taken < w->submitted && w->taken == w->done;
+}
+
+/* Lock held: the caller would block; helps with the queue if it can, else sleeps once. */
+static void help_or_wait_locked(struct hash_worker *w)
+{
+	if (can_run_locked(w))
+		run_next_locked(w);
+	else
+		pthread_cond_wait(&w->cond_done, &w->lock);
+}
+
 static void *worker_main(void *userdata)
 {
 	struct hash_worker *w = userdata;
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
-		struct job j;
-		int ok;
-
-		while (w->done == w->submitted && !w->stop)
+		while (!can_run_locked(w) && !(w->stop && w->done == w->submitted))
 			pthread_cond_wait(&w->cond_work, &w->lock);
-		if (w->done == w->submitted)
+		if (!can_run_locked(w))
 			break; /* stop requested and queue drained */
-		j = w->jobs[w->done % HASH_WORKER_JOBS];
-		pthread_mutex_unlock(&w->lock);
-
-		ok = EVP_DigestUpdate(j.ctx, j.data, j.len);
-
-		pthread_mutex_lock(&w->lock);
-		if (ok != 1 && w->error == 0)
-			w->error = -EIO;
-		if (j.slot >= 0)
-			w->slot_busy[j.slot] = false;
-		w->done++;
-		pthread_cond_broadcast(&w->cond_done);
+		run_next_locked(w);
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -103,7 +128,7 @@ static uint64_t push_locked(struct hash_worker *w, EVP_MD_CTX *ctx, const uint8_
 			    int slot)
 {
 	while (w->submitted - w->done >= HASH_WORKER_JOBS)
-		pthread_cond_wait(&w->cond_done, &w->lock);
+		help_or_wait_locked(w);
 	w->jobs[w->submitted % HASH_WORKER_JOBS] =
 		(struct job){.ctx = ctx, .data = data, .len = len, .slot = slot};
 	w->submitted++;
@@ -159,7 +184,7 @@ int hash_worker_submit_copy(struct hash_worker *w, EVP_MD_CTX *ctx, const void *
 		if (w->fill_len == 0) {
 			/* The slot may still be queued from the previous lap round the ring. */
 			while (w->slot_busy[w->fill_slot])
-				pthread_cond_wait(&w->cond_done, &w->lock);
+				help_or_wait_locked(w);
 			w->fill_ctx = ctx;
 		}
 		n = MIN(len, HASH_WORKER_SLOT_SIZE - w->fill_len);
@@ -183,7 +208,7 @@ int hash_worker_wait(struct hash_worker *w, uint64_t ticket)
 		return 0;
 	pthread_mutex_lock(&w->lock);
 	while (w->done < ticket)
-		pthread_cond_wait(&w->cond_done, &w->lock);
+		help_or_wait_locked(w);
 	r = w->error;
 	pthread_mutex_unlock(&w->lock);
 	return r;
@@ -198,7 +223,7 @@ int hash_worker_sync(struct hash_worker *w)
 	pthread_mutex_lock(&w->lock);
 	flush_fill_locked(w);
 	while (w->done < w->submitted)
-		pthread_cond_wait(&w->cond_done, &w->lock);
+		help_or_wait_locked(w);
 	r = w->error;
 	pthread_mutex_unlock(&w->lock);
 	return r;

@@ -17,6 +17,7 @@
 #include "digest.h"
 #include "hexstr.h"
 #include "manifest-sign.h"
+#include "spki.h"
 
 static void BIO_freep(BIO **p)
 {
@@ -49,7 +50,9 @@ int manifest_load_public_key(const char *path, EVP_PKEY **ret)
 
 	if (!bio)
 		return -ENOENT;
-	k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+	/* RSA/EC/Ed25519 keys without OpenSSL 3.0's decoder set-up (a third of a `verify`). */
+	if (spki_pem_read_fast(bio, &k) < 0)
+		k = BIO_reset(bio) == 0 ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
 	if (!k) {
 		/* or a certificate */
 		if (BIO_reset(bio) != 0)

@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <tss2/tss2_mu.h>
-#include <tss2/tss2_rc.h>
-#include <tss2/tss2_tctildr.h>
-
+#include "dlopen-tss2.h" /* the Esys_/Tss2_ names below are pointers resolved by dlopen_tss2() */
 #include "log.h"
 #include "tpm2-esys.h"
 
@@ -52,6 +49,8 @@ int tpm_open(const char *tcti, struct tpm *ret)
 	/* The TSS logs errors to stderr by itself; libraries log at debug only, so the verb
 	 * reports. TSS2_LOG set by the user still wins. */
 	setenv("TSS2_LOG", "all+none", 0);
+	if (dlopen_tss2() < 0)
+		return -ELIBACC;
 	rc = Tss2_TctiLdr_Initialize(tcti, &t.tcti);
 	if (rc != TSS2_RC_SUCCESS)
 		return tpm_rc_to_errno(rc, "Tss2_TctiLdr_Initialize");

@@ -7,9 +7,12 @@
 
 #include "cursor.h"
 #include "digest.h"
+#include "dlopen-lib.h"
 #include "fileio.h"
+#include "hash-worker.h"
 #include "hexstr.h"
 #include "json.h"
+#include "log.h"
 #include "parse.h"
 #include "size.h"
 #include "test.h"
@@ -212,4 +215,79 @@ TEST(atomic_write)
 	unlink(path);
 	ASSERT_OK(rmdir(dir)); /* fails if a temporary was left */
 	umask(old);
+}
+
+/* hash_worker: updates of several contexts, borrowed and copied, with the caller waiting (and so
+ * helping with the queue) at every step, give the same digests as plain sequential updates. */
+TEST(hash_worker_order)
+{
+	static uint8_t data[3][1 << 16];
+	uint8_t got[2][32], want[2][32];
+	unsigned n = 0;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		((uint8_t *)data)[i] = (uint8_t)(i * 2654435761u >> 11);
+	for (int threaded = 0; threaded < 2; threaded++) {
+		struct hash_worker *w = NULL;
+		EVP_MD_CTX *a = EVP_MD_CTX_new(), *b = EVP_MD_CTX_new();
+		uint64_t ticket = 0;
+
+		ASSERT_OK(hash_worker_new(threaded, &w));
+		ASSERT_TRUE(a && b);
+		ASSERT_EQ(EVP_DigestInit_ex(a, EVP_sha256(), NULL), 1);
+		ASSERT_EQ(EVP_DigestInit_ex(b, EVP_sha256(), NULL), 1);
+		for (unsigned round = 0; round < 200; round++) {
+			size_t off = (round * 7919u) % (sizeof(data[0]) - 4096), len = 1 + round * 13 % 4000;
+			ASSERT_OK(hash_worker_submit(w, a, data[round % 3] + off, len, &ticket));
+			ASSERT_OK(hash_worker_submit_copy(w, b, data[(round + 1) % 3] + off, len));
+			if (round % 3 == 0)
+				ASSERT_OK(hash_worker_wait(w, ticket));
+			if (round % 17 == 0)
+				ASSERT_OK(hash_worker_sync(w));
+		}
+		ASSERT_OK(hash_worker_sync(w));
+		n = 0;
+		ASSERT_EQ(EVP_DigestFinal_ex(a, got[0], &n), 1);
+		ASSERT_EQ(EVP_DigestFinal_ex(b, got[1], &n), 1);
+		if (threaded)
+			ASSERT_TRUE(memcmp(got, want, sizeof(got)) == 0);
+		else
+			memcpy(want, got, sizeof(got));
+		hash_worker_free(w);
+		EVP_MD_CTX_free(a);
+		EVP_MD_CTX_free(b);
+	}
+	/* The sequential result itself, from OpenSSL one-shot over the same concatenation. */
+	{
+		EVP_MD_CTX *c = EVP_MD_CTX_new();
+		ASSERT_EQ(EVP_DigestInit_ex(c, EVP_sha256(), NULL), 1);
+		for (unsigned round = 0; round < 200; round++) {
+			size_t off = (round * 7919u) % (sizeof(data[0]) - 4096), len = 1 + round * 13 % 4000;
+			ASSERT_EQ(EVP_DigestUpdate(c, data[round % 3] + off, len), 1);
+		}
+		ASSERT_EQ(EVP_DigestFinal_ex(c, got[0], &n), 1);
+		ASSERT_TRUE(memcmp(got[0], want[0], 32) == 0);
+		EVP_MD_CTX_free(c);
+	}
+}
+
+/* dlopen_lib: a missing library or symbol is -ELIBACC, remembered; a present one resolves. */
+static DLSYM_PROTOTYPE(strlen);
+TEST(dlopen_lib)
+{
+	struct dlopen_lib missing = {.soname = "libbootproof-test-missing.so.0", .purpose = "a test"};
+	struct dlopen_lib libc = {.soname = "libc.so.6", .purpose = "a test"};
+	struct dlopen_lib libc2 = {.soname = "libc.so.6", .purpose = "a test"};
+	const struct dlsym_entry ok[] = {DLSYM_ARG(strlen)};
+	void *bogus = NULL;
+	const struct dlsym_entry bad[] = {DLSYM_ARG(strlen), {&bogus, "bootproof_no_such_symbol"}};
+
+	ASSERT_ERR(dlopen_lib(&missing, ok, 1), -ELIBACC);
+	ASSERT_ERR(dlopen_lib(&missing, ok, 1), -ELIBACC);
+	ASSERT_ERR(dlopen_lib(&libc2, bad, 2), -ELIBACC);
+	ASSERT_TRUE(!sym_strlen);
+	ASSERT_OK(dlopen_lib(&libc, ok, 1));
+	ASSERT_TRUE(sym_strlen);
+	ASSERT_EQ(sym_strlen("four"), 4);
+	ASSERT_OK(dlopen_lib(&libc, ok, 1));
 }
