@@ -20,6 +20,7 @@
 #include "systemd-log.h"
 #include "tcg-eventlog.h"
 #include "verbs-pcr.h"
+#include "verbs-platform.h"
 #include "verbs.h"
 
 struct loaded_logs {
@@ -529,10 +530,16 @@ static int verb_compare(int argc, char *argv[])
 
 static void profile_help(void)
 {
-	printf("Usage: bootproof eventlog profile LOG -o platform.json [--name NAME] [--pcr LIST]\n"
-	       "                                  [--bank LIST]\n"
+	printf("Usage: bootproof eventlog profile [LOG] -o platform.json [--name NAME] [--pcr LIST]\n"
+	       "                                  [--bank LIST] [--pcrs YAML]\n"
+	       "                                  [--target qemu|gce|azure|aws]\n"
+	       "                                  [--gce-firmware N] [--cvm none|sev|sev-es|tdx|sev-snp]\n"
 	       "Writes the platform's PCR 0-3, 6 and 7 events per bank (from a reference event log\n"
-	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n");
+	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n"
+	       "  --pcrs YAML    bare PCR values (tpm2_pcrread output) where the platform exposes\n"
+	       "                 no log: they become observed values (a mismatch only warns)\n"
+	       "  --target T     PCR 0-7 with the target's status and source (image/platform/README.md);\n"
+	       "                 qemu takes LOG, the clouds compute or observe their own\n");
 }
 
 static int verb_profile(int argc, char *argv[])
@@ -543,18 +550,33 @@ static int verb_profile(int argc, char *argv[])
 		{"pcr", required_argument, NULL, 'p'},
 		{"bank", required_argument, NULL, 'b'},
 		{"output", required_argument, NULL, 'o'},
+		{"pcrs", required_argument, NULL, 'Y'},
+		{"target", required_argument, NULL, 'T'},
+		{"gce-firmware", required_argument, NULL, 'F'},
+		{"cvm", required_argument, NULL, 'C'},
 		{},
 	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
-	const char *out = NULL, *name = NULL;
+	const char *out = NULL, *name = NULL, *yaml = NULL;
+	struct platform_build pb = {.target = -1};
 	unsigned pcrs = 0, banks = 0;
 	char err[512] = "";
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hn:p:b:o:", options, NULL)) >= 0)
 		switch (c) {
+		case 'Y':
+			yaml = optarg;
+			break;
+		case 'T':
+		case 'F':
+		case 'C':
+			r = profile_target_option(c, optarg, &pb);
+			if (r < 0)
+				return EXIT_USAGE;
+			break;
 		case 'h':
 			profile_help();
 			return EXIT_OK;
@@ -579,9 +601,20 @@ static int verb_profile(int argc, char *argv[])
 		default:
 			return EXIT_USAGE;
 		}
-	if (optind + 1 != argc || !out) {
-		log_error("profile: expected LOG and -o FILE");
+	if (optind + 1 < argc || !out || (optind == argc && !yaml && pb.target < 0)) {
+		log_error("profile: expected LOG (or --pcrs/--target) and -o FILE");
 		return EXIT_USAGE;
+	}
+	if (yaml || pb.target >= 0) {
+		if (optind < argc) {
+			r = load_logs(argv[optind], NULL, &l);
+			if (r < 0)
+				return r;
+		}
+		pb.log = l.fw;
+		pb.log_data = l.fw_data;
+		pb.log_size = l.fw_size;
+		return verb_profile_build(&pb, yaml, name, pcrs, banks, out);
 	}
 	r = load_logs(argv[optind], NULL, &l);
 	if (r < 0)
