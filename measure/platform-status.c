@@ -235,6 +235,16 @@ int platform_target_fill(enum platform_target t, const struct platform_target_op
 
 			if (ru->from_log && !p->present)
 				return -EINVAL;
+			if (pcr == 7 && o && o->default_keys &&
+			    (t == PLATFORM_TARGET_GCE || t == PLATFORM_TARGET_AZURE)) {
+				static const struct rule dflt = {
+					.status = PCR_STATUS_VARIABLE,
+					.source = "the cloud's default Secure Boot variables (Microsoft KEK/db, a dbx the "
+					"cloud updates) are measured even with Secure Boot off: register "
+					"custom PK/KEK/db/dbx to make PCR 7 computable"};
+				ru = &dflt;
+				src = ru->source;
+			}
 			p->present = true;
 			p->status = ru->status;
 			free(p->source);

@@ -65,6 +65,8 @@ int gce_pcr0_build(struct golden_pcr *p, enum bank b, unsigned firmware, enum gc
 struct platform_target_options {
 	unsigned gce_firmware;     /* 0: 2, the version of the 2024-25 logs */
 	enum gce_cvm gce_cvm;
+	bool default_keys;         /* gce, azure: the cloud's own Secure Boot keys stay (no custom
+	                            * PK/KEK/db/dbx registered): PCR 7 is variable (dbx drifts) */
 };
 
 /* Fills banks (zeroed; bank_mask: which) with the target's rules for PCR 0-7: the events it can

@@ -534,12 +534,14 @@ static void profile_help(void)
 	       "                                  [--bank LIST] [--pcrs YAML]\n"
 	       "                                  [--target qemu|gce|azure|aws]\n"
 	       "                                  [--gce-firmware N] [--cvm none|sev|sev-es|tdx|sev-snp]\n"
+	       "                                  [--default-keys]\n"
 	       "Writes the platform's PCR 0-3, 6 and 7 events per bank (from a reference event log\n"
 	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n"
 	       "  --pcrs YAML    bare PCR values (tpm2_pcrread output) where the platform exposes\n"
 	       "                 no log: they become observed values (a mismatch only warns)\n"
 	       "  --target T     PCR 0-7 with the target's status and source (image/platform/README.md);\n"
-	       "                 qemu takes LOG, the clouds compute or observe their own\n");
+	       "                 qemu takes LOG, the clouds compute or observe their own\n"
+	       "  --default-keys gce, azure: no custom Secure Boot keys registered: PCR 7 variable\n");
 }
 
 static int verb_profile(int argc, char *argv[])
@@ -554,6 +556,7 @@ static int verb_profile(int argc, char *argv[])
 		{"target", required_argument, NULL, 'T'},
 		{"gce-firmware", required_argument, NULL, 'F'},
 		{"cvm", required_argument, NULL, 'C'},
+		{"default-keys", no_argument, NULL, 'K'},
 		{},
 	};
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
@@ -573,6 +576,7 @@ static int verb_profile(int argc, char *argv[])
 		case 'T':
 		case 'F':
 		case 'C':
+		case 'K':
 			r = profile_target_option(c, optarg, &pb);
 			if (r < 0)
 				return EXIT_USAGE;

@@ -42,6 +42,9 @@ int profile_target_option(int opt, const char *arg, struct platform_build *pb)
 		pb->target_options.gce_cvm = (enum gce_cvm)c;
 		return 0;
 	}
+	case 'K':
+		pb->target_options.default_keys = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}
