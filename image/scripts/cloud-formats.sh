@@ -3,7 +3,9 @@
 # Cloud import formats of a release's disk, byte for byte reproducible (issue 11, docs/cloud-*.md):
 #   gce    bootproof-gce.tar.gz    disk.raw (padded with zeros to a multiple of 1 GiB) in a GNU
 #                                  oldgnu sparse tar (raw hole detection), owner 0:0, mtime
-#                                  SOURCE_DATE_EPOCH, gzip -n
+#                                  SOURCE_DATE_EPOCH, gzip -n. GCE sizes disks in whole GiB (whether
+#                                  import insists is unverified); the padding leaves the primary GPT
+#                                  and every partition as they are, so PCR 5 does not change
 #   azure  bootproof-azure.vhd     fixed VHD: disk padded to a multiple of 1 MiB + a 512-byte footer
 #                                  written by vhd-footer.py (no clock, no random UUID)
 #   aws    bootproof.raw itself (import-snapshot / coldsnap take raw) [+ aws-uefi-data.b64]
