@@ -69,7 +69,10 @@ golden() {
 	[ -f "$dir/bootproof.efi" ] || return 0
 	"$BOOTPROOF" predict --disk "$raw" --platform "$dir/platform-$t.json" \
 		--name bootproof --image-version "${IMAGE_VERSION:-unknown}" \
-		--banks sha1,sha256,sha384 "$@" -o "$dir/golden-$t.json"
+		--banks sha1,sha256,sha384 "$@" -o "$dir/golden-$t.json" || {
+		echo "cloud-formats: predict for $t failed${SB_KEYS:+ (with SB_KEYS, systemd-boot and the UKI must be signed by a db key: the Secure Boot release)}" >&2
+		exit 1
+	}
 }
 
 # Key material in each cloud's format, and the ESLs predict uses for PCR 7 (same certs).
