@@ -323,6 +323,11 @@ int platform_rules_apply(struct golden_bank golden[_BANK_MAX],
 
 			if (!src->present || src->status == PCR_STATUS_UNSET)
 				continue;
+			/* Placeholders stand for what predict models itself (4, 5, 7); anywhere else
+			 * they would turn an empty event list into a "computed" value. */
+			if (src->status == PCR_STATUS_COMPUTED && src->no_value && pcr != 4 &&
+			    pcr != 5 && pcr != 7)
+				return -EBADMSG;
 			/* A placeholder for a PCR predict did not model (PCR 5 without a disk). */
 			if (src->status == PCR_STATUS_COMPUTED && src->no_value && !dst->present)
 				continue;

@@ -80,7 +80,8 @@ int platform_target_fill(enum platform_target t, const struct platform_target_op
 
 /* After predict: for every PCR the profile gives a status, copy status, source and
  * alternatives into golden (placeholders are built: "ebs-retry" from golden's PCR 5 events).
- * Profiles of format 1 carry none: nothing changes. -EBADMSG: an unknown alternative name. */
+ * Profiles of format 1 carry none: nothing changes. -EBADMSG: an unknown alternative name, or
+ * a computed placeholder on a PCR predict does not model (only 4, 5 and 7 have one). */
 int platform_rules_apply(struct golden_bank golden[_BANK_MAX],
 			 const struct golden_bank profile[_BANK_MAX], unsigned bank_mask);
 

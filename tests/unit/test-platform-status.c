@@ -100,6 +100,23 @@ static void expect_reject(const char *doc, const char *from, const char *to, con
 		TEST_FAIL("message '%s' lacks '%s'", e, msg);
 }
 
+TEST(placeholder_only_where_predict_computes)
+{
+	_cleanup_(golden_freep) struct golden *g = golden_new();
+	struct golden_bank prof[_BANK_MAX] = {};
+
+	g->banks[BANK_SHA256].present = true;
+	pcr5(&g->banks[BANK_SHA256].pcrs[5], BANK_SHA256);
+	ASSERT_OK(platform_target_fill(PLATFORM_TARGET_GCE, NULL, BANK_MASK(BANK_SHA256), NULL, prof));
+	/* PCR 0 as a bare "computed" placeholder: predict has no model for it. */
+	golden_pcr_clear(&prof[BANK_SHA256].pcrs[0]);
+	prof[BANK_SHA256].pcrs[0].present = true;
+	prof[BANK_SHA256].pcrs[0].status = PCR_STATUS_COMPUTED;
+	prof[BANK_SHA256].pcrs[0].no_value = true;
+	ASSERT_ERR(platform_rules_apply(g->banks, prof, BANK_MASK(BANK_SHA256)), -EBADMSG);
+	golden_banks_clear(prof);
+}
+
 TEST(strict_v2)
 {
 	_cleanup_(golden_freep) struct golden *g = golden_new();
