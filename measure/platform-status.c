@@ -328,7 +328,11 @@ int platform_rules_apply(struct golden_bank golden[_BANK_MAX],
 			if (src->status == PCR_STATUS_COMPUTED && src->no_value && pcr != 4 &&
 			    pcr != 5 && pcr != 7)
 				return -EBADMSG;
-			/* A placeholder for a PCR predict did not model (PCR 5 without a disk). */
+			/* A placeholder for a PCR predict did not model (PCR 5 without a disk), or a
+			 * rule with events for a PCR predict did not copy: predict decides which PCRs
+			 * exist; only bare statuses (variable, per-instance, unseen) add one. */
+			if (!dst->present && !src->no_value)
+				continue;
 			if (src->status == PCR_STATUS_COMPUTED && src->no_value && !dst->present)
 				continue;
 			first_alt = dst->n_alternatives;
