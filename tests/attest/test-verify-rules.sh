@@ -9,6 +9,7 @@ set -eu
 . "$BOOTPROOF_SOURCE_DIR/tests/attest/lib.sh"
 BP=$BOOTPROOF
 start_swtpm a --pcr-banks sha256
+# shellcheck disable=SC2154 # a_TCTI: set by start_swtpm (lib.sh)
 TA=$a_TCTI
 python3 "$SRC/mkfixture.py" "$TA" "$WORK" sha256 >/dev/null
 N=00112233445566778899aabbccddeeff

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Shared by the cloud format tests: a disk, Secure Boot test keys, two builds.
 : "${BOOTPROOF:?}" "${BOOTPROOF_SOURCE_DIR:?}"
@@ -27,6 +28,7 @@ open(sys.argv[1], "wb").write(out)
 PY
 fi
 RAWSIZE=$(stat -c %s "$DISK")
+export RAWSIZE
 
 # Test Secure Boot keys (until the Secure Boot release ships its own): self-signed, fixed serial.
 KEYS=$WORK/keys
