@@ -4,10 +4,10 @@
 # identical across two builds, and decoded back (virt-fw-vars -i) its PK, KEK and db are byte
 # for byte the EFI signature lists that sbsiglist makes from the same certificates: the lists
 # predict's PCR 7 model is given. virt-fw-vars comes from bookworm-backports
-# (python3-virt-firmware, installed by image/setup-host.sh).
+# (python3-virt-firmware, tests/deps/bookworm-backports/cloud.list, installed by tests/install-deps.sh).
 set -eu
 . "$BOOTPROOF_SOURCE_DIR/tests/cloud/lib.sh"
-command -v virt-fw-vars >/dev/null || { echo "SKIP: virt-fw-vars missing (python3-virt-firmware from bookworm-backports; image/setup-host.sh installs it)"; exit 77; }
+command -v virt-fw-vars >/dev/null || { echo "SKIP: virt-fw-vars missing (python3-virt-firmware from bookworm-backports: run tests/install-deps.sh)"; exit 77; }
 build a aws keys
 build b aws keys
 cmp "$WORK/a/aws-uefi-data.b64" "$WORK/b/aws-uefi-data.b64" || fail "AWS blob differs between two builds"
