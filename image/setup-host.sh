@@ -6,16 +6,16 @@
 #    too (else tpm2-tools -> tpm-udev -> udev is uninstallable). Always --no-install-recommends:
 #    recommends pull dnf/zypper/pacman.
 #  - QEMU, OVMF, swtpm, tpm2-tools for the boot test; the C build dependencies of bootproof.
-# Idempotent: does nothing when everything is already there. The backports source uses the host's
-# own mirror (image/mirror.sh), never a host name written here.
+# Idempotent: does nothing when everything is already there. The backports source is added by
+# image/backports.sh (shared with tests/install-deps.sh) from the host's own mirror.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 
-BPO_PKGS="mkosi bubblewrap systemd-container udev"
+BPO_PKGS="mkosi bubblewrap systemd-container udev python3-virt-firmware"
 PKGS="qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools tpm2-tools
       dosfstools mtools cpio zstd xz-utils fdisk kmod
       cmake gcc make pkg-config libssl-dev libarchive-dev libjansson-dev libcurl4-openssl-dev libtss2-dev
-      openssl jq"
+      openssl jq sbsigntool"
 
 need=
 mkosi_ver=$(mkosi --version 2>/dev/null | awk '{print $2}') || true
@@ -37,18 +37,7 @@ if [ "${VERSION_CODENAME:-}" != bookworm ]; then
 	echo "setup-host: warning: written for Debian 12 (bookworm), this is '${VERSION_CODENAME:-unknown}'" >&2
 fi
 
-eval "$("$here/mirror.sh")"
-src=/etc/apt/sources.list.d/bootproof-bookworm-backports.sources
-if ! apt-get indextargets --format '$(RELEASE)' 2>/dev/null | grep -qx 'bookworm-backports'; then
-	echo "setup-host: adding bookworm-backports from $DEBIAN_MIRROR ($src)"
-	cat > "$src" <<EOT
-Types: deb
-URIs: $DEBIAN_MIRROR
-Suites: bookworm-backports
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-EOT
-fi
+"$here/backports.sh"
 export DEBIAN_FRONTEND=noninteractive
 echo "setup-host: apt-get update"
 apt-get -o DPkg::Lock::Timeout=900 update -q

@@ -127,6 +127,11 @@ do_release() {
 	   "$OUT/image/golden.json" "$OUT/image/platform.json" "$r.new/"
 	cp "$OUT/image/bootproof.manifest" "$r.new/packages.json"
 	cp "$TOOLS_DIR/mkosi.tools.manifest" "$r.new/tools-packages.json"
+	# Cloud import formats + their profiles and goldens (issue 11); qemu: nothing added.
+	case "${PLATFORM:-qemu}" in
+	qemu) ;;
+	*) export BOOTPROOF; logged "$LOGDIR/cloud.log" "$TOP/image/scripts/cloud-formats.sh" "$PLATFORM" "$r.new" ;;
+	esac
 	"$TOP/image/scripts/sign.sh" "$r.new"
 	rm -rf "$r"
 	mv "$r.new" "$r"

@@ -49,6 +49,51 @@ static int set_hex(json_t *o, const char *key, const uint8_t *d, size_t n)
 	return json_object_set_new(o, key, json_string(h)) < 0 ? -ENOMEM : 0;
 }
 
+/* Format 2 golden PCR (platform-status.h): records which rule judged the quoted value in
+ * rules["bank:pcr"]; an exact/computed mismatch fails, an observed one adds a warning. */
+static int judge_pcr(struct vstate *s, const struct golden_pcr *g, enum bank k, unsigned p,
+		     const uint8_t *q, json_t *rules, json_t *phases)
+{
+	char key[16], hq[2 * DIGEST_MAX + 1], hg[2 * DIGEST_MAX + 1];
+	struct pcr_judgement jd;
+	json_t *e;
+
+	pcr_judge_value(g, k, q, &jd);
+	snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
+	e = json_pack("{s:s,s:s}", "rule", pcr_status_to_string(jd.rule), "outcome",
+		      pcr_outcome_to_string(jd.outcome));
+	if (!e || json_object_set_new(rules, key, e) < 0)
+		return -ENOMEM;
+	if (jd.matched && json_object_set_new(e, "matched", json_string(jd.matched)) < 0)
+		return -ENOMEM;
+	if (jd.matched && g->n_phases > 0 && jd.outcome == PCR_OUTCOME_PASS &&
+	    json_object_set_new(phases, key, json_string(jd.matched)) < 0)
+		return -ENOMEM;
+	hex_encode(q, bank_size(k), hq);
+	hex_encode(g->value, bank_size(k), hg);
+	if (jd.outcome == PCR_OUTCOME_FAIL)
+		return vfail(s, "golden-pcr-mismatch", "%s PCR %u (%s): quoted %s, golden %s",
+			     bank_name(k), p, pcr_status_to_string(jd.rule), hq, hg);
+	if (jd.outcome == PCR_OUTCOME_WARN) {
+		char w[300];
+		json_t *ws = json_object_get(s->v, "warnings");
+		if (!ws) {
+			ws = json_array();
+			if (!ws || json_object_set_new(s->v, "warnings", ws) < 0)
+				return -ENOMEM;
+		}
+		if (g->no_value)
+			snprintf(w, sizeof(w), "%s PCR %u (observed): quoted %s, no observed value "
+				 "recorded yet", bank_name(k), p, hq);
+		else
+			snprintf(w, sizeof(w), "%s PCR %u (observed): quoted %s, observed %s",
+				 bank_name(k), p, hq, hg);
+		if (json_array_append_new(ws, json_string(w)) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 static void X509_freep(X509 **p)
 {
 	X509_free(*p);
@@ -314,10 +359,11 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
 	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
 	unsigned quoted_banks = 0;
-	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object();
+	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
+				       *rules = json_object();
 	int r;
 
-	if (!phases || !unlisted)
+	if (!phases || !unlisted || !rules)
 		return -ENOMEM;
 	r = bundle_parse(data, len, &b, err, sizeof(err));
 	if (r == -ENOMEM)
@@ -385,6 +431,12 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 
 			if (!g->present || (o->runtime_pcrs & (1u << p)))
 				continue;
+			if (golden_banks_need_v2(o->golden->banks)) {
+				r = judge_pcr(s, g, k, p, q, rules, phases);
+				if (r < 0 || s->failed)
+					return r;
+				continue;
+			}
 			if (memcmp(q, g->value, bank_size(k)) != 0) {
 				for (size_t i = 0; i < g->n_phases && !phase; i++)
 					if (memcmp(q, g->phases[i].value, bank_size(k)) == 0)
@@ -407,6 +459,8 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 		}
 	}
 	if (json_object_set(s->v, "phases", phases) < 0)
+		return -ENOMEM;
+	if (golden_banks_need_v2(o->golden->banks) && json_object_set(s->v, "pcr_rules", rules) < 0)
 		return -ENOMEM;
 
 	/* Logs: parse, replay in the quoted banks, compare every quoted PCR. */

@@ -10,6 +10,7 @@
 #include "evlog-decode.h"
 #include "eventlog-compare.h"
 #include "hexstr.h"
+#include "platform-status.h"
 
 struct compare_result *compare_result_free(struct compare_result *r)
 {
@@ -163,6 +164,60 @@ static int compare_one(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 	return 0;
 }
 
+/* compare_one() under the PCR's rule (platform-status.h): variable and per-instance PCRs are
+ * only listed, observed ones warn, any listed alternative may match. */
+static int compare_ruled(const struct golden_pcr *gp, enum bank b, unsigned pcr,
+			 const struct evlog_event *events, size_t n, int locality,
+			 struct compare_pcr *out)
+{
+	static const struct golden_pcr nothing = {.present = true};
+	struct pcr_judgement jd;
+	int r;
+
+	if (gp->no_value || gp->values_only) {
+		/* No events to compare: replay the log's events, judge the value. */
+		r = compare_one(&nothing, b, pcr, events, n, locality, out);
+		if (r < 0)
+			return r;
+		out->golden = gp;
+		out->diff = COMPARE_DIFF_NONE;
+		out->expected = NULL;
+		out->found = NULL;
+		memcpy(out->expected_value, gp->value, bank_size(b));
+		pcr_judge_value(gp, b, out->found_value, &jd);
+		out->rule = jd.rule;
+		out->outcome = jd.outcome;
+		if (jd.outcome != PCR_OUTCOME_PASS && jd.outcome != PCR_OUTCOME_NOT_JUDGED)
+			out->diff = COMPARE_DIFF_VALUE;
+		if (jd.matched && gp->n_alternatives > 0 && strcmp(jd.matched, "value") != 0)
+			out->alternative = jd.matched;
+		out->ruled = true;
+		return 0;
+	}
+	r = compare_one(gp, b, pcr, events, n, locality, out);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; out->diff != COMPARE_DIFF_NONE && i < gp->n_alternatives; i++) {
+		struct compare_pcr alt;
+		if (gp->alternatives[i].no_value)
+			continue;
+		r = compare_one(&gp->alternatives[i], b, pcr, events, n, locality, &alt);
+		if (r < 0)
+			return r;
+		if (alt.diff == COMPARE_DIFF_NONE) {
+			*out = alt;
+			out->golden = gp;
+			out->alternative = gp->alternatives[i].name;
+		}
+	}
+	out->rule = gp->status == PCR_STATUS_UNSET ? PCR_STATUS_EXACT : gp->status;
+	out->outcome = out->diff == COMPARE_DIFF_NONE	  ? PCR_OUTCOME_PASS
+		       : out->rule == PCR_STATUS_OBSERVED ? PCR_OUTCOME_WARN
+							  : PCR_OUTCOME_FAIL;
+	out->ruled = gp->status != PCR_STATUS_UNSET || gp->n_alternatives > 0;
+	return 0;
+}
+
 int eventlog_compare(const struct golden *g, const struct evlog_event *events, size_t n,
 		     unsigned banks, struct compare_result **ret)
 {
@@ -202,11 +257,13 @@ int eventlog_compare(const struct golden *g, const struct evlog_event *events, s
 			if (!g->banks[b].pcrs[p].present)
 				continue;
 			cp = &res->pcrs[res->n_pcrs++];
-			r = compare_one(&g->banks[b].pcrs[p], b, p, events, n, locality, cp);
+			r = compare_ruled(&g->banks[b].pcrs[p], b, p, events, n, locality, cp);
 			if (r < 0)
 				return r;
-			if (cp->diff != COMPARE_DIFF_NONE)
+			if (cp->outcome == PCR_OUTCOME_FAIL)
 				res->ok = false;
+			else if (cp->outcome == PCR_OUTCOME_WARN)
+				res->n_warnings++;
 		}
 	}
 	*ret = TAKE_PTR(res);
@@ -268,7 +325,10 @@ json_t *compare_result_to_json(const struct compare_result *r)
 		hex_encode(c->found_value, bank_size(c->bank), fv);
 		o = json_pack("{s:s,s:i,s:s,s:I,s:I,s:s,s:s,s:I}", "bank", bank_name(c->bank), "pcr",
 			      (int)c->pcr, "status",
-			      c->diff == COMPARE_DIFF_NONE ? "match" : "mismatch", "events_expected",
+			      c->outcome == PCR_OUTCOME_NOT_JUDGED ? "not judged"
+			      : c->diff == COMPARE_DIFF_NONE	   ? "match"
+								   : "mismatch",
+			      "events_expected",
 			      (json_int_t)c->n_expected, "events_found", (json_int_t)c->n_found,
 			      "expected_value", ev, "found_value", fv, "phases_reached",
 			      (json_int_t)c->n_phases_reached);
@@ -276,6 +336,18 @@ json_t *compare_result_to_json(const struct compare_result *r)
 			return NULL;
 		if (c->phase_at)
 			json_object_set_new(o, "at_phase", json_string(c->phase_at));
+		/* Format 2 only, so format 1 reports keep their bytes. */
+		if (c->ruled &&
+		    (json_object_set_new(o, "rule", json_string(pcr_status_to_string(c->rule))) < 0 ||
+		     json_object_set_new(o, "outcome",
+					 json_string(pcr_outcome_to_string(c->outcome))) < 0 ||
+		     (c->alternative &&
+		      json_object_set_new(o, "alternative", json_string(c->alternative)) < 0)))
+			return NULL;
+		if (c->ruled && (c->golden->no_value || c->golden->values_only))
+			json_object_del(o, "events_expected");
+		if (c->ruled && c->golden->no_value)
+			json_object_del(o, "expected_value");
 		if (c->golden && c->golden->n_phases > 0) {
 			json_t *ph = json_array();
 			if (!ph || json_object_set_new(o, "phases", ph) < 0)
@@ -296,6 +368,9 @@ json_t *compare_result_to_json(const struct compare_result *r)
 				json_object_set_new(d, "found", log_event_json(c->found, c->bank));
 		}
 	}
+	if (r->n_warnings > 0 &&
+	    json_object_set_new(j, "warnings", json_integer((json_int_t)r->n_warnings)) < 0)
+		return NULL;
 	if (json_object_set_new(j, "result", json_string(r->ok ? "match" : "mismatch")) < 0 ||
 	    json_object_set(j, "pcrs", arr) < 0 ||
 	    json_object_set_new(j, "startup_locality", json_integer(r->startup_locality_log)) < 0)
@@ -333,6 +408,22 @@ void compare_result_print(const struct compare_result *r, FILE *f)
 		hex_encode(c->expected_value, bank_size(c->bank), ev);
 		hex_encode(c->found_value, bank_size(c->bank), fv);
 		fprintf(f, "PCR %2u %-6s ", c->pcr, bank_name(c->bank));
+		if (c->ruled) {
+			fprintf(f, "[%s: %s%s%s] ", pcr_status_to_string(c->rule),
+				pcr_outcome_to_string(c->outcome),
+				c->alternative ? ", alternative " : "",
+				c->alternative ? c->alternative : "");
+			if (c->outcome == PCR_OUTCOME_NOT_JUDGED) {
+				fprintf(f, "listed, not judged: %s\n", fv);
+				continue;
+			}
+			if (c->golden->no_value || c->golden->values_only) {
+				fprintf(f, "%s %s (expected %s)\n",
+					c->outcome == PCR_OUTCOME_PASS ? "match" : "differs", fv,
+					c->golden->no_value ? "no value yet" : ev);
+				continue;
+			}
+		}
 		switch (c->diff) {
 		case COMPARE_DIFF_NONE:
 			fprintf(f, "match (%zu events%s%s) %s\n", c->n_found,
@@ -374,5 +465,7 @@ void compare_result_print(const struct compare_result *r, FILE *f)
 				fprintf(f, "    phase %-13s %s\n", c->golden->phases[p].phase,
 					phase_status(c, p));
 	}
+	if (r->n_warnings > 0)
+		fprintf(f, "warnings: %zu observed PCR(s) differ\n", r->n_warnings);
 	fprintf(f, "%s\n", r->ok ? "result: match" : "result: MISMATCH");
 }

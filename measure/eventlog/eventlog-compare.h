@@ -44,10 +44,17 @@ struct compare_pcr {
 	 * phase the comparison ended at (NULL: the log covers all expected events). */
 	size_t n_phases_reached;
 	const char *phase_at;
+	/* Format 2 rules (pcr-status.h): which rule judged the PCR and what came out; the
+	 * alternative whose events matched (NULL: the main list). Format 1: exact, pass/fail. */
+	enum pcr_status rule;
+	enum pcr_outcome outcome;
+	const char *alternative;
+	bool ruled;              /* the golden PCR carries a status: reports name the rule */
 };
 
 struct compare_result {
-	bool ok;                 /* every compared PCR matches */
+	bool ok;                 /* no PCR failed (observed mismatches only warn) */
+	size_t n_warnings;       /* observed PCRs that did not match */
 	size_t n_pcrs;
 	struct compare_pcr *pcrs; /* by bank, then PCR index */
 	unsigned startup_locality_log; /* the log's StartupLocality (0 if none) */

@@ -47,7 +47,7 @@ static void golden_event_clear(struct golden_event *e)
 	memset(e, 0, sizeof(*e));
 }
 
-static void golden_pcr_clear(struct golden_pcr *p)
+void golden_pcr_clear(struct golden_pcr *p)
 {
 	for (size_t i = 0; i < p->n_events; i++)
 		golden_event_clear(&p->events[i]);
@@ -55,6 +55,11 @@ static void golden_pcr_clear(struct golden_pcr *p)
 	for (size_t i = 0; i < p->n_phases; i++)
 		free(p->phases[i].phase);
 	free(p->phases);
+	for (size_t i = 0; i < p->n_alternatives; i++)
+		golden_pcr_clear(&p->alternatives[i]);
+	free(p->alternatives);
+	free(p->source);
+	free(p->name);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -201,6 +206,8 @@ int golden_pcr_recompute(struct golden_pcr *p, enum bank b)
 struct ctx {
 	char *errbuf;
 	size_t errbuf_size;
+	unsigned version;   /* golden format 1 or 2 */
+	bool profile;       /* a platform profile: placeholders allowed (golden_banks_load_format) */
 };
 
 _printf_(3, 4) static int fail(struct ctx *c, int err, const char *fmt, ...)
@@ -382,24 +389,161 @@ static int load_event(struct ctx *c, json_t *j, const char *path, enum bank b,
 	return 0;
 }
 
+static int load_events(struct ctx *c, json_t *j, const char *path, enum bank b,
+		       struct golden_pcr *p);
+static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
+		       struct golden_pcr *p);
+static int load_value(struct ctx *c, json_t *j, const char *path, enum bank b, unsigned idx,
+		      struct golden_pcr *p);
+
+/* Format 2: "status" and "source"; decides whether value and events must be there. */
+static int load_status(struct ctx *c, json_t *j, const char *path, struct golden_pcr *p)
+{
+	bool has_value = json_object_get(j, "value"), has_events = json_object_get(j, "events");
+	const char *name;
+	json_t *v;
+	int r;
+
+	v = json_object_get(j, "status");
+	if (v) {
+		if (!json_is_string(v))
+			return fail(c, -EBADMSG, "%s.status: not a string", path);
+		name = json_string_value(v);
+		p->status = pcr_status_from_string(name);
+		if ((int)p->status < 0)
+			return fail(c, -EBADMSG,
+				    "%s.status: \"%.32s\" is not exact, computed, observed, variable "
+				    "or per-instance", path, name);
+	}
+	r = get_string(c, j, path, "source", false, false, &p->source);
+	if (r < 0)
+		return r;
+	switch (p->status) {
+	case PCR_STATUS_VARIABLE:
+	case PCR_STATUS_PER_INSTANCE:
+		if (has_value || has_events || json_object_get(j, "alternatives"))
+			return fail(c, -EBADMSG, "%s: a %s PCR has no golden value", path,
+				    pcr_status_to_string(p->status));
+		p->no_value = true;
+		break;
+	case PCR_STATUS_OBSERVED:
+		if (has_events && !has_value)
+			return fail(c, -EBADMSG, "%s: events without \"value\"", path);
+		p->no_value = !has_value;
+		p->values_only = has_value && !has_events;
+		break;
+	case PCR_STATUS_COMPUTED:
+		/* A profile's placeholder: predict computes the value. */
+		p->no_value = c->profile && !has_value && !has_events;
+		break;
+	default:
+		break;
+	}
+	if (p->no_value && (json_object_get(j, "phases") || json_object_get(j, "startup_locality")))
+		return fail(c, -EBADMSG, "%s: phases or startup_locality without a value", path);
+	return 0;
+}
+
+/* Format 2 "alternatives": [{"name", "value", "events"[, "startup_locality"]}] — other event
+ * lists that are accepted as well (PCR 5's ExitBootServices retry). */
+static int load_alternatives(struct ctx *c, json_t *j, const char *path, enum bank b,
+			     unsigned idx, struct golden_pcr *p)
+{
+	static const char *const keys[] = {"name", "value", "events", "startup_locality", NULL};
+	char sub[PATH_MAX_LEN];
+	json_t *alts = json_object_get(j, "alternatives");
+	size_t n;
+	int r;
+
+	if (!alts)
+		return 0;
+	if (!json_is_array(alts))
+		return fail(c, -EBADMSG, "%s.alternatives: not an array", path);
+	n = json_array_size(alts);
+	if (n == 0 || n > GOLDEN_MAX_ALTERNATIVES)
+		return fail(c, n ? -E2BIG : -EBADMSG, "%s.alternatives: %zu entries (1-%u allowed)",
+			    path, n, GOLDEN_MAX_ALTERNATIVES);
+	p->alternatives = calloc(n, sizeof(*p->alternatives));
+	if (!p->alternatives)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		json_t *a = json_array_get(alts, i);
+		struct golden_pcr *alt = &p->alternatives[i];
+
+		snprintf(sub, sizeof(sub), "%.100s.alternatives[%zu]", path, i);
+		p->n_alternatives = i + 1;
+		if (!json_is_object(a))
+			return fail(c, -EBADMSG, "%s: not an object", sub);
+		r = check_keys(c, a, sub, keys);
+		if (r < 0)
+			return r;
+		r = get_string(c, a, sub, "name", true, false, &alt->name);
+		if (r < 0)
+			return r;
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(p->alternatives[k].name, alt->name) == 0)
+				return fail(c, -EBADMSG, "%s.name: \"%.32s\" twice", sub, alt->name);
+		alt->present = true;
+		if (c->profile && !json_object_get(a, "value") && !json_object_get(a, "events")) {
+			alt->no_value = true; /* predict builds it */
+			continue;
+		}
+		r = load_value(c, a, sub, b, idx, alt);
+		if (r < 0)
+			return r;
+		r = load_events(c, a, sub, b, alt);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, unsigned idx,
 		    struct golden_pcr *p)
 {
 	static const char *const keys[] = {"value", "events", "phases", "startup_locality", NULL};
-	char sub[PATH_MAX_LEN];
-	uint8_t v[DIGEST_MAX];
-	json_t *events, *phases;
-	uint64_t u;
-	bool has;
-	size_t n;
+	static const char *const keys2[] = {"value", "events", "phases", "startup_locality",
+					    "status", "source", "alternatives", NULL};
 	int r;
 
 	if (!json_is_object(j))
 		return fail(c, -EBADMSG, "%s: not an object", path);
-	r = check_keys(c, j, path, keys);
+	r = check_keys(c, j, path, c->version >= 2 ? keys2 : keys);
 	if (r < 0)
 		return r;
 	p->present = true;
+	if (c->version >= 2) {
+		r = load_status(c, j, path, p);
+		if (r < 0)
+			return r;
+		r = load_alternatives(c, j, path, b, idx, p);
+		if (r < 0)
+			return r;
+	}
+	if (p->no_value)
+		return 0;
+	r = load_value(c, j, path, b, idx, p);
+	if (r < 0)
+		return r;
+	if (p->values_only) {
+		if (json_object_get(j, "phases"))
+			return fail(c, -EBADMSG, "%s: phases need events", path);
+		return 0;
+	}
+	r = load_events(c, j, path, b, p);
+	if (r < 0)
+		return r;
+	return load_phases(c, j, path, b, p);
+}
+
+/* "value" and PCR 0's "startup_locality". */
+static int load_value(struct ctx *c, json_t *j, const char *path, enum bank b, unsigned idx,
+		      struct golden_pcr *p)
+{
+	uint64_t u;
+	bool has;
+	int r;
+
 	r = get_hex(c, j, path, "value", bank_size(b), p->value);
 	if (r < 0)
 		return r;
@@ -411,6 +555,18 @@ static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, uns
 			    path);
 	p->has_startup_locality = has;
 	p->startup_locality = has ? (uint8_t)u : 0;
+	return 0;
+}
+
+/* "events" of a PCR or an alternative, and the check that "value" is their replay. */
+static int load_events(struct ctx *c, json_t *j, const char *path, enum bank b,
+		       struct golden_pcr *p)
+{
+	char sub[PATH_MAX_LEN];
+	uint8_t v[DIGEST_MAX];
+	json_t *events;
+	size_t n;
+	int r;
 
 	events = json_object_get(j, "events");
 	if (!events)
@@ -440,6 +596,16 @@ static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, uns
 	if (memcmp(v, p->value, bank_size(b)) != 0)
 		return fail(c, -EBADMSG, "%s.value: does not equal the replay of its %zu events",
 			    path, n);
+	return 0;
+}
+
+static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
+		       struct golden_pcr *p)
+{
+	char sub[PATH_MAX_LEN];
+	json_t *phases;
+	size_t n;
+	int r;
 
 	phases = json_object_get(j, "phases");
 	if (!phases)
@@ -506,7 +672,13 @@ static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, uns
 int golden_banks_load(json_t *j, const char *path, struct golden_bank banks[_BANK_MAX],
 		      char *errbuf, size_t errbuf_size)
 {
-	struct ctx c = {errbuf, errbuf_size};
+	return golden_banks_load_format(j, path, banks, 1, false, errbuf, errbuf_size);
+}
+
+int golden_banks_load_format(json_t *j, const char *path, struct golden_bank banks[_BANK_MAX],
+			     unsigned version, bool profile, char *errbuf, size_t errbuf_size)
+{
+	struct ctx c = {errbuf, errbuf_size, version, profile};
 	char sub[PATH_MAX_LEN];
 	const char *bkey, *pkey;
 	json_t *bv, *pv;
@@ -581,7 +753,7 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(freep) char *format = NULL;
-	struct ctx c = {errbuf, errbuf_size};
+	struct ctx c = {errbuf, errbuf_size, 1, false};
 	json_t *v;
 	int r;
 
@@ -598,9 +770,11 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	r = get_string(&c, j, "(top level)", "format", true, false, &format);
 	if (r < 0)
 		return r;
-	if (strcmp(format, GOLDEN_FORMAT) != 0)
-		return fail(&c, -EOPNOTSUPP, "format: \"%.64s\" is not \"%s\"", format,
-			    GOLDEN_FORMAT);
+	if (strcmp(format, GOLDEN_FORMAT_V2) == 0)
+		c.version = 2;
+	else if (strcmp(format, GOLDEN_FORMAT) != 0)
+		return fail(&c, -EOPNOTSUPP, "format: \"%.64s\" is neither \"%s\" nor \"%s\"",
+			    format, GOLDEN_FORMAT, GOLDEN_FORMAT_V2);
 	r = check_keys(&c, j, "(top level)", keys);
 	if (r < 0)
 		return r;
@@ -648,7 +822,7 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	v = json_object_get(j, "banks");
 	if (!v)
 		return fail(&c, -EBADMSG, "(top level): missing \"banks\"");
-	r = golden_banks_load(v, "banks", g->banks, errbuf, errbuf_size);
+	r = golden_banks_load_format(v, "banks", g->banks, c.version, false, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(g);
@@ -685,6 +859,37 @@ static json_t *hex_json(const uint8_t *d, size_t n)
 	return s ? json_string(s) : NULL;
 }
 
+static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret);
+
+/* Format 2 keys of a PCR object (or "name" of an alternative); nothing for a format 1 PCR. */
+static int status_to_json(const struct golden_pcr *p, enum bank b, json_t *o)
+{
+	_cleanup_(json_decrefp) json_t *alts = NULL;
+	int r;
+
+	if (p->status != PCR_STATUS_UNSET &&
+	    (r = set_new(o, "status", json_string(pcr_status_to_string(p->status)))) < 0)
+		return r;
+	if (p->source && (r = set_new(o, "source", json_string(p->source))) < 0)
+		return r;
+	if (p->name && (r = set_new(o, "name", json_string(p->name))) < 0)
+		return r;
+	if (p->n_alternatives == 0)
+		return 0;
+	alts = json_array();
+	if (!alts)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_alternatives; i++) {
+		json_t *a = NULL;
+		r = pcr_to_json(&p->alternatives[i], b, &a);
+		if (r < 0)
+			return r;
+		if (json_array_append_new(alts, a) < 0)
+			return -ENOMEM;
+	}
+	return set_new(o, "alternatives", TAKE_PTR(alts));
+}
+
 static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 {
 	_cleanup_(json_decrefp) json_t *o = json_object(), *ev = json_array();
@@ -693,6 +898,13 @@ static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 
 	if (!o || !ev)
 		return -ENOMEM;
+	r = status_to_json(p, b, o);
+	if (r < 0)
+		return r;
+	if (p->no_value) {
+		*ret = TAKE_PTR(o);
+		return 0;
+	}
 	r = set_new(o, "value", hex_json(p->value, sz));
 	if (r < 0)
 		return r;
@@ -721,9 +933,11 @@ static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 		if (json_array_append_new(ev, TAKE_PTR(eo)) < 0)
 			return -ENOMEM;
 	}
-	r = set_new(o, "events", TAKE_PTR(ev));
-	if (r < 0)
-		return r;
+	if (!p->values_only) {
+		r = set_new(o, "events", TAKE_PTR(ev));
+		if (r < 0)
+			return r;
+	}
 	if (p->n_phases > 0) {
 		_cleanup_(json_decrefp) json_t *ph = json_array();
 		if (!ph)
@@ -789,7 +1003,9 @@ int golden_to_json(const struct golden *g, json_t **ret)
 
 	if (!o || !img)
 		return -ENOMEM;
-	if ((r = set_new(o, "format", json_string(GOLDEN_FORMAT))) < 0)
+	/* Format 1 bytes stay as they were unless a PCR carries a status (docs/golden-format.md). */
+	if ((r = set_new(o, "format", json_string(golden_banks_need_v2(g->banks) ? GOLDEN_FORMAT_V2
+										    : GOLDEN_FORMAT))) < 0)
 		return r;
 	if (g->image_name && (r = set_new(img, "name", json_string(g->image_name))) < 0)
 		return r;
@@ -850,4 +1066,74 @@ int golden_store(const char *path, const struct golden *g)
 	if (r < 0)
 		return r;
 	return json_write_canonical(path, j);
+}
+
+static bool pcr_needs_v2(const struct golden_pcr *p)
+{
+	return p->status != PCR_STATUS_UNSET || p->source || p->no_value || p->values_only ||
+	       p->n_alternatives > 0;
+}
+
+bool golden_banks_need_v2(const struct golden_bank banks[_BANK_MAX])
+{
+	for (size_t b = 0; b < _BANK_MAX; b++)
+		for (size_t i = 0; banks[b].present && i < GOLDEN_PCR_MAX; i++)
+			if (banks[b].pcrs[i].present && pcr_needs_v2(&banks[b].pcrs[i]))
+				return true;
+	return false;
+}
+
+static int pcr_copy_events(struct golden_pcr *dst, const struct golden_pcr *src, enum bank b)
+{
+	for (size_t k = 0; k < src->n_events; k++) {
+		const struct golden_event *e = &src->events[k];
+		int r = golden_pcr_add_event(dst, e->log, e->type,
+					     e->has_type_id ? (int64_t)e->type_id : -1,
+					     e->description, e->digest, bank_size(b), e->phase,
+					     e->data, e->data_len);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int golden_pcr_copy_status(struct golden_pcr *dst, const struct golden_pcr *src, enum bank b)
+{
+	bool oom = false;
+
+	dst->status = src->status;
+	free(dst->source);
+	dst->source = strdup_or_null(src->source, &oom);
+	if (oom)
+		return -ENOMEM;
+	dst->no_value = src->no_value;
+	dst->values_only = src->values_only;
+	if (src->values_only)
+		memcpy(dst->value, src->value, DIGEST_MAX);
+	for (size_t i = 0; i < src->n_alternatives; i++) {
+		const struct golden_pcr *a = &src->alternatives[i];
+		struct golden_pcr *n;
+		int r;
+
+		if (dst->n_alternatives >= GOLDEN_MAX_ALTERNATIVES)
+			return -E2BIG;
+		n = realloc(dst->alternatives, (dst->n_alternatives + 1) * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		dst->alternatives = n;
+		n = &n[dst->n_alternatives++];
+		memset(n, 0, sizeof(*n));
+		n->present = true;
+		n->name = strdup_or_null(a->name, &oom);
+		if (oom)
+			return -ENOMEM;
+		n->no_value = a->no_value;
+		n->has_startup_locality = a->has_startup_locality;
+		n->startup_locality = a->startup_locality;
+		r = pcr_copy_events(n, a, b);
+		if (r < 0)
+			return r;
+		memcpy(n->value, a->value, DIGEST_MAX);
+	}
+	return 0;
 }

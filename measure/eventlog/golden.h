@@ -18,14 +18,17 @@
 
 #include "digest.h"
 #include "macro.h"
+#include "pcr-status.h"
 
 #define GOLDEN_FORMAT "bootproof-golden/1"
+#define GOLDEN_FORMAT_V2 "bootproof-golden/2" /* adds PCR status, source, alternatives */
 #define GOLDEN_PCR_MAX 24u            /* PCR indexes 0..23 */
 #define GOLDEN_MAX_SIZE (64u << 20)   /* whole document */
 #define GOLDEN_MAX_EVENTS 8192u       /* per PCR per bank */
 #define GOLDEN_MAX_PHASES 16u         /* per PCR */
 #define GOLDEN_MAX_STRING 4096u       /* description, names, versions */
 #define GOLDEN_MAX_EVENT_DATA 65536u  /* optional raw event data, bytes */
+#define GOLDEN_MAX_ALTERNATIVES 16u   /* per PCR (format 2) */
 
 enum golden_log {
 	GOLDEN_LOG_FIRMWARE, /* TCG binary log (binary_bios_measurements) */
@@ -63,6 +66,15 @@ struct golden_pcr {
 	size_t n_events;
 	struct golden_phase *phases;
 	size_t n_phases;
+	/* Format 2 (pcr-status.h). A format 1 file leaves all of these zero. */
+	enum pcr_status status;     /* PCR_STATUS_UNSET: judged as exact */
+	char *source;               /* where the value comes from (free text), or NULL */
+	bool no_value;              /* no value and no events: variable, per-instance, observed
+	                             * but not yet seen, or (profiles only) left to predict */
+	bool values_only;           /* observed from bare PCR values: a value without events */
+	char *name;                 /* an alternative's name ("ebs-retry"); NULL otherwise */
+	struct golden_pcr *alternatives; /* other accepted event lists / values */
+	size_t n_alternatives;
 };
 
 struct golden_bank {
@@ -115,6 +127,8 @@ int golden_pcr_add_phase(struct golden_pcr *p, const char *phase, const uint8_t 
 int golden_pcr_replay(const struct golden_pcr *p, enum bank b, uint8_t ret_value[DIGEST_MAX]);
 /* Sets p->value from the replay of its events and p->present = true. */
 int golden_pcr_recompute(struct golden_pcr *p, enum bank b);
+/* Frees what p owns (events, phases, alternatives, strings) and zeroes it. */
+void golden_pcr_clear(struct golden_pcr *p);
 /* Writes "12" into buf: the JSON key of a PCR index. */
 void golden_pcr_key(unsigned pcr, char buf[4]);
 
@@ -122,5 +136,15 @@ void golden_pcr_key(unsigned pcr, char buf[4]);
  * reuse it). golden_banks_load() fills banks[] (which must be zeroed); path prefixes errbuf. */
 int golden_banks_load(json_t *j, const char *path, struct golden_bank banks[_BANK_MAX],
 		      char *errbuf, size_t errbuf_size);
+/* The same for format 2 ("status", "source", "alternatives" allowed; version 1 rejects them).
+ * profile: a platform profile, where a computed PCR or an alternative may be a bare
+ * placeholder (status/name, no value) that `bootproof predict` fills. */
+int golden_banks_load_format(json_t *j, const char *path, struct golden_bank banks[_BANK_MAX],
+			     unsigned version, bool profile, char *errbuf, size_t errbuf_size);
+/* True if any PCR uses a format 2 feature (the writer then writes GOLDEN_FORMAT_V2). */
+bool golden_banks_need_v2(const struct golden_bank banks[_BANK_MAX]);
+/* Deep copy of src's format 2 fields (status, source, no_value, values_only, alternatives) into
+ * dst; dst's own events and value stay. */
+int golden_pcr_copy_status(struct golden_pcr *dst, const struct golden_pcr *src, enum bank b);
 int golden_banks_to_json(const struct golden_bank banks[_BANK_MAX], json_t **ret);
 void golden_banks_clear(struct golden_bank banks[_BANK_MAX]);

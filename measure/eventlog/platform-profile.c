@@ -140,8 +140,10 @@ int platform_profile_to_json(const struct platform_profile *p, json_t **ret)
 	r = golden_banks_to_json(p->bank, &banks);
 	if (r < 0)
 		return r;
-	j = json_pack("{s:s,s:s,s:O}", "format", PLATFORM_PROFILE_FORMAT, "name", p->name, "banks",
-		      banks);
+	j = json_pack("{s:s,s:s,s:O}", "format",
+		      golden_banks_need_v2(p->bank) ? PLATFORM_PROFILE_FORMAT_V2
+						    : PLATFORM_PROFILE_FORMAT,
+		      "name", p->name, "banks", banks);
 	if (!j)
 		return -ENOMEM;
 	if (p->source && json_object_set_new(j, "source", json_string(p->source)) < 0)
@@ -174,6 +176,7 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 	json_t *src, *banks;
 	const char *s;
 	char err[200];
+	unsigned version = 1;
 	int r;
 
 	r = json_parse_capped(data, len, PLATFORM_PROFILE_MAX_SIZE, JSON_MAX_DEPTH_DEFAULT, &j, err,
@@ -186,7 +189,9 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 		return pp_fail(errbuf, errbuf_size, -EBADMSG, "unknown top-level key");
 	if (json_get_string(j, "format", &s) < 0)
 		return pp_fail(errbuf, errbuf_size, -EBADMSG, "format: missing");
-	if (strcmp(s, PLATFORM_PROFILE_FORMAT) != 0)
+	if (strcmp(s, PLATFORM_PROFILE_FORMAT_V2) == 0)
+		version = 2;
+	else if (strcmp(s, PLATFORM_PROFILE_FORMAT) != 0)
 		return pp_fail(errbuf, errbuf_size, -EOPNOTSUPP, "format: \"%.40s\" is not %s", s,
 			       PLATFORM_PROFILE_FORMAT);
 	p = calloc(1, sizeof(*p));
@@ -207,7 +212,7 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 	}
 	if (json_get_object(j, "banks", &banks) < 0)
 		return pp_fail(errbuf, errbuf_size, -EBADMSG, "banks: missing");
-	r = golden_banks_load(banks, "banks", p->bank, errbuf, errbuf_size);
+	r = golden_banks_load_format(banks, "banks", p->bank, version, true, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
 	for (enum bank b = 0; b < _BANK_MAX; b++) {

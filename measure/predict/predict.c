@@ -615,6 +615,11 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 		if (!g->platform_name)
 			return -ENOMEM;
 		memcpy(g->platform_profile_sha256, in->platform_sha256, 32);
+		/* Status, source and alternatives of a format 2 profile (platform-status.c). */
+		r = platform_rules_apply(g->banks, in->platform, in->mask);
+		if (r < 0)
+			return why(&m, r, "the platform profile's PCR rules cannot be applied (%s)",
+				   strerror(-r));
 	}
 	return 0;
 }
@@ -646,8 +651,9 @@ int predict_platform_load(const void *data, size_t len, struct golden_bank banks
 		}
 	}
 	if (json_get_string(j, "format", &format) < 0 ||
-	    strcmp(format, "bootproof-platform/1") != 0) {
-		snprintf(errbuf, errbuf_size, "format: not \"bootproof-platform/1\"");
+	    (strcmp(format, "bootproof-platform/1") != 0 &&
+	     strcmp(format, "bootproof-platform/2") != 0)) {
+		snprintf(errbuf, errbuf_size, "format: not \"bootproof-platform/1\" or \"/2\"");
 		return -EBADMSG;
 	}
 	if (json_get_string(j, "name", &name) < 0 || !name[0] || strlen(name) > 256) {
@@ -665,7 +671,9 @@ int predict_platform_load(const void *data, size_t len, struct golden_bank banks
 		snprintf(errbuf, errbuf_size, "(top level): missing \"banks\"");
 		return -EBADMSG;
 	}
-	r = golden_banks_load(v, "banks", banks, errbuf, errbuf_size);
+	/* Format 2 profiles carry PCR status rules and placeholders (platform-status.h). */
+	r = golden_banks_load_format(v, "banks", banks, format[strlen(format) - 1] == '2' ? 2 : 1,
+				     true, errbuf, errbuf_size);
 	if (r < 0) {
 		golden_banks_clear(banks);
 		return r;

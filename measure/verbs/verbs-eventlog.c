@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Verb `bootproof eventlog show | replay | compare | profile` (declared in verbs-pcr.h): option
  * parsing, file loading and output only; the logic is in tcg-eventlog.c, systemd-log.c,
- * replay.c, evlog-decode.c, eventlog-compare.c and platform-profile.c. */
+ * replay.c, evlog-decode.c, eventlog-compare.c and platform-profile.c, and for `profile
+ * --target/--pcrs` in attest/platform-target.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,8 +13,10 @@
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
+#include "measure-attest.h"
 #include "measure-eventlog.h"
 #include "measure-verbs.h"
+#include "parse.h"
 #include "verbs.h"
 
 struct loaded_logs {
@@ -541,11 +544,23 @@ static int verb_compare(int argc, char *argv[])
 
 static void profile_help(void)
 {
-	printf("Usage: bootproof eventlog profile LOG -o platform.json [--name NAME] [--pcr LIST]\n"
-	       "                                  [--bank LIST]\n"
+	printf("Usage: bootproof eventlog profile [LOG] -o platform.json [--name NAME] [--pcr LIST]\n"
+	       "                                  [--bank LIST] [--pcrs YAML]\n"
+	       "                                  [--target qemu|gce|azure|aws]\n"
+	       "                                  [--gce-firmware N] [--cvm none|sev|sev-es|tdx|sev-snp]\n"
+	       "                                  [--default-keys]\n"
 	       "Writes the platform's PCR 0-3, 6 and 7 events per bank (from a reference event log\n"
-	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n");
+	       "of the target platform) in golden.json's shape, for `bootproof predict`.\n"
+	       "  --pcrs YAML    bare PCR values (tpm2_pcrread output) where the platform exposes\n"
+	       "                 no log: they become observed values (a mismatch only warns)\n"
+	       "  --target T     PCR 0-7 with the target's status and source (image/platform/README.md);\n"
+	       "                 qemu takes LOG, the clouds compute or observe their own\n"
+	       "  --default-keys gce, azure: no custom Secure Boot keys registered: PCR 7 variable\n");
 }
+
+enum {
+	ARG_PCRS = 0x100, ARG_TARGET, ARG_GCE_FIRMWARE, ARG_CVM, ARG_DEFAULT_KEYS,
+};
 
 static const struct option profile_options[] = {
 	{"help", no_argument, NULL, 'h'},
@@ -553,17 +568,59 @@ static const struct option profile_options[] = {
 	{"pcr", required_argument, NULL, 'p'},
 	{"bank", required_argument, NULL, 'b'},
 	{"output", required_argument, NULL, 'o'},
+	{"pcrs", required_argument, NULL, ARG_PCRS},
+	{"target", required_argument, NULL, ARG_TARGET},
+	{"gce-firmware", required_argument, NULL, ARG_GCE_FIRMWARE},
+	{"cvm", required_argument, NULL, ARG_CVM},
+	{"default-keys", no_argument, NULL, ARG_DEFAULT_KEYS},
 	{},
 };
 
-static int verb_profile(int argc, char *argv[])
+struct profile_opts {
+	struct platform_build build; /* target, its options, name, PCRs, banks; the log is loaded */
+	const char *log, *yaml, *out;
+	bool rules;                  /* --target or --pcrs: platform_profile_build_files() */
+};
+
+/* --target, --gce-firmware, --cvm, --default-keys into b. Returns VERB_PROCEED or EXIT_USAGE. */
+static int parse_target_option(int opt, const char *arg, struct platform_build *b)
 {
-	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
-	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
-	_cleanup_(json_decrefp) json_t *j = NULL;
-	const char *out = NULL, *name = NULL;
-	unsigned pcrs = 0, banks = 0;
-	char err[512] = "";
+	uint32_t u;
+	int v;
+
+	switch (opt) {
+	case ARG_TARGET:
+		b->target = platform_target_from_string(arg);
+		if (b->target >= 0)
+			return VERB_PROCEED;
+		log_error("profile: unknown target '%s' (qemu, gce, azure, aws)", arg);
+		return EXIT_USAGE;
+	case ARG_GCE_FIRMWARE:
+		if (safe_atou32(arg, &u) < 0 || u < 1 || u > GCE_FIRMWARE_MAX) {
+			log_error("profile: invalid GCE firmware version '%s' (1-%u)", arg,
+				  GCE_FIRMWARE_MAX);
+			return EXIT_USAGE;
+		}
+		b->target_options.gce_firmware = u;
+		return VERB_PROCEED;
+	case ARG_CVM:
+		v = gce_cvm_from_string(arg);
+		if (v < 0) {
+			log_error("profile: unknown confidential VM type '%s' (none, sev, sev-es, "
+				  "tdx, sev-snp)", arg);
+			return EXIT_USAGE;
+		}
+		b->target_options.gce_cvm = (enum gce_cvm)v;
+		return VERB_PROCEED;
+	default: /* ARG_DEFAULT_KEYS */
+		b->target_options.default_keys = true;
+		return VERB_PROCEED;
+	}
+}
+
+/* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
+static int parse_profile_options(int argc, char *argv[], struct profile_opts *o)
+{
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hn:p:b:o:", profile_options, NULL)) >= 0)
@@ -572,45 +629,86 @@ static int verb_profile(int argc, char *argv[])
 			profile_help();
 			return EXIT_OK;
 		case 'n':
-			name = optarg;
+			o->build.name = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &pcrs) < 0) {
+			if (parse_pcr_list(optarg, &o->build.pcr_mask) < 0) {
 				log_error("Invalid PCR list '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'b':
-			if (bank_mask_parse(optarg, &banks) < 0) {
+			if (bank_mask_parse(optarg, &o->build.bank_mask) < 0) {
 				log_error("Unknown bank in '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
+			break;
+		case ARG_PCRS:
+			o->yaml = optarg;
+			break;
+		case ARG_TARGET: case ARG_GCE_FIRMWARE: case ARG_CVM: case ARG_DEFAULT_KEYS:
+			r = parse_target_option(c, optarg, &o->build);
+			if (r != VERB_PROCEED)
+				return r;
 			break;
 		default:
 			return EXIT_USAGE;
 		}
-	if (optind + 1 != argc || !out) {
-		log_error("profile: expected LOG and -o FILE");
+	o->log = optind < argc ? argv[optind] : NULL;
+	if (optind + 1 < argc || !o->out || (!o->log && !o->yaml && o->build.target < 0)) {
+		log_error("profile: expected LOG (or --pcrs/--target) and -o FILE");
 		return EXIT_USAGE;
 	}
-	r = load_logs(argv[optind], NULL, &l);
-	if (r < 0)
-		return r;
-	if (!name) {
-		const char *s = strrchr(argv[optind], '/');
-		name = s ? s + 1 : argv[optind];
+	o->rules = o->yaml || o->build.target >= 0;
+	if (!o->rules && !o->build.name) {
+		const char *s = strrchr(o->log, '/');
+		o->build.name = s ? s + 1 : o->log;
 	}
-	r = platform_profile_from_log(l.fw, l.fw_data, l.fw_size, name, pcrs, banks, &p, err,
-				      sizeof(err));
-	if (r < 0)
-		return log_error_errno(r, "%s: %s", argv[optind], err);
+	return VERB_PROCEED;
+}
+
+static int verb_profile(int argc, char *argv[])
+{
+	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
+	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	struct profile_opts o = {.build = {.target = -1}};
+	char err[512] = "";
+	int r;
+
+	r = parse_profile_options(argc, argv, &o);
+	if (r != VERB_PROCEED)
+		return r;
+	if (o.log) {
+		r = load_logs(o.log, NULL, &l);
+		if (r < 0)
+			return r;
+	}
+	if (!o.rules) {
+		r = platform_profile_from_log(l.fw, l.fw_data, l.fw_size, o.build.name,
+					      o.build.pcr_mask, o.build.bank_mask, &p, err,
+					      sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "%s: %s", o.log, err);
+	} else {
+		o.build.log = l.fw;
+		o.build.log_data = l.fw_data;
+		o.build.log_size = l.fw_size;
+		r = platform_profile_build_files(&o.build, o.yaml, &p, err, sizeof(err));
+		if (r == -EINVAL) {
+			log_error("profile: %s", err);
+			return EXIT_USAGE;
+		}
+		if (r < 0)
+			return log_error_errno(r, "profile: %s", err[0] ? err : "cannot build it");
+	}
 	r = platform_profile_to_json(p, &j);
 	if (r < 0)
 		return log_error_errno(r, "Failed to build the profile");
-	return write_json_atomic(out, j);
+	return write_json_atomic(o.out, j);
 }
 
 static const struct verb eventlog_verbs[] = {
