@@ -20,7 +20,7 @@ diffs=0
 say() { echo "$*" | tee -a "$report"; }
 differs() { diffs=$((diffs + 1)); say "DIFFERS: $*"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED)$'
+skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED|host-tools\.txt)$'
 
 # 1. the artifact list and each artifact's digest
 (cd "$a" && ls | grep -v -E "$skip" | sort) >"$w/list.a"
@@ -47,6 +47,18 @@ for m in packages.json tools-packages.json; do
 	fi
 	diff "$w/$m.a" "$w/$m.b" | grep '^[<>]' | sed 's/^</    reference:/; s/^>/    rebuilt:  /' | tee -a "$report" || true
 done
+
+# 2b. the package bundle's index (every .deb used: image, default initrd, build overlay, tools tree)
+if [ -f "$w/differs.packages-index.tsv" ]; then
+	grep -v '^#' "$a/packages-index.tsv" | cut -f1,2,3,5 >"$w/index.a"
+	grep -v '^#' "$b/packages-index.tsv" | cut -f1,2,3,5 >"$w/index.b"
+	diff "$w/index.a" "$w/index.b" | grep '^[<>]' | sed 's/^</    .deb (reference):/; s/^>/    .deb (rebuilt):  /' | tee -a "$report" || true
+fi
+# host tools are the builder's, not an output: a difference is a note, not a failure
+if [ -f "$a/host-tools.txt" ] && [ -f "$b/host-tools.txt" ] && ! cmp -s "$a/host-tools.txt" "$b/host-tools.txt"; then
+	say "note: the host tools differ from the release build's (host-tools.txt; not an artifact):"
+	diff "$a/host-tools.txt" "$b/host-tools.txt" | grep '^[<>]' | sed 's/^</    release build:/; s/^>/    this host:    /' | tee -a "$report" || true
+fi
 
 # 3. golden values: which PCR, which event
 if [ -f "$w/differs.golden.json" ]; then
