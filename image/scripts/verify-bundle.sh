@@ -152,4 +152,4 @@ if [ "$bad" -gt 0 ]; then
 	echo "bundle $b REFUSED: $bad problem(s); nothing was built from it"
 	exit 3
 fi
-echo "bundle verified: $n_inrel InRelease file(s) with good Debian signatures, $n_pk Packages list(s) match them, $n_deb .deb(s) match the signed lists${rel:+, index and files match the release's signed lists}"
+echo "bundle verified: $n_inrel InRelease file(s) with good Debian signatures, $n_pk Packages list(s) match them, $n_deb .deb(s) match the signed lists${rel:+, index and files match the signed lists of the release}"
