@@ -41,6 +41,8 @@ if [ -n "${PACKAGES:-}" ]; then
 elif [ -n "${LOCAL_MIRROR:-}" ]; then
 	LOCAL_MIRROR=$(cd "$LOCAL_MIRROR" && pwd); export LOCAL_MIRROR
 	nonet="unshare -n"
+	echo "    note: apt reads a local mirror in place, so this rebuild writes no package bundle:" \
+	     "packages-index.tsv and packages-bundle.sha256 will be reported missing"
 fi
 [ -z "$nonet" ] || unshare -n true || die "cannot enforce a build without network: unshare -n failed (run as root)"
 [ -z "$nonet" ] || step "offline rebuild in a network namespace with no network (unshare -n)"

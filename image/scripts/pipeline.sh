@@ -67,7 +67,7 @@ do_sources() {
 	rm -rf "$s"
 	mkdir -p "$s"
 	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard -- . \
-		':!image' ':!docs' ':!bench' ':!tests/boot' ':!.ci' ':!README.md' ':!Makefile.images' |
+		':!image' ':!docs' ':!bench' ':!tests/boot' ':!tests/offline' ':!.ci' ':!README.md' ':!Makefile.images' |
 		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -C "$s" -xf -
 	[ -f "$s/CMakeLists.txt" ] || die "source snapshot has no CMakeLists.txt (is $TOP a git checkout?)"
