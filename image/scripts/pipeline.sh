@@ -119,7 +119,12 @@ check_verbs() {
 # set is pinned; run under unshare -n by Makefile.images/audit.sh). LOCAL_MIRROR=DIR: apt reads a
 # local repository in place, nothing lands in the cache, so no bundle is written. TOOLS_FROM=DIR
 # reuses a tools tree built elsewhere (the moved-mirror test; nothing is bundled for it then).
+# BUNDLE=no: the old development behaviour (caches and tools tree reused, no bundle; bench's rebuild).
 prepare_packages() {
+	if [ "${BUNDLE:-yes}" = no ]; then	# development builds: keep every cache, write no bundle
+		step "BUNDLE=no: caches kept, no package bundle (this release cannot be audited offline)"
+		return
+	fi
 	rm -rf "$PKGCACHE" "$CACHE/incremental"
 	mkdir -p "$PKGCACHE"
 	IMAGE_CACHE_ONLY=
@@ -155,7 +160,7 @@ do_release() {
 	r=$OUT/release
 	rm -rf "$r.new" "$r-packages.new"
 	mkdir -p "$r.new"
-	if [ -z "${LOCAL_MIRROR:-}" ] && [ -z "${TOOLS_FROM:-}" ]; then
+	if [ -z "${LOCAL_MIRROR:-}" ] && [ -z "${TOOLS_FROM:-}" ] && [ "${BUNDLE:-yes}" != no ]; then
 		step "package bundle (the .debs this build downloaded, apt metadata, sources)"
 		"$TOP/image/scripts/bundle.sh" make "$PKGCACHE" "$r-packages.new" "$r.new"
 	fi
