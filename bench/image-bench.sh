@@ -40,7 +40,7 @@ mkdir -p "$c"
 cp "$b/clean/stage/containers/"*.tar "$c/"
 "$TOP/tests/boot/tamper-archive.sh" "$(ls "$c"/*.tar | head -n1)" >/dev/null
 t0=$(now)
-OUT=$b/clean CACHE=$b/clean/cache PKGCACHE=$b/clean/cache/pkg TOOLS_DIR=$b/clean/tools CONTAINERS_DIR=$c \
+OUT=$b/clean CACHE=$b/clean/cache PKGCACHE=$b/clean/cache/pkg TOOLS_DIR=$b/clean/tools CONTAINERS_DIR=$c BUNDLE=no \
 	BOOTPROOF=$BOOTPROOF "$TOP/image/scripts/pipeline.sh" release >"$b/rebuild.log" 2>&1 ||
 	{ tail -n 30 "$b/rebuild.log"; die "rebuild failed (log: $b/rebuild.log)"; }
 t1=$(now)

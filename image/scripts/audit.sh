@@ -4,8 +4,10 @@
 # the release's tag first) with a clean mkosi cache and the release's own SOURCE_DATE_EPOCH and
 # version (read from its golden.json), then report "reproduced" or exactly what differs
 # (image/scripts/compare.sh). Same CONTAINERS_DIR as the release's maker, if they used one.
-# Package versions come from the mirror: to rebuild an older release point DEBIAN_MIRROR and
-# DEBIAN_SECURITY_MIRROR at a snapshot archive of its date; packages.json lists every version.
+# Packages: PACKAGES=BUNDLE (the release's package bundle, release-packages/) verifies the bundle and
+# rebuilds from it alone with no network (docs/audit.md); LOCAL_MIRROR=DIR rebuilds offline from a
+# local Debian repository; without either the packages come from today's mirror (DEBIAN_MIRROR), which
+# reproduces only while Debian still serves the release's versions.
 set -eu
 . "$(dirname "$0")/lib.sh"
 rel=$(cd "${1:?usage: audit.sh RELEASE_DIR}" && pwd)
@@ -28,8 +30,26 @@ fi
 a=$OUT/audit
 rm -rf "$a"
 export SOURCE_DATE_EPOCH=$sde IMAGE_VERSION=${ver:-$here}
-OUT=$a CACHE=$a/cache PKGCACHE=$PKGCACHE TOOLS_DIR=$TOOLS_DIR BOOTPROOF=$BOOTPROOF \
-	"$TOP/image/scripts/pipeline.sh" release
+# Issue 8: PACKAGES=BUNDLE (the release's package bundle, verified first) or LOCAL_MIRROR=DIR (a local
+# Debian repository): the rebuild runs with no network at all, enforced from outside (unshare -n).
+nonet=
+if [ -n "${PACKAGES:-}" ]; then
+	step "package bundle $PACKAGES: Debian's signatures, the release's signed index"
+	"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" "$rel" || { echo "audit: the package bundle does not verify: nothing was built" >&2; exit 3; }
+	PACKAGES=$(cd "$PACKAGES" && pwd); export PACKAGES
+	nonet="unshare -n"
+elif [ -n "${LOCAL_MIRROR:-}" ]; then
+	LOCAL_MIRROR=$(cd "$LOCAL_MIRROR" && pwd); export LOCAL_MIRROR
+	nonet="unshare -n"
+	echo "    note: apt reads a local mirror in place, so this rebuild writes no package bundle:" \
+	     "packages-index.tsv and packages-bundle.sha256 will be reported missing"
+fi
+[ -z "$nonet" ] || unshare -n true || die "cannot enforce a build without network: unshare -n failed (run as root)"
+[ -z "$nonet" ] || step "offline rebuild in a network namespace with no network (unshare -n)"
+t0=$(date +%s)
+OUT=$a CACHE=$a/cache PKGCACHE=$a/cache/pkg TOOLS_DIR=$a/tools BOOTPROOF=$BOOTPROOF \
+	$nonet "$TOP/image/scripts/pipeline.sh" release
+echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
 step "compare the release with the rebuild"
 "$TOP/image/scripts/compare.sh" "$rel" "$a/release" "$a/compare"

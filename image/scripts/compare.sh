@@ -20,7 +20,7 @@ diffs=0
 say() { echo "$*" | tee -a "$report"; }
 differs() { diffs=$((diffs + 1)); say "DIFFERS: $*"; }
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED)$'
+skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED|host-tools\.txt)$'
 
 # 1. the artifact list and each artifact's digest
 (cd "$a" && ls | grep -v -E "$skip" | sort) >"$w/list.a"
@@ -30,8 +30,13 @@ if ! cmp -s "$w/list.a" "$w/list.b"; then
 	diff "$w/list.a" "$w/list.b" | sed 's/^/    /' | tee -a "$report"
 fi
 for f in $(comm -12 "$w/list.a" "$w/list.b"); do
-	ha=$(sha "$a/$f") hb=$(sha "$b/$f")
-	if [ "$ha" = "$hb" ]; then say "identical: $f  $ha"; else differs "$f  $ha (reference) != $hb (rebuilt)"; touch "$w/differs.$f"; fi
+	ha=$(sha "$a/$f") hb=$(sha "$b/$f") what=$f
+	if [ "$f" = SHA256SUMS ]; then	# without the lines of files that are not compared (host-tools.txt)
+		ha=$(grep -v -E '  (host-tools\.txt)$' "$a/$f" | sha256sum | cut -d' ' -f1)
+		hb=$(grep -v -E '  (host-tools\.txt)$' "$b/$f" | sha256sum | cut -d' ' -f1)
+		what="$f (without host-tools.txt)"
+	fi
+	if [ "$ha" = "$hb" ]; then say "identical: $what  $ha"; else differs "$what  $ha (reference) != $hb (rebuilt)"; touch "$w/differs.$f"; fi
 done
 
 # 2. packages and tools: which versions
@@ -47,6 +52,18 @@ for m in packages.json tools-packages.json; do
 	fi
 	diff "$w/$m.a" "$w/$m.b" | grep '^[<>]' | sed 's/^</    reference:/; s/^>/    rebuilt:  /' | tee -a "$report" || true
 done
+
+# 2b. the package bundle's index (every .deb used: image, default initrd, build overlay, tools tree)
+if [ -f "$w/differs.packages-index.tsv" ]; then
+	grep -v '^#' "$a/packages-index.tsv" | cut -f1,2,3,5 >"$w/index.a"
+	grep -v '^#' "$b/packages-index.tsv" | cut -f1,2,3,5 >"$w/index.b"
+	diff "$w/index.a" "$w/index.b" | grep '^[<>]' | sed 's/^</    .deb (reference):/; s/^>/    .deb (rebuilt):  /' | tee -a "$report" || true
+fi
+# host tools are the builder's, not an output: a difference is a note, not a failure
+if [ -f "$a/host-tools.txt" ] && [ -f "$b/host-tools.txt" ] && ! cmp -s "$a/host-tools.txt" "$b/host-tools.txt"; then
+	say "note: the host tools differ from the release build's (host-tools.txt; not an artifact):"
+	diff "$a/host-tools.txt" "$b/host-tools.txt" | grep '^[<>]' | sed 's/^</    release build:/; s/^>/    this host:    /' | tee -a "$report" || true
+fi
 
 # 3. golden values: which PCR, which event
 if [ -f "$w/differs.golden.json" ]; then

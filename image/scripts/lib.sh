@@ -66,10 +66,24 @@ logged() {	# LOG CMD...
 
 # Apt sources for the trixie builds, from the configured mirror. Kept out of the image: mkosi only
 # uses them to download. Written only when they change (keeps the tools-tree stamp stable).
+# Package sources (issue 8, image/scripts/bundle.sh): APT_SOURCES=FILE uses these exact sources (a
+# package bundle's mkosi.sources); LOCAL_MIRROR=DIR uses a local Debian repository as the only source
+# (mkosi's LocalMirror=, which requires that no pkgmngr sources exist).
 write_pkgmngr() {
-	eval "$("$TOP/image/mirror.sh")"
 	_f=$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources
 	mkdir -p "$(dirname "$_f")"
+	if [ -n "${LOCAL_MIRROR:-}" ]; then
+		rm -f "$_f"
+		echo "    mirror: local repository $LOCAL_MIRROR only"
+		return
+	fi
+	if [ -n "${APT_SOURCES:-}" ]; then
+		cp "$APT_SOURCES" "$_f.new"
+		if cmp -s "$_f.new" "$_f"; then rm -f "$_f.new"; else mv "$_f.new" "$_f"; fi
+		echo "    mirror: the sources recorded in $APT_SOURCES"
+		return
+	fi
+	eval "$("$TOP/image/mirror.sh")"
 	cat >"$_f.new" <<EOT
 Types: deb
 URIs: $DEBIAN_MIRROR
@@ -87,7 +101,8 @@ EOT
 	echo "    mirror: $DEBIAN_MIRROR, $DEBIAN_SECURITY_MIRROR"
 }
 
-MKOSI_COMMON() {	# common mkosi options: caches, sources
+MKOSI_COMMON() {	# common mkosi options: caches, sources (PKG_CACHE_ONLY=always: only the package cache)
 	echo --package-manager-tree="$OUT/pkgmngr" --workspace-dir="$CACHE/ws" \
-	     --package-cache-dir="$PKGCACHE"
+	     --package-cache-dir="$PKGCACHE" ${LOCAL_MIRROR:+--local-mirror=file://$LOCAL_MIRROR} \
+	     ${PKG_CACHE_ONLY:+--cache-only=$PKG_CACHE_ONLY}
 }

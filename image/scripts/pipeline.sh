@@ -67,7 +67,7 @@ do_sources() {
 	rm -rf "$s"
 	mkdir -p "$s"
 	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard -- . \
-		':!image' ':!docs' ':!bench' ':!tests/boot' ':!.ci' ':!README.md' ':!Makefile.images' |
+		':!image' ':!docs' ':!bench' ':!tests/boot' ':!tests/offline' ':!.ci' ':!README.md' ':!Makefile.images' |
 		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
 		tar --null -T - -cf -) | tar -C "$s" -xf -
 	[ -f "$s/CMakeLists.txt" ] || die "source snapshot has no CMakeLists.txt (is $TOP a git checkout?)"
@@ -86,6 +86,7 @@ do_image() {
 		--build-sources="$OUT/stage/src" \
 		--extra-tree="$OUT/stage/containers:/usr/share/bootproof/containers" \
 		--source-date-epoch="$SOURCE_DATE_EPOCH" --image-version="$IMAGE_VERSION" \
+		${IMAGE_CACHE_ONLY:+--cache-only=$IMAGE_CACHE_ONLY} \
 		-f build
 	for f in bootproof.raw bootproof.efi bootproof.manifest container_measurements.json; do
 		[ -f "$OUT/image/$f" ] || die "mkosi produced no $OUT/image/$f"
@@ -111,18 +112,59 @@ check_verbs() {
 	done
 }
 
+# Issue 8: a release starts from an EMPTY package cache and no cached image, and rebuilds its tools tree
+# into it, so that the .debs apt leaves in the cache are exactly those this release used (tools tree,
+# image, build overlay, default initrd); image/scripts/bundle.sh packs them beside the release.
+# PACKAGES=BUNDLE seeds the cache from a verified bundle instead and builds from it only (the package
+# set is pinned; run under unshare -n by Makefile.images/audit.sh). LOCAL_MIRROR=DIR: apt reads a
+# local repository in place, nothing lands in the cache, so no bundle is written. TOOLS_FROM=DIR
+# reuses a tools tree built elsewhere (the moved-mirror test; nothing is bundled for it then).
+# BUNDLE=no: the old development behaviour (caches and tools tree reused, no bundle; bench's rebuild).
+prepare_packages() {
+	if [ "${BUNDLE:-yes}" = no ]; then	# development builds: keep every cache, write no bundle
+		step "BUNDLE=no: caches kept, no package bundle (this release cannot be audited offline)"
+		return
+	fi
+	rm -rf "$PKGCACHE" "$CACHE/incremental"
+	mkdir -p "$PKGCACHE"
+	IMAGE_CACHE_ONLY=
+	if [ -n "${PACKAGES:-}" ]; then
+		step "package bundle $PACKAGES: verify it, seed the package cache from it"
+		PACKAGES=$(cd "$PACKAGES" && pwd)
+		"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" || die "the package bundle $PACKAGES does not verify"
+		"$TOP/image/scripts/bundle.sh" seed "$PACKAGES" "$PKGCACHE"
+		APT_SOURCES=$PACKAGES/mkosi.sources PKG_CACHE_ONLY=always
+		export APT_SOURCES PKG_CACHE_ONLY
+	elif [ -z "${LOCAL_MIRROR:-}" ] && [ -z "${TOOLS_FROM:-}" ]; then
+		# the image resolves against the metadata the tools tree build has just synced
+		IMAGE_CACHE_ONLY=metadata
+	fi
+	if [ -n "${TOOLS_FROM:-}" ]; then
+		TOOLS_DIR=$(cd "$TOOLS_FROM" && pwd) TOOLS=$TOOLS_FROM/mkosi.tools
+		[ -x "$TOOLS/usr/bin/systemd-repart" ] || die "TOOLS_FROM=$TOOLS_FROM holds no tools tree"
+		export TOOLS_DIR TOOLS
+	else
+		rm -f "$TOOLS_DIR/stamp"
+	fi
+}
+
 do_release() {
 	do_setup
 	do_tool
 	check_verbs
-	do_tools_tree
+	prepare_packages
+	if [ -n "${TOOLS_FROM:-}" ]; then step "trixie tools tree: reusing $TOOLS (TOOLS_FROM)"; else do_tools_tree; fi
 	do_containers
 	do_image
 	do_golden
-	step "release folder, SHA256SUMS, signature"
 	r=$OUT/release
-	rm -rf "$r.new"
+	rm -rf "$r.new" "$r-packages.new"
 	mkdir -p "$r.new"
+	if [ -z "${LOCAL_MIRROR:-}" ] && [ -z "${TOOLS_FROM:-}" ] && [ "${BUNDLE:-yes}" != no ]; then
+		step "package bundle (the .debs this build downloaded, apt metadata, sources)"
+		"$TOP/image/scripts/bundle.sh" make "$PKGCACHE" "$r-packages.new" "$r.new"
+	fi
+	step "release folder, SHA256SUMS, signature"
 	cp "$OUT/image/bootproof.raw" "$OUT/image/bootproof.efi" "$OUT/image/container_measurements.json" \
 	   "$OUT/image/golden.json" "$OUT/image/platform.json" "$r.new/"
 	cp "$OUT/image/bootproof.manifest" "$r.new/packages.json"
@@ -133,11 +175,13 @@ do_release() {
 	*) export BOOTPROOF; logged "$LOGDIR/cloud.log" "$TOP/image/scripts/cloud-formats.sh" "$PLATFORM" "$r.new" ;;
 	esac
 	"$TOP/image/scripts/sign.sh" "$r.new"
-	rm -rf "$r"
+	rm -rf "$r" "$r-packages"
 	mv "$r.new" "$r"
+	[ ! -d "$r-packages.new" ] || mv "$r-packages.new" "$r-packages"
 	step "done"
 	(cd "$r" && ls -l)
 	echo "release: $r (version $IMAGE_VERSION, SOURCE_DATE_EPOCH $SOURCE_DATE_EPOCH)"
+	[ ! -d "$r-packages" ] || echo "package bundle: $r-packages ($(du -sm "$r-packages" | cut -f1) MB, $(find "$r-packages" -type f | wc -l) files)"
 }
 
 [ $# -gt 0 ] || set -- release

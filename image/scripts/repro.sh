@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # make -f Makefile.images repro: two clean release builds of the same sources (each with an empty
-# mkosi workspace and incremental cache; the downloaded .debs and the tools tree are shared, they are
-# inputs), then every artifact compared (image/scripts/compare.sh). Exit 0 only if bit-identical.
+# mkosi workspace, incremental cache and package cache, and its own tools tree: nothing shared), then
+# every artifact compared (image/scripts/compare.sh). Exit 0 only if bit-identical.
 # If $OUT/release exists and was built from the same SOURCE_DATE_EPOCH/version, it is compared too
 # (it came from the incremental cache: this checks that caching does not change a byte).
 set -eu
@@ -10,10 +10,10 @@ set -eu
 r=$OUT/repro
 rm -rf "$r"
 mkdir -p "$r"
-"$TOP/image/scripts/pipeline.sh" setup tool tools-tree
+"$TOP/image/scripts/pipeline.sh" setup tool
 for x in a b; do
 	step "clean build $x of 2"
-	OUT=$r/$x CACHE=$r/$x/cache PKGCACHE=$PKGCACHE TOOLS_DIR=$TOOLS_DIR BOOTPROOF=$BOOTPROOF \
+	OUT=$r/$x CACHE=$r/$x/cache PKGCACHE=$r/$x/cache/pkg TOOLS_DIR=$r/$x/tools BOOTPROOF=$BOOTPROOF \
 		"$TOP/image/scripts/pipeline.sh" release
 	rm -rf "$r/$x/cache" "$r/$x/image/"*.raw
 done

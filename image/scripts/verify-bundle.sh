@@ -1,0 +1,155 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Verify a release's package bundle (image/scripts/bundle.sh) before anything is built from it, against
+# Debian's own signatures rather than the publisher's word (apt itself only compares a cached .deb's
+# size, so this is the only integrity check the .debs get):
+#   1. every lists/*_InRelease carries a good signature by a key of Debian's archive keyring (gpgv);
+#      only the signed text is used from here on;
+#   2. every lists/*_Packages has the sha256 and size its InRelease lists for it;
+#   3. every debs/*.deb has the sha256 and size that a verified Packages list gives for the package,
+#      version and architecture the index names, under apt's file name for them;
+#   4. the .debs and packages-index.tsv are the same set (a missing .deb is named);
+#   5. with RELEASE_DIR: the bundle's index equals the release's (covered by its signed SHA256SUMS) and
+#      every other bundle file matches the release's packages-bundle.sha256.
+# Every problem is printed as "REFUSED: ..." naming the file and package. Exit 0 verified, 3 refused,
+# 1 operational error, 2 usage. DEBIAN_KEYRING overrides the keyring.
+# Usage: verify-bundle.sh BUNDLE [RELEASE_DIR]
+set -eu
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
+usage() { echo "usage: verify-bundle.sh BUNDLE [RELEASE_DIR]" >&2; exit 2; }
+[ $# -ge 1 ] && [ $# -le 2 ] || usage
+[ -d "$1" ] || { echo "verify-bundle: $1 is not a folder" >&2; exit 2; }
+b=$(cd "$1" && pwd)
+rel=
+if [ $# = 2 ]; then [ -d "$2" ] || usage; rel=$(cd "$2" && pwd); fi
+keyring=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+[ -r "$keyring" ] || { echo "verify-bundle: no Debian archive keyring at $keyring (apt-get install debian-archive-keyring)" >&2; exit 1; }
+command -v gpgv >/dev/null || { echo "verify-bundle: gpgv missing (apt-get install gpgv)" >&2; exit 1; }
+for f in mkosi.sources packages-index.tsv; do
+	[ -f "$b/$f" ] || { echo "REFUSED: $b/$f is missing: not a package bundle"; exit 3; }
+done
+[ -d "$b/lists" ] && [ -d "$b/debs" ] || { echo "REFUSED: $b has no lists/ or debs/ folder: not a package bundle"; exit 3; }
+
+w=$(mktemp -d)
+trap 'rm -rf "$w"' EXIT
+bad=0
+refuse() { echo "REFUSED: $*"; bad=$((bad + 1)); }
+
+# 1. InRelease: Debian's signature; keep the verified text only
+n_inrel=0
+for f in "$b/lists/"*; do
+	[ -f "$f" ] || continue
+	n=${f##*/}
+	case "$n" in
+	*_InRelease)
+		if gpgv --keyring "$keyring" --output "$w/$n" "$f" >"$w/$n.gpgv" 2>&1; then
+			n_inrel=$((n_inrel + 1))
+		else
+			rm -f "$w/$n"
+			refuse "lists/$n: no good signature by Debian's archive keyring ($(grep -v '^gpgv: *using' "$w/$n.gpgv" | tail -n 1))"
+		fi
+		;;
+	*_Packages) ;;
+	*) refuse "lists/$n: unexpected file (a bundle's lists hold only *_InRelease and *_Packages)" ;;
+	esac
+done
+[ "$n_inrel" -gt 0 ] || refuse "lists/: no InRelease file with a good signature"
+
+# 2. Packages: listed with this sha256 and size in the verified InRelease of its suite.
+# apt's list names: <mirror URI, '/' -> '_'>_dists_<suite>_<component>_binary-<arch>_Packages
+n_pk=0
+: >"$w/packages.ok"
+for f in "$b/lists/"*_Packages; do
+	[ -f "$f" ] || continue
+	n=${f##*/}
+	rest=${n#*_dists_}
+	suite=${rest%%_*}
+	path=$(echo "${rest#*_}" | tr _ /)
+	ir=$w/${n%%_dists_*}_dists_${suite}_InRelease
+	if [ ! -f "$ir" ]; then
+		refuse "lists/$n: no verified InRelease for suite $suite"
+		continue
+	fi
+	sha=$(sha256sum "$f" | cut -d' ' -f1) size=$(stat -c %s "$f")
+	want=$(awk -v p="$path" '/^[^ ]/ { sec = $1 } sec == "SHA256:" && /^ / && $3 == p { print $1, $2; exit }' "$ir")
+	if [ "$want" = "$sha $size" ]; then
+		n_pk=$((n_pk + 1))
+		echo "$f" >>"$w/packages.ok"
+	else
+		refuse "lists/$n: sha256 $sha size $size, but its InRelease lists ${want:-no entry} for $path"
+	fi
+done
+
+# Debian's word per package: package version arch size sha256, from the verified Packages lists only
+while read -r f; do
+	awk 'BEGIN { RS = ""; FS = "\n" } {
+		p = v = a = s = h = ""
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^Package: /) p = substr($i, 10)
+			else if ($i ~ /^Version: /) v = substr($i, 10)
+			else if ($i ~ /^Architecture: /) a = substr($i, 15)
+			else if ($i ~ /^Size: /) s = substr($i, 7)
+			else if ($i ~ /^SHA256: /) h = substr($i, 9)
+		}
+		if (p != "") print p "\t" v "\t" a "\t" s "\t" h
+	}' "$f"
+done <"$w/packages.ok" >"$w/debian.tsv"
+
+# 3 + 4. every .deb against Debian's lists and the index; every index line against a .deb
+(cd "$b" && for d in debs/*.deb; do [ -f "$d" ] && printf '%s\t%s\t%s\n' "$d" "$(stat -c %s "$d")" "$(sha256sum "$d" | cut -d' ' -f1)"; done) >"$w/actual.tsv"
+grep -v '^#' "$b/packages-index.tsv" >"$w/index.tsv" || true
+awk -F'\t' -v out="$w/debs.ok" '
+	FILENAME == ARGV[1] { deb[$1 "|" $2 "|" $3] = $4 " " $5; next }
+	FILENAME == ARGV[2] {
+		if (NF != 6) { print "REFUSED: packages-index.tsv line " FNR ": not 6 tab-separated fields"; next }
+		idx[$6] = $0; ip[$6] = $1; iv[$6] = $2; ia[$6] = $3; isz[$6] = $4; ish[$6] = $5; next
+	}
+	{
+		f = $1; size = $2; sha = $3; seen[f] = 1
+		if (!(f in idx)) { print "REFUSED: " f ": not in packages-index.tsv"; next }
+		what = ip[f] " " iv[f] " " ia[f] " (" f ")"
+		v = iv[f]; gsub(/:/, "%3a", v)
+		if (f != "debs/" ip[f] "_" v "_" ia[f] ".deb") { print "REFUSED: " what ": not apt'"'"'s file name for that package"; next }
+		k = ip[f] "|" iv[f] "|" ia[f]
+		if (!(k in deb)) { print "REFUSED: " what ": in no Debian-signed Packages list of the bundle"; next }
+		split(deb[k], d, " ")
+		if (d[1] != size || d[2] != sha) {
+			print "REFUSED: " what ": sha256 " sha " size " size ", but Debian'"'"'s signed Packages list says sha256 " d[2] " size " d[1]
+			next
+		}
+		if (isz[f] != size || ish[f] != sha) { print "REFUSED: " what ": the index says sha256 " ish[f] " size " isz[f]; next }
+		ok++
+	}
+	END {
+		for (f in idx) if (!(f in seen)) { print "REFUSED: " ip[f] " " iv[f] " " ia[f] ": missing (" f " is in the index, not in the bundle)"; bad++ }
+		print ok + 0 > out
+	}' "$w/debian.tsv" "$w/index.tsv" "$w/actual.tsv" >"$w/debs.out" || true
+if [ -s "$w/debs.out" ]; then
+	sort "$w/debs.out"
+	bad=$((bad + $(wc -l <"$w/debs.out")))
+fi
+n_deb=$(cat "$w/debs.ok" 2>/dev/null || echo 0)
+
+# 5. the publisher's signed view of the bundle
+if [ -n "$rel" ]; then
+	if [ ! -f "$rel/packages-index.tsv" ] || [ ! -f "$rel/packages-bundle.sha256" ]; then
+		refuse "$rel has no packages-index.tsv / packages-bundle.sha256: a release made without a bundle"
+	else
+		if ! cmp -s "$rel/packages-index.tsv" "$b/packages-index.tsv"; then
+			refuse "packages-index.tsv differs from the release's (signed) one:"
+			diff "$rel/packages-index.tsv" "$b/packages-index.tsv" | grep '^[<>]' | head -n 20 |
+				sed 's/^</    release:/; s/^>/    bundle: /'
+		fi
+		(cd "$b" && sha256sum --quiet -c "$rel/packages-bundle.sha256" 2>&1) | sed 's/^/REFUSED: (packages-bundle.sha256) /' >"$w/sums.out" || true
+		if [ -s "$w/sums.out" ]; then cat "$w/sums.out"; bad=$((bad + 1)); fi
+		(cd "$b" && find . -type f ! -path './debs/*' | sed 's|^\./||' | sort) >"$w/files"
+		awk '{ print $2 }' "$rel/packages-bundle.sha256" | sort | comm -23 "$w/files" - >"$w/extra"
+		while read -r f; do refuse "$f: not in the release's packages-bundle.sha256"; done <"$w/extra"
+	fi
+fi
+
+if [ "$bad" -gt 0 ]; then
+	echo "bundle $b REFUSED: $bad problem(s); nothing was built from it"
+	exit 3
+fi
+echo "bundle verified: $n_inrel InRelease file(s) with good Debian signatures, $n_pk Packages list(s) match them, $n_deb .deb(s) match the signed lists${rel:+, index and files match the signed lists of the release}"
