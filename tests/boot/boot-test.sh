@@ -20,6 +20,10 @@ set -eu
 rel=$(cd "${1:?usage: boot-test.sh RELEASE_DIR}" && pwd)
 t=$OUT/boot-test
 [ -z "${REUSE_BOOT:-}" ] || REUSE_BOOT=$(cd "$REUSE_BOOT" && pwd)
+# the release decides whether Secure Boot is on (its db.esl), for the rebuild of tamper check 2 too;
+# a Secure Boot release is booted by tests/boot/secure-boot-test.sh (enrolled firmware variables)
+if [ -f "$rel/db.esl" ]; then SECURE_BOOT=on; else SECURE_BOOT=off; fi
+export SECURE_BOOT
 rm -rf "$t"
 mkdir -p "$t"
 summary=$t/summary.txt
@@ -116,6 +120,8 @@ step "tamper check 1: UKI changed after golden.json was made"
 mkdir -p "$t/tamper-uki"
 cp "$rel/bootproof.raw" "$t/tamper-uki/bootproof.raw"
 cp "$rel/platform.json" "$t/tamper-uki/"
+# Secure Boot releases: the same enrolled variables (predict.sh models Secure Boot on when they are there)
+for f in PK.esl KEK.esl db.esl dbx.esl; do [ ! -f "$rel/$f" ] || cp "$rel/$f" "$t/tamper-uki/"; done
 "$TOP/tests/boot/tamper-uki.sh" "$t/tamper-uki/bootproof.raw"
 "$TOP/image/scripts/predict.sh" "$t/tamper-uki" "$t/tamper-uki/golden.json"
 expect_mismatch uki "$t/tamper-uki/golden.json"
@@ -132,6 +138,8 @@ first=$(ls "$tc/stage/containers"/*.tar | head -n1)
 "$TOP/tests/boot/tamper-archive.sh" "$first"
 mkdir -p "$tc/in"
 mv "$tc/stage/containers"/*.tar "$tc/in/"
+# Secure Boot: signed with the release's keys (its development keys unless SECURE_BOOT_KEYS is set)
+[ -n "${SECURE_BOOT_KEYS:-}" ] || [ ! -d "$OUT/keys/secure-boot" ] || export SECURE_BOOT_KEYS="$OUT/keys/secure-boot"
 OUT=$tc CACHE=$CACHE TOOLS_DIR=$TOOLS_DIR CONTAINERS_DIR=$tc/in BOOTPROOF=$BOOTPROOF \
 	"$TOP/image/scripts/pipeline.sh" containers image golden
 expect_mismatch container "$tc/image/golden.json"
