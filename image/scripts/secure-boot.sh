@@ -19,6 +19,7 @@
 #               Attach mode (SECURE_BOOT_SIGNATURES=RELEASE_DIR, the audit): no private key at all; the
 #               certificates, .auth files, dbx and detached signatures are the release's; the ESLs are
 #               remade from the certificates and must equal the published ones.
+#   keys        print the keys folder (SECURE_BOOT_KEYS, or the development keys, made if missing)
 #   mkosi-args  the mkosi options: --secure-boot, key (sign mode: the db key; attach mode: the bundle of
 #               published signatures), certificate, the ESP keys folder as an extra tree
 #   finish      after mkosi: detach the signatures of the signed PEs on the ESP
@@ -257,6 +258,8 @@ do_check() {	# DIR (a release or $OUT/image)
 
 [ $# -gt 0 ] || die "usage: secure-boot.sh prepare|mkosi-args|finish|check DIR"
 case "$1" in
+keys)	# the keys folder a release uses: SECURE_BOOT_KEYS, or the development keys (made if missing)
+	if [ -n "${SECURE_BOOT_KEYS:-}" ]; then echo "$SECURE_BOOT_KEYS"; else gen_dev_keys >&2; echo "$devkeys"; fi ;;
 prepare) step "Secure Boot material (SECURE_BOOT=$SECURE_BOOT)"; do_prepare ;;
 mkosi-args) do_mkosi_args ;;
 finish) step "Secure Boot: detached signatures, check"; do_finish ;;

@@ -14,6 +14,10 @@
 #      Why no extra boots: a boot costs ~90 s under TCG; "log of boot(X) vs golden(Y)" with X != Y is
 #      exactly the check a verifier makes when a machine boots a changed image, and (b) exercises the
 #      real path of a changed archive: new verity root -> new root hash on the UKI command line.
+#      Secure Boot release: (a) is predict's refusal instead (the changed UKI's signature no longer
+#      matches: no golden values for a chain the firmware would not start); secure-boot-test.sh enrolls
+#      the keys first, passes the Secure Boot firmware and variable store in (BOOT_SECURE_BOOT, OVMF_*)
+#      and boots the firmware's refusals.
 # Writes $OUT/boot-test/{boot/,pcr-table.txt,summary.txt}. Usage: boot-test.sh RELEASE_DIR
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
@@ -123,8 +127,22 @@ cp "$rel/platform.json" "$t/tamper-uki/"
 # Secure Boot releases: the same enrolled variables (predict.sh models Secure Boot on when they are there)
 for f in PK.esl KEK.esl db.esl dbx.esl; do [ ! -f "$rel/$f" ] || cp "$rel/$f" "$t/tamper-uki/"; done
 "$TOP/tests/boot/tamper-uki.sh" "$t/tamper-uki/bootproof.raw"
-"$TOP/image/scripts/predict.sh" "$t/tamper-uki" "$t/tamper-uki/golden.json"
-expect_mismatch uki "$t/tamper-uki/golden.json"
+if [ "$SECURE_BOOT" = on ]; then
+	# Secure Boot on: the changed UKI no longer matches its signature; predict must refuse to make
+	# golden values for a chain the firmware would not start (exit 1, naming the file). The firmware's
+	# own refusal is booted by tests/boot/secure-boot-test.sh.
+	set +e
+	"$TOP/image/scripts/predict.sh" "$t/tamper-uki" "$t/tamper-uki/golden.json" >"$t/tamper-uki.txt" 2>&1
+	rc=$?
+	set -e
+	sed 's/^/    /' "$t/tamper-uki.txt" | tail -n 3
+	[ "$rc" = 1 ] && [ ! -f "$t/tamper-uki/golden.json" ] && grep -qi 'refuse' "$t/tamper-uki.txt" ||
+		die "tamper check 'uki': predict exited $rc on a UKI whose signature no longer matches, expected a refusal (exit 1)"
+	note "tamper check uki: predict refuses it (exit 1): $(grep -i -m1 'refuse' "$t/tamper-uki.txt" | cut -c1-240)"
+else
+	"$TOP/image/scripts/predict.sh" "$t/tamper-uki" "$t/tamper-uki/golden.json"
+	expect_mismatch uki "$t/tamper-uki/golden.json"
+fi
 
 step "tamper check 2: one container archive changed, image rebuilt (cached)"
 # Same inputs as the release (its SOURCE_DATE_EPOCH and version, the same archives), except that one

@@ -66,6 +66,56 @@ set -e
 tee -a "$summary" <"$t/check.txt"
 [ "$rc" = 0 ] || die "a signed PE of the release does not verify"
 
+# The signing path without boots, on the release's own UKI: signing again with the same key gives
+# the same bytes (signingTime frozen), attaching the published signature (the audit's path) gives the
+# same bytes, and a published signature that does not verify is reported by name.
+step "signatures: deterministic, attach = sign, a bad signature is reported"
+w=$t/sign
+mkdir -p "$w"
+tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
+cp "$rel/bootproof.efi" "$w/unsigned.efi"
+tools sbattach --remove "$w/unsigned.efi" >/dev/null
+keys=$("$TOP/image/scripts/secure-boot.sh" keys)
+if [ -f "$keys/db.crt" ] && [ "$(openssl x509 -in "$keys/db.crt" -outform der | sha256sum)" = "$(sha256sum <"$rel/db.der")" ]; then
+	tools sbsign --key "$keys/db.key" --cert "$rel/db.crt" --output "$w/resigned.efi" "$w/unsigned.efi" 2>/dev/null
+	cmp -s "$w/resigned.efi" "$rel/bootproof.efi" || die "signing the UKI again with the same key gave other bytes"
+	note "signing again with the db key: bit-identical UKI ($(sha256sum <"$w/resigned.efi" | cut -c1-16)...)"
+else
+	note "note: the release's db key is not at hand ($keys): signing determinism not checked here"
+fi
+{
+	echo "# bootproof published signatures (test)"
+	for f in "$rel"/*.efi.pkcs7; do echo "BEGIN $(basename "$f")"; base64 -w 76 "$f"; echo "END $(basename "$f")"; done
+} >"$w/bundle"
+chmod 600 "$w/bundle"
+tools sbsign --key "$w/bundle" --cert "$rel/db.crt" --output "$w/attached.efi" "$w/unsigned.efi" 2>/dev/null
+cmp -s "$w/attached.efi" "$rel/bootproof.efi" || die "attaching the published signature did not give the release's UKI"
+note "attaching the published signature to the unsigned UKI: bit-identical to the release's"
+# one byte of the RSA signature value (the end of the PKCS#7) changed: digest matches, signature not
+cp "$rel/bootproof.efi.pkcs7" "$w/bad.pkcs7"
+n=$(($(stat -c %s "$w/bad.pkcs7") - 20))
+b=$(dd if="$w/bad.pkcs7" bs=1 skip="$n" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$w/bad.pkcs7" bs=1 seek="$n" conv=notrunc 2>/dev/null
+mkdir -p "$w/badrel"
+cp "$w/unsigned.efi" "$w/badrel/bootproof.efi"
+tools sbattach --attach "$w/bad.pkcs7" "$w/badrel/bootproof.efi" >/dev/null
+cp "$rel/db.crt" "$rel/systemd-bootx64.efi.pkcs7" "$w/badrel/"
+cp "$w/bad.pkcs7" "$w/badrel/bootproof.efi.pkcs7"
+cp "$rel/bootproof.raw" "$w/badrel/bootproof.raw"
+s=$(sfdisk -J "$w/badrel/bootproof.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
+img="$w/badrel/bootproof.raw@@$((s * 512))"
+uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+MTOOLS_SKIP_CHECK=1 mcopy -o -n -i "$img" "$w/badrel/bootproof.efi" "$uki"
+set +e
+"$TOP/image/scripts/secure-boot.sh" check "$w/badrel" >"$w/bad-check.txt" 2>&1
+rc=$?
+set -e
+rm -f "$w/badrel/bootproof.raw"
+cat "$w/bad-check.txt"
+[ "$rc" = 3 ] && grep -q 'uki.efi (signature bootproof.efi.pkcs7).*does NOT verify' "$w/bad-check.txt" ||
+	die "a UKI whose published signature does not verify was not reported (exit $rc)"
+note "a published signature changed in one byte: reported (exit 3): $(grep -m1 'does NOT verify' "$w/bad-check.txt" | cut -c1-200)"
+
 t0=$(date +%s)
 enroll "$rel/bootproof.raw"
 
