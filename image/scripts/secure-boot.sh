@@ -187,7 +187,9 @@ do_mkosi_args() {
 		return
 	fi
 	[ -f "$signer/key-path" ] || die "secure-boot.sh prepare has not run"
-	echo --secure-boot=yes --secure-boot-key="$(cat "$signer/key-path")" \
+	# no SecureBootAutoEnroll (random GUID, build time: our own .auth files instead); no
+	# SignExpectedPcr (a .pcrsig section would change PCR 11 and 9, and is not predicted)
+	echo --secure-boot=yes --secure-boot-auto-enroll=no --sign-expected-pcr=no --secure-boot-sign-tool=sbsign --secure-boot-key="$(cat "$signer/key-path")" \
 		--secure-boot-certificate="$st/db.crt" --extra-tree="$esp:/efi/loader/keys/auto"
 }
 
