@@ -123,10 +123,9 @@ step "boot 2: Secure Boot on (enrolled store) - tests/boot/boot-test.sh"
 BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd "$TOP/tests/boot/boot-test.sh" "$rel"
 info=$OUT/boot-test/boot/info.txt
 sb=$(sed -n 's/^secure-boot: //p' "$info")
-note "guest: Secure Boot: $sb; $(grep '^efivar-' "$info" | tr '\n' ' ')"
+note "guest: Secure Boot: $sb; $(grep '^efivars: ' "$info"); $(grep '^kernel: ' "$info")"
 [ "$sb" = "enabled (user)" ] || die "the guest reports Secure Boot '$sb', expected 'enabled (user)'"
-grep -q '^efivar-SecureBoot: 01$' "$info" && grep -q '^efivar-SetupMode: 00$' "$info" ||
-	die "SecureBoot/SetupMode variables in the guest are not 01/00"
+grep -q '^kernel: .*secureboot: Secure boot enabled' "$info" || die "the guest's kernel does not report Secure Boot enabled"
 jq -e '.secure_boot == true' "$rel/golden.json" >/dev/null || die "golden.json does not say secure_boot: true"
 cat "$OUT/boot-test/summary.txt" >>"$summary"
 {
