@@ -10,8 +10,8 @@
 #      verify for every golden PCR, PCR 7 included, tamper checks); the guest must report
 #      "Secure Boot: enabled (user)".
 #   3. the release's disk with one byte of the UKI changed, and 4. with the UKI's signature removed:
-#      the firmware must refuse the UKI (systemd-boot reports the firmware's EFI_SECURITY_VIOLATION on
-#      the serial console) and no kernel may start.
+#      the firmware must refuse the UKI (systemd-boot and the firmware's boot manager report
+#      "Access denied" on the serial console) and no kernel may start.
 # The signatures are checked first without any boot (image/scripts/secure-boot.sh check).
 # Writes $OUT/secure-boot-test/{enroll,refuse-*,summary.txt}; boot 2 writes $OUT/boot-test.
 # Usage: secure-boot-test.sh RELEASE_DIR | secure-boot-test.sh --record-platform DISK
@@ -23,7 +23,7 @@ for f in "$code" "$vars"; do [ -f "$f" ] || die "$f missing (apt-get install ovm
 [ -x "$BOOTPROOF" ] || "$TOP/image/scripts/pipeline.sh" tool
 t=$OUT/secure-boot-test
 summary=$t/summary.txt
-note() { echo "$*" | tee -a "$summary"; }
+note() { printf '%s\n' "$*" | tee -a "$summary"; }
 # what must never be on the console of a boot that is not allowed to reach Linux
 kernel_started='EFI stub: |Linux version [0-9]'
 
@@ -138,19 +138,27 @@ cat "$OUT/boot-test/summary.txt" >>"$summary"
 	grep -A1 -E '^sha(1|256|384) +7 ' "$OUT/boot-test/pcr-table.txt"
 } | tee -a "$summary"
 
-# systemd-boot 257 prints "Error loading EFI binary <path>: Security violation" when LoadImage()
-# returns EFI_SECURITY_VIOLATION (the firmware's image verification failed)
-refused='Security [Vv]iolation|Access [Dd]enied'
+# When the firmware's image verification fails, LoadImage() returns EFI_ACCESS_DENIED (EDK2's
+# DxeImageVerificationLib: signature or digest not in db) or EFI_SECURITY_VIOLATION. systemd-boot
+# reports it ("Error loading \EFI\Linux\<uki>.efi: Access denied") and returns to the firmware, whose
+# boot manager reports it too ("BdsDxe: failed to start Boot0001 ...: Access Denied"). Both lines are
+# required; the boot ends once the firmware's line is on the console.
+sdboot_refused='Error loading .*\.efi: (Access denied|Security violation)'
+fw_refused='BdsDxe: failed to start Boot[0-9A-F]{4} "UEFI Misc Device".*: (Access Denied|Security Violation)'
+printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g' | tr -cd '[:print:]\n'; }
 refuse() {	# NAME DISK WHAT
 	step "boot $3: the firmware must refuse the UKI ($1)"
-	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd BOOT_UNTIL="console:$refused|$kernel_started" \
+	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd BOOT_UNTIL="console:$fw_refused|$kernel_started" \
 		"$TOP/tests/boot/boot.sh" "$2" "$t/refuse-$1" "${BOOT_TIMEOUT:-600}" || die "boot '$1' failed (see $t/refuse-$1/console.log)"
 	c=$t/refuse-$1/console.log
 	! grep -a -q -E "$kernel_started" "$c" || die "$1: a kernel started: the firmware accepted the UKI"
-	# the console carries terminal escapes: keep the printable text of the lines that say it
-	line=$(grep -a -E "$refused" "$c" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' | tr -cd '[:print:]\n' | grep -E "$refused" | head -n1)
-	[ -n "$line" ] || die "$1: no refusal message on the console"
-	note "refused ($1): \"$line\" ($(sed -n 's/^done //p' "$t/refuse-$1/timing")s), no kernel started"
+	l1=$(printable <"$c" | grep -E "$sdboot_refused" | head -n1)
+	l2=$(printable <"$c" | grep -E "$fw_refused" | head -n1)
+	[ -n "$l1" ] || die "$1: systemd-boot reported no refusal of the UKI on the console"
+	[ -n "$l2" ] || die "$1: the firmware reported no refusal on the console"
+	note "refused ($1, $(sed -n 's/^done //p' "$t/refuse-$1/timing")s, no kernel started):"
+	note "    $l1"
+	note "    $l2"
 	rm -f "$2"
 }
 
