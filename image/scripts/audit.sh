@@ -30,6 +30,14 @@ fi
 a=$OUT/audit
 rm -rf "$a"
 export SOURCE_DATE_EPOCH=$sde IMAGE_VERSION=${ver:-$here}
+# Secure Boot release (db.esl): rebuilt with no private key; the tools tree's sbsign attaches the
+# release's published signatures to the rebuilt, unsigned PEs (image/scripts/secure-boot.sh)
+if [ -f "$rel/db.esl" ]; then
+	export SECURE_BOOT=on SECURE_BOOT_SIGNATURES=$rel
+	unset SECURE_BOOT_KEYS
+else
+	export SECURE_BOOT=off
+fi
 # Issue 8: PACKAGES=BUNDLE (the release's package bundle, verified first) or LOCAL_MIRROR=DIR (a local
 # Debian repository): the rebuild runs with no network at all, enforced from outside (unshare -n).
 nonet=
@@ -52,4 +60,16 @@ OUT=$a CACHE=$a/cache PKGCACHE=$a/cache/pkg TOOLS_DIR=$a/tools BOOTPROOF=$BOOTPR
 echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
 step "compare the release with the rebuild"
+set +e
 "$TOP/image/scripts/compare.sh" "$rel" "$a/release" "$a/compare"
+rc=$?
+set -e
+if [ "$SECURE_BOOT" = on ]; then
+	step "Secure Boot signatures of the release vs its db certificate"
+	set +e
+	"$TOP/image/scripts/secure-boot.sh" check "$rel"
+	sbrc=$?
+	set -e
+	[ "$sbrc" = 0 ] || { echo "NOT trusted: a published signature does not verify with the published db certificate"; [ "$rc" != 0 ] || rc=3; }
+fi
+exit "$rc"

@@ -29,7 +29,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 GCE_CVM=${GCE_CVM:-none} GCE_FIRMWARE=${GCE_FIRMWARE:-2}
 # GCE wraps every DER it is given in its own list with this owner (cloud-platforms.md §2.1).
 GCE_OWNER=d281fad2-8d88-47a4-9792-5baa47bb1b89
-SB_OWNER_GUID=${SB_OWNER_GUID:-b0075fb0-0f11-4d2e-9c0b-0000b007f00f}
+# the owner GUID of the Secure Boot release's own lists (one definition: secure-boot.sh)
+SB_OWNER_GUID=${SB_OWNER_GUID:-$(sed -n 's/^SB_OWNER_GUID=//p' "$here/secure-boot.sh")}
 raw=$dir/bootproof.raw
 [ -f "$raw" ] || { echo "cloud-formats: $raw missing" >&2; exit 1; }
 case $plat in gce | azure | aws) targets=$plat ;; all) targets="gce azure aws" ;;
@@ -37,6 +38,13 @@ case $plat in gce | azure | aws) targets=$plat ;; all) targets="gce azure aws" ;
 export LC_ALL=C TZ=UTC
 umask 022
 tmp=$(mktemp -d "$dir/.cloud.XXXXXX")
+# A Secure Boot release folder carries its public certificates: use them unless SB_KEYS says otherwise.
+if [ -z "${SB_KEYS:-}" ] && [ -f "$dir/PK.crt" ] && [ -f "$dir/KEK.crt" ] && [ -f "$dir/db.crt" ]; then
+	SB_KEYS=$tmp/release-keys
+	mkdir -p "$SB_KEYS"
+	for k in PK KEK db; do cp "$dir/$k.crt" "$SB_KEYS/$k.pem"; done
+	[ ! -s "$dir/dbx.esl" ] || cp "$dir/dbx.esl" "$SB_KEYS/dbx.esl"
+fi
 trap 'rm -rf "$tmp"' EXIT
 
 # padded SRC ALIGN DST: DST = SRC followed by zeros up to a multiple of ALIGN bytes (sparse).

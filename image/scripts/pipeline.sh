@@ -27,7 +27,8 @@ do_tool() {
 do_tools_tree() {
 	step "trixie tools tree"
 	write_pkgmngr
-	stamp=$( (cat "$TOP/image/tools-tree/mkosi.conf" "$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; mkosi --version) | sha256sum | cut -c1-16)
+	# every file of the tools tree's configuration (mkosi.conf, the sbsign wrapper) is in the stamp
+	stamp=$( (cd "$TOP/image/tools-tree" && find . -type f | LC_ALL=C sort | xargs cat; cat "$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; mkosi --version) | sha256sum | cut -c1-16)
 	if [ -x "$TOOLS/usr/bin/systemd-repart" ] && [ "$(cat "$TOOLS_DIR/stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "    up to date ($TOOLS)"
 		return
@@ -77,10 +78,12 @@ do_image() {
 	step "image (mkosi: packages, bootproof build, containers, UKI, erofs + dm-verity)"
 	write_pkgmngr
 	do_sources
+	"$TOP/image/scripts/secure-boot.sh" prepare
 	mkdir -p "$OUT/image" "$CACHE/incremental" "$CACHE/build" "$PKGCACHE" "$CACHE/ws"
 	# shellcheck disable=SC2046
 	logged "$LOGDIR/image.log" mkosi -C "$TOP/image" $(MKOSI_COMMON) \
 		--tools-tree="$TOOLS" \
+		$("$TOP/image/scripts/secure-boot.sh" mkosi-args) \
 		--cache-dir="$CACHE/incremental" --incremental=yes --build-dir="$CACHE/build" \
 		--output-dir="$OUT/image" \
 		--build-sources="$OUT/stage/src" \
@@ -92,12 +95,19 @@ do_image() {
 		[ -f "$OUT/image/$f" ] || die "mkosi produced no $OUT/image/$f"
 	done
 	echo "    $(stat -c %s "$OUT/image/bootproof.raw") bytes disk, $(stat -c %s "$OUT/image/bootproof.efi") bytes UKI"
+	"$TOP/image/scripts/secure-boot.sh" finish
 }
 
 do_golden() {
 	step "golden values (bootproof predict)"
 	plat=$OUT/image/platform.json
-	logged "$LOGDIR/platform.log" "$BOOTPROOF" eventlog profile "$TOP/image/platform/ovmf-q35.eventlog" --name qemu-q35-ovmf-2022.11-swtpm --bank sha1,sha256,sha384 -o "$plat"
+	# Secure Boot on: OVMF's Secure Boot build (OVMF_CODE_4M.secboot.fd), whose PCR 0 differs
+	if [ "${SECURE_BOOT:-on}" = on ]; then
+		prof=ovmf-q35-secboot.eventlog pname=qemu-q35-smm-ovmf-2022.11-secboot-swtpm
+	else
+		prof=ovmf-q35.eventlog pname=qemu-q35-ovmf-2022.11-swtpm
+	fi
+	logged "$LOGDIR/platform.log" "$BOOTPROOF" eventlog profile "$TOP/image/platform/$prof" --name "$pname" --bank sha1,sha256,sha384 -o "$plat"
 	logged "$LOGDIR/predict.log" "$TOP/image/scripts/predict.sh" "$OUT/image" "$OUT/image/golden.json"
 }
 
@@ -168,6 +178,10 @@ do_release() {
 	cp "$OUT/image/bootproof.raw" "$OUT/image/bootproof.efi" "$OUT/image/container_measurements.json" \
 	   "$OUT/image/golden.json" "$OUT/image/platform.json" "$r.new/"
 	cp "$OUT/image/bootproof.manifest" "$r.new/packages.json"
+	# Secure Boot: certificates, ESLs, .auth files, dbx, detached signatures, secure-boot.txt
+	if [ "${SECURE_BOOT:-on}" = on ]; then
+		(cd "$OUT/image" && cp PK.* KEK.* db.* dbx.esl secure-boot.txt ./*.efi.pkcs7 "$r.new/")
+	fi
 	cp "$TOOLS_DIR/mkosi.tools.manifest" "$r.new/tools-packages.json"
 	# Cloud import formats + their profiles and goldens (issue 11); qemu: nothing added.
 	case "${PLATFORM:-qemu}" in

@@ -7,9 +7,15 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 d=${1:?usage: predict.sh IMAGE_DIR OUT_GOLDEN}
 g=${2:?usage: predict.sh IMAGE_DIR OUT_GOLDEN}
+# Secure Boot on when IMAGE_DIR holds the variables the machine enrolls (image/scripts/secure-boot.sh)
+sb=
+if [ -f "$d/db.esl" ]; then
+	sb="--secure-boot on --pk $d/PK.esl --kek $d/KEK.esl --db $d/db.esl --dbx $d/dbx.esl"
+fi
 if "$BOOTPROOF" predict --help 2>&1 | grep -q 'not implemented'; then
 	die "'bootproof predict' is not implemented yet in this tree: no golden values (nothing faked)"
 fi
+# shellcheck disable=SC2086
 "$BOOTPROOF" predict --disk "$d/bootproof.raw" --platform "$d/platform.json" \
 	--name bootproof --image-version "$IMAGE_VERSION" \
-	--banks sha1,sha256,sha384 -o "$g"
+	--banks sha1,sha256,sha384 $sb -o "$g"

@@ -11,6 +11,11 @@ r=$OUT/repro
 rm -rf "$r"
 mkdir -p "$r"
 "$TOP/image/scripts/pipeline.sh" setup tool
+# Secure Boot: both builds sign with the same keys (the development keys of $OUT unless SECURE_BOOT_KEYS)
+if [ "${SECURE_BOOT:-on}" = on ]; then
+	SECURE_BOOT_KEYS=$("$TOP/image/scripts/secure-boot.sh" keys)
+	export SECURE_BOOT_KEYS
+fi
 for x in a b; do
 	step "clean build $x of 2"
 	OUT=$r/$x CACHE=$r/$x/cache PKGCACHE=$r/$x/cache/pkg TOOLS_DIR=$r/$x/tools BOOTPROOF=$BOOTPROOF \

@@ -10,6 +10,11 @@
 # 2 GiB, 2 vCPUs, -nodefaults, OVMF_CODE_4M.fd + a fresh copy of OVMF_VARS_4M.fd, TPM 2.0 CRB on
 # swtpm with fresh state, virtio-blk disk, virtio-serial port, one 16550 (console). KVM cannot run
 # OVMF on this machine kind (kvm-pvm), hence accel=tcg.
+# Secure Boot (tests/boot/secure-boot-test.sh): BOOT_SECURE_BOOT=1 adds what OVMF's Secure Boot build
+# needs (q35 smm=on, secure pflash); OVMF_CODE/OVMF_VARS pick the firmware and the variable store.
+# BOOT_UNTIL=attest (default): wait for the attestation; exit: wait until QEMU exits by itself (a
+# reset ends QEMU: -no-reboot), e.g. systemd-boot's key enrollment; console:REGEX: stop once REGEX
+# (grep -E) is on the serial console, e.g. a refusal by the firmware. vars.fd is left in OUTDIR.
 # Usage: boot.sh DISK OUTDIR [TIMEOUT_S]
 set -eu
 disk=$(readlink -f "${1:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}")
@@ -60,8 +65,13 @@ swtpm socket --tpm2 --tpmstate dir="$out/tpm" --ctrl type=unixio,path="$out/swtp
 i=0
 while [ ! -S swtpm.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 
+machine=q35,accel=tcg sbopt=
+if [ "${BOOT_SECURE_BOOT:-0}" = 1 ]; then
+	machine=q35,smm=on,accel=tcg sbopt="-global driver=cfi.pflash01,property=secure,value=on"
+fi
+until=${BOOT_UNTIL:-attest}
 cat >qemu.cmd <<EOT
-qemu-system-x86_64 -nodefaults -no-user-config -machine q35,accel=tcg -cpu max -m 2048 -smp 2
+qemu-system-x86_64 -nodefaults -no-user-config -machine $machine -cpu max -m 2048 -smp 2 $sbopt
  -drive if=pflash,format=raw,readonly=on,file=$ovmf_code
  -drive if=pflash,format=raw,file=$out/vars.fd
  -chardev socket,id=chrtpm,path=$out/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0
@@ -91,6 +101,40 @@ stop() {
 trap stop EXIT INT TERM
 
 ready='' done_=''
+while [ "$until" != attest ]; do
+	case "$until" in
+	exit)
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			wait "$qpid" 2>/dev/null || true
+			break
+		fi ;;
+	console:*)
+		if grep -a -q -E "${until#console:}" console.log; then
+			sleep 3	# let what follows the message reach the console too
+			break
+		fi
+		if ! kill -0 "$qpid" 2>/dev/null; then
+			echo "boot.sh: QEMU exited before '${until#console:}' was on the console; console tail:" >&2
+			tail -n 40 console.log >&2
+			exit 1
+		fi ;;
+	*) echo "boot.sh: BOOT_UNTIL must be attest, exit or console:REGEX" >&2; exit 2 ;;
+	esac
+	if [ "$(elapsed | cut -d. -f1)" -ge "$tmo" ]; then
+		echo "boot.sh: timeout after ${tmo}s waiting for '$until'; console tail:" >&2
+		tail -n 40 console.log >&2
+		exit 1
+	fi
+	sleep 1
+done
+if [ "$until" != attest ]; then
+	done_=$(elapsed)
+	stop
+	trap - EXIT INT TERM
+	printf 'done %s\n' "$done_" >timing
+	echo "boot.sh: '$until' reached after ${done_}s"
+	exit 0
+fi
 while :; do
 	if ! kill -0 "$qpid" 2>/dev/null; then
 		echo "boot.sh: QEMU exited before the attestation was complete; console tail:" >&2

@@ -1,0 +1,186 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The real-boot proof of a Secure Boot release (make -f Makefile.images boot-test runs it when the
+# release has db.esl). OVMF's Secure Boot build (OVMF_CODE_4M.secboot.fd), q35 with SMM and secure
+# pflash, swtpm; four boots:
+#   1. enrollment: a fresh copy of OVMF_VARS_4M.fd (setup mode, no keys); systemd-boot enrolls
+#      /loader/keys/auto/{db,KEK,PK}.auth from the ESP and resets; QEMU exits (-no-reboot). No kernel
+#      may start. The variable store it leaves is the machine's enrolled store.
+#   2. Secure Boot on, with that store: tests/boot/boot-test.sh (attestation, eventlog compare and
+#      verify for every golden PCR, PCR 7 included, tamper checks); the guest must report
+#      "Secure Boot: enabled (user)".
+#   3. the release's disk with one byte of the UKI changed, and 4. with the UKI's signature removed:
+#      the firmware must refuse the UKI (systemd-boot and the firmware's boot manager report
+#      "Access denied" on the serial console) and no kernel may start.
+# The signatures are checked first without any boot (image/scripts/secure-boot.sh check).
+# Writes $OUT/secure-boot-test/{enroll,refuse-*,summary.txt}; boot 2 writes $OUT/boot-test.
+# Usage: secure-boot-test.sh RELEASE_DIR | secure-boot-test.sh --record-platform DISK
+set -eu
+. "$(dirname "$0")/../../image/scripts/lib.sh"
+code=${OVMF_SECBOOT_CODE:-/usr/share/OVMF/OVMF_CODE_4M.secboot.fd}
+vars=${OVMF_SECBOOT_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+for f in "$code" "$vars"; do [ -f "$f" ] || die "$f missing (apt-get install ovmf)"; done
+[ -x "$BOOTPROOF" ] || "$TOP/image/scripts/pipeline.sh" tool
+t=$OUT/secure-boot-test
+summary=$t/summary.txt
+note() { printf '%s\n' "$*" | tee -a "$summary"; }
+# what must never be on the console of a boot that is not allowed to reach Linux
+kernel_started='EFI stub: |Linux version [0-9]'
+
+enroll() {	# DISK
+	step "boot 1: enrollment (fresh variable store in setup mode, keys from the ESP)"
+	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$vars BOOT_UNTIL=exit \
+		"$TOP/tests/boot/boot.sh" "$1" "$t/enroll" "${BOOT_TIMEOUT:-600}" || die "enrollment boot failed (see $t/enroll/console.log)"
+	grep -a -q 'Custom Secure Boot keys successfully enrolled' "$t/enroll/console.log" ||
+		{ tail -n 30 "$t/enroll/console.log" >&2; die "systemd-boot did not report the enrollment"; }
+	! grep -a -q -E "$kernel_started" "$t/enroll/console.log" || die "a kernel started during the enrollment boot"
+	cp "$t/enroll/vars.fd" "$t/enrolled-vars.fd"
+	note "enrollment boot: $(grep -a -o 'Custom Secure Boot keys successfully enrolled[^!]*!' "$t/enroll/console.log" | head -n1) ($(sed -n 's/^done //p' "$t/enroll/timing")s, QEMU exited on the reset)"
+}
+
+if [ "${1:-}" = --record-platform ]; then
+	# image/platform/ovmf-q35-secboot.eventlog: PCR 0-3, 6 of this firmware build, as a machine with
+	# enrolled keys measures them (make -f Makefile.images platform-profile SECURE_BOOT=on)
+	disk=$(readlink -f "${2:?usage: secure-boot-test.sh --record-platform DISK}")
+	rm -rf "$t"; mkdir -p "$t"; : >"$summary"
+	enroll "$disk"
+	step "boot 2: Secure Boot on, record the firmware's event log"
+	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd \
+		"$TOP/tests/boot/boot.sh" "$disk" "$t/platform-boot" "${BOOT_TIMEOUT:-600}" || die "Secure Boot boot failed"
+	cp "$t/platform-boot/binary_bios_measurements" "$TOP/image/platform/ovmf-q35-secboot.eventlog"
+	echo "image/platform/ovmf-q35-secboot.eventlog re-recorded: review and commit it"
+	exit 0
+fi
+
+rel=$(cd "${1:?usage: secure-boot-test.sh RELEASE_DIR}" && pwd)
+[ -f "$rel/db.esl" ] || die "$rel is not a Secure Boot release (no db.esl): use tests/boot/boot-test.sh"
+rm -rf "$t"
+mkdir -p "$t"
+: >"$summary"
+
+step "signatures of the release (no boot): systemd-boot and the UKI verify with its db.crt"
+set +e
+"$TOP/image/scripts/secure-boot.sh" check "$rel" >"$t/check.txt" 2>&1
+rc=$?
+set -e
+tee -a "$summary" <"$t/check.txt"
+[ "$rc" = 0 ] || die "a signed PE of the release does not verify"
+
+# The signing path without boots, on the release's own UKI: signing again with the same key gives
+# the same bytes (signingTime frozen), attaching the published signature (the audit's path) gives the
+# same bytes, and a published signature that does not verify is reported by name.
+step "signatures: deterministic, attach = sign, a bad signature is reported"
+w=$t/sign
+mkdir -p "$w"
+tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
+cp "$rel/bootproof.efi" "$w/unsigned.efi"
+tools sbattach --remove "$w/unsigned.efi" >/dev/null
+keys=$("$TOP/image/scripts/secure-boot.sh" keys)
+if [ -f "$keys/db.crt" ] && [ "$(openssl x509 -in "$keys/db.crt" -outform der | sha256sum)" = "$(sha256sum <"$rel/db.der")" ]; then
+	tools sbsign --key "$keys/db.key" --cert "$rel/db.crt" --output "$w/resigned.efi" "$w/unsigned.efi" 2>/dev/null
+	cmp -s "$w/resigned.efi" "$rel/bootproof.efi" || die "signing the UKI again with the same key gave other bytes"
+	note "signing again with the db key: bit-identical UKI ($(sha256sum <"$w/resigned.efi" | cut -c1-16)...)"
+else
+	note "note: the release's db key is not at hand ($keys): signing determinism not checked here"
+fi
+{
+	echo "# bootproof published signatures (test)"
+	for f in "$rel"/*.efi.pkcs7; do echo "BEGIN $(basename "$f")"; base64 -w 76 "$f"; echo "END $(basename "$f")"; done
+} >"$w/bundle"
+chmod 600 "$w/bundle"
+tools sbsign --key "$w/bundle" --cert "$rel/db.crt" --output "$w/attached.efi" "$w/unsigned.efi" 2>/dev/null
+cmp -s "$w/attached.efi" "$rel/bootproof.efi" || die "attaching the published signature did not give the release's UKI"
+note "attaching the published signature to the unsigned UKI: bit-identical to the release's"
+# one byte of the RSA signature value (the end of the PKCS#7) changed: digest matches, signature not
+cp "$rel/bootproof.efi.pkcs7" "$w/bad.pkcs7"
+n=$(($(stat -c %s "$w/bad.pkcs7") - 20))
+b=$(dd if="$w/bad.pkcs7" bs=1 skip="$n" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$w/bad.pkcs7" bs=1 seek="$n" conv=notrunc 2>/dev/null
+mkdir -p "$w/badrel"
+cp "$w/unsigned.efi" "$w/badrel/bootproof.efi"
+tools sbattach --attach "$w/bad.pkcs7" "$w/badrel/bootproof.efi" >/dev/null
+cp "$rel/db.crt" "$rel/systemd-bootx64.efi.pkcs7" "$w/badrel/"
+cp "$w/bad.pkcs7" "$w/badrel/bootproof.efi.pkcs7"
+cp "$rel/bootproof.raw" "$w/badrel/bootproof.raw"
+s=$(sfdisk -J "$w/badrel/bootproof.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
+img="$w/badrel/bootproof.raw@@$((s * 512))"
+uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+MTOOLS_SKIP_CHECK=1 mcopy -o -n -i "$img" "$w/badrel/bootproof.efi" "$uki"
+set +e
+"$TOP/image/scripts/secure-boot.sh" check "$w/badrel" >"$w/bad-check.txt" 2>&1
+rc=$?
+set -e
+rm -f "$w/badrel/bootproof.raw"
+cat "$w/bad-check.txt"
+[ "$rc" = 3 ] && grep -q 'uki.efi (signature bootproof.efi.pkcs7).*does NOT verify' "$w/bad-check.txt" ||
+	die "a UKI whose published signature does not verify was not reported (exit $rc)"
+note "a published signature changed in one byte: reported (exit 3): $(grep -m1 'does NOT verify' "$w/bad-check.txt" | cut -c1-200)"
+
+t0=$(date +%s)
+# REUSE_BOOT (development aid, see boot-test.sh): no enrollment, boot 2's checks on a recorded boot
+if [ -n "${REUSE_BOOT:-}" ]; then
+	cp "$REUSE_BOOT/vars.fd" "$t/enrolled-vars.fd"	# the enrolled store that boot used
+else
+	enroll "$rel/bootproof.raw"
+fi
+
+step "boot 2: Secure Boot on (enrolled store) - tests/boot/boot-test.sh"
+BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd "$TOP/tests/boot/boot-test.sh" "$rel"
+info=$OUT/boot-test/boot/info.txt
+sb=$(sed -n 's/^secure-boot: //p' "$info")
+note "guest: Secure Boot: $sb; $(grep '^efivars: ' "$info"); $(grep '^kernel: ' "$info")"
+[ "$sb" = "enabled (user)" ] || die "the guest reports Secure Boot '$sb', expected 'enabled (user)'"
+grep -q '^kernel: .*secureboot: Secure boot enabled' "$info" || die "the guest's kernel does not report Secure Boot enabled"
+jq -e '.secure_boot == true' "$rel/golden.json" >/dev/null || die "golden.json does not say secure_boot: true"
+cat "$OUT/boot-test/summary.txt" >>"$summary"
+{
+	echo "golden PCR 7 next to the guest's (every bank):"
+	grep -A1 -E '^sha(1|256|384) +7 ' "$OUT/boot-test/pcr-table.txt"
+} | tee -a "$summary"
+
+# When the firmware's image verification fails, LoadImage() returns EFI_ACCESS_DENIED (EDK2's
+# DxeImageVerificationLib: signature or digest not in db) or EFI_SECURITY_VIOLATION. systemd-boot
+# reports it ("Error loading \EFI\Linux\<uki>.efi: Access denied") and returns to the firmware, whose
+# boot manager reports it too ("BdsDxe: failed to start Boot0001 ...: Access Denied"). Both lines are
+# required; the boot ends once the firmware's line is on the console.
+sdboot_refused='Error loading .*\.efi: (Access denied|Security violation)'
+fw_refused='BdsDxe: failed to start Boot[0-9A-F]{4} "UEFI Misc Device".*: (Access Denied|Security Violation)'
+printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g' | tr -cd '[:print:]\n'; }
+refuse() {	# NAME DISK WHAT
+	step "boot $3: the firmware must refuse the UKI ($1)"
+	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd BOOT_UNTIL="console:$fw_refused|$kernel_started" \
+		"$TOP/tests/boot/boot.sh" "$2" "$t/refuse-$1" "${BOOT_TIMEOUT:-600}" || die "boot '$1' failed (see $t/refuse-$1/console.log)"
+	c=$t/refuse-$1/console.log
+	! grep -a -q -E "$kernel_started" "$c" || die "$1: a kernel started: the firmware accepted the UKI"
+	l1=$(printable <"$c" | grep -E "$sdboot_refused" | head -n1)
+	l2=$(printable <"$c" | grep -E "$fw_refused" | head -n1)
+	[ -n "$l1" ] || die "$1: systemd-boot reported no refusal of the UKI on the console"
+	[ -n "$l2" ] || die "$1: the firmware reported no refusal on the console"
+	note "refused ($1, $(sed -n 's/^done //p' "$t/refuse-$1/timing")s, no kernel started):"
+	note "    $l1"
+	note "    $l2"
+	rm -f "$2"
+}
+
+mkdir -p "$t/disks"
+cp "$rel/bootproof.raw" "$t/disks/tampered.raw"
+BOOTPROOF=$BOOTPROOF "$TOP/tests/boot/tamper-uki.sh" "$t/disks/tampered.raw"
+refuse tampered "$t/disks/tampered.raw" 3
+
+# the same UKI without its signature (sbattach --remove of the tools tree)
+cp "$rel/bootproof.raw" "$t/disks/unsigned.raw"
+s=$(sfdisk -J "$t/disks/unsigned.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
+img="$t/disks/unsigned.raw@@$((s * 512))"
+uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" "$uki" "$t/disks/uki.efi"
+"$TOP/image/scripts/in-tools.sh" sbattach --remove "$t/disks/uki.efi" >/dev/null
+if "$TOP/image/scripts/in-tools.sh" sbverify --list "$t/disks/uki.efi" 2>&1 | grep -q 'No signature table present'; then :; else
+	die "sbattach --remove left a signature in the UKI"
+fi
+MTOOLS_SKIP_CHECK=1 mcopy -o -n -i "$img" "$t/disks/uki.efi" "$uki"
+rm -f "$t/disks/uki.efi"
+refuse unsigned "$t/disks/unsigned.raw" 4
+
+note "Secure Boot boots (enrollment, Secure Boot on with checks, two refusals): $(($(date +%s) - t0))s"
+step "Secure Boot boot test passed"
+cat "$summary"
