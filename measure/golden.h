@@ -19,6 +19,8 @@
 #include "digest.h"
 #include "macro.h"
 
+struct seal_policy;
+
 #define GOLDEN_FORMAT "bootproof-golden/1"
 #define GOLDEN_PCR_MAX 24u            /* PCR indexes 0..23 */
 #define GOLDEN_MAX_SIZE (64u << 20)   /* whole document */
@@ -84,6 +86,8 @@ struct golden {
 	uint8_t platform_profile_sha256[32];
 	bool secure_boot;
 	struct golden_bank banks[_BANK_MAX];
+	/* "seal" (optional): the sealing policy over these values (seal-policy.h); NULL if absent */
+	struct seal_policy *seal;
 };
 
 struct golden *golden_new(void);

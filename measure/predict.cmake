@@ -10,3 +10,5 @@ target_sources(bp_measure PRIVATE predict-uki.c)
 target_sources(bp_measure PRIVATE verbs-predict.c)
 target_sources(bp_measure PRIVATE predict.c gpt.c cpio.c secureboot.c)
 set_source_files_properties(gpt.c secureboot.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
+# sealing policy (PolicyPCR over golden values) and the LUKS2 token check
+target_sources(bp_measure PRIVATE seal-policy.c)

@@ -22,6 +22,7 @@
 #include "parse.h"
 #include "predict-io.h"
 #include "predict.h"
+#include "seal-policy.h"
 #include "secureboot.h"
 #include "verbs-pcr.h"
 #include "verbs.h"
@@ -64,6 +65,13 @@ static void help(FILE *f)
 		"     --platform FILE     platform profile (bootproof eventlog profile LOG -o FILE):\n"
 		"                         PCR 0-3 and 6 of the target platform\n"
 		"     --no-exit-boot-services  leave the two ExitBootServices actions out of PCR 5\n"
+		"\n"
+		"Sealing policy (golden.json \"seal\", docs/golden-format.md):\n"
+		"     --seal-pcrs LIST    PCRs the data is sealed to (default " SEAL_DEFAULT_PCRS ")\n"
+		"     --seal-phase PATH   boot phase path PCR 11 is taken at\n"
+		"                         (default " SEAL_DEFAULT_PHASE ")\n"
+		"     --seal-bank BANK    PCR bank of the policy (default sha256)\n"
+		"     --no-seal           no sealing policy\n"
 		"\n"
 		"Output:\n"
 		"  -o --output FILE       output file, '-' = stdout (default '-'); written atomically\n"
@@ -249,6 +257,7 @@ int verb_predict(int argc, char *argv[])
 		ARG_DISK = 0x100, ARG_ESP_UKI, ARG_UKI, ARG_BOOTLOADER, ARG_LOADER_CONF,
 		ARG_NO_LOADER_CONF, ARG_PHASES, ARG_BANKS, ARG_SB, ARG_PK, ARG_KEK, ARG_DB, ARG_DBX,
 		ARG_PLATFORM, ARG_NO_EBS, ARG_FORMAT, ARG_NAME, ARG_VERSION, ARG_THREADS,
+		ARG_SEAL_PCRS, ARG_SEAL_PHASE, ARG_SEAL_BANK, ARG_NO_SEAL,
 	};
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
@@ -273,6 +282,10 @@ int verb_predict(int argc, char *argv[])
 		{"name", required_argument, NULL, ARG_NAME},
 		{"image-version", required_argument, NULL, ARG_VERSION},
 		{"threads", required_argument, NULL, ARG_THREADS},
+		{"seal-pcrs", required_argument, NULL, ARG_SEAL_PCRS},
+		{"seal-phase", required_argument, NULL, ARG_SEAL_PHASE},
+		{"seal-bank", required_argument, NULL, ARG_SEAL_BANK},
+		{"no-seal", no_argument, NULL, ARG_NO_SEAL},
 		{},
 	};
 	const char *disk = NULL, *esp_uki = NULL, *uki = NULL, *bootloader = NULL,
@@ -290,8 +303,13 @@ int verb_predict(int argc, char *argv[])
 	struct predict_input in = {.mask = BANK_MASK_DEFAULT, .exit_boot_services = true};
 	char reason[512], path_boot[128] = "", path_uki[128] = "", path_conf[128] = "";
 	char uki_desc[600] = "", boot_desc[64] = "";
-	bool no_loader_conf = false;
+	bool no_loader_conf = false, no_seal = false, seal_explicit = false;
+	const char *seal_phase = SEAL_DEFAULT_PHASE;
+	enum bank seal_bank = BANK_SHA256;
+	uint32_t seal_mask = 0;
 	int c, r;
+
+	(void)seal_pcr_mask_parse(SEAL_DEFAULT_PCRS, &seal_mask);
 
 	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
 		switch (c) {
@@ -347,10 +365,32 @@ int verb_predict(int argc, char *argv[])
 			in.n_threads = t;
 			break;
 		}
+		case ARG_SEAL_PCRS:
+			if (seal_pcr_mask_parse(optarg, &seal_mask) < 0) {
+				log_error("predict: --seal-pcrs '%s': give distinct PCR indexes 0..23 "
+					  "separated by ',' or '+'", optarg);
+				return EXIT_USAGE;
+			}
+			seal_explicit = true;
+			break;
+		case ARG_SEAL_PHASE: seal_phase = optarg; seal_explicit = true; break;
+		case ARG_SEAL_BANK:
+			seal_bank = bank_from_name(optarg);
+			if (seal_bank < 0) {
+				log_error("predict: --seal-bank: unknown bank '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			seal_explicit = true;
+			break;
+		case ARG_NO_SEAL: no_seal = true; break;
 		default:
 			help(stderr);
 			return EXIT_USAGE;
 		}
+	if (no_seal && seal_explicit) {
+		log_error("predict: --no-seal contradicts --seal-pcrs/--seal-phase/--seal-bank");
+		return EXIT_USAGE;
+	}
 	if (optind != argc) {
 		log_error("predict: unexpected argument '%s'", argv[optind]);
 		return EXIT_USAGE;
@@ -508,6 +548,15 @@ int verb_predict(int argc, char *argv[])
 		else
 			log_error_errno(r, "predict");
 		return r == -EOPNOTSUPP || r == -EBADMSG || r == -E2BIG ? EXIT_ERROR : r;
+	}
+	reason[0] = '\0';
+	if (!no_seal) {
+		r = seal_policy_attach(g, seal_bank, seal_mask, seal_phase, seal_explicit, reason,
+				       sizeof(reason));
+		if (r < 0) {
+			log_error("predict: sealing policy: %s", reason[0] ? reason : strerror(-r));
+			return EXIT_ERROR;
+		}
 	}
 	if (disk) {
 		r = digest_buffer(BANK_SHA256, m_disk.data, m_disk.len, g->disk_sha256);
