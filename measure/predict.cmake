@@ -12,3 +12,5 @@ target_sources(bp_measure PRIVATE predict.c gpt.c cpio.c secureboot.c)
 set_source_files_properties(gpt.c secureboot.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")
 # sealing policy (PolicyPCR over golden values) and the LUKS2 token check
 target_sources(bp_measure PRIVATE seal-policy.c)
+target_sources(bp_measure PRIVATE luks-token.c verbs-seal.c)
+set_source_files_properties(luks-token.c PROPERTIES COMPILE_OPTIONS "${BOOTPROOF_PARSER_FLAGS}")

@@ -400,3 +400,43 @@ int seal_policy_attach(struct golden *g, enum bank bank, uint32_t mask, const ch
 	g->seal = TAKE_PTR(p);
 	return 0;
 }
+
+int seal_policy_parse_literal(const char *s, struct seal_policy *ret)
+{
+	struct seal_policy p = {.bank = _BANK_INVALID};
+	const char *w = s;
+	int r;
+
+	if (!s || !*s)
+		return -EINVAL;
+	while (*w) {
+		char item[16 + 2 * DIGEST_MAX], *colon, *eq;
+		size_t n = strcspn(w, "+");
+		uint32_t idx;
+		enum bank b;
+		if (n == 0 || n >= sizeof(item))
+			return -EINVAL;
+		memcpy(item, w, n);
+		item[n] = '\0';
+		colon = strchr(item, ':');
+		eq = colon ? strchr(colon, '=') : NULL;
+		if (!colon || !eq)
+			return -EINVAL;
+		*colon = *eq = '\0';
+		b = bank_from_name(colon + 1);
+		if (safe_atou32(item, &idx) < 0 || idx >= SEAL_PCR_MAX || (p.pcr_mask & (1u << idx)) ||
+		    b < 0 || (p.bank >= 0 && b != p.bank) ||
+		    hex_decode_exact(eq + 1, bank_size(b), true, p.values[idx]) < 0)
+			return -EINVAL;
+		p.bank = b;
+		p.pcr_mask |= 1u << idx;
+		w += n;
+		if (*w == '+' && !*++w)
+			return -EINVAL;
+	}
+	r = seal_policy_compute(&p);
+	if (r < 0)
+		return r;
+	*ret = p;
+	return 0;
+}

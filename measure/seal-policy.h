@@ -85,3 +85,7 @@ void seal_pcr_mask_format(uint32_t mask, char sep, char *buf, size_t size);
 struct golden;
 int seal_policy_attach(struct golden *g, enum bank bank, uint32_t mask, const char *phase,
 		       bool required, char *errbuf, size_t errbuf_size);
+
+/* The literal form "4:sha256=HEX+7:sha256=HEX..." (systemd-cryptenroll >= 255 --tpm2-pcrs) into
+ * ret with its digest; one bank for all, PCRs in any order, each once. -EINVAL on any defect. */
+int seal_policy_parse_literal(const char *s, struct seal_policy *ret);

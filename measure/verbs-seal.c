@@ -1,0 +1,294 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Verb `seal`: `seal policy` prints golden.json's sealing policy in the forms tools take
+ * (digest, tpm2_policypcr values file, systemd-cryptenroll literal PCRs); `seal check` decides
+ * whether a LUKS2 volume is bound to exactly that policy and nothing else opens it. The logic is
+ * in seal-policy.c and luks-token.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "golden.h"
+#include "hexstr.h"
+#include "json.h"
+#include "log.h"
+#include "luks-token.h"
+#include "seal-policy.h"
+#include "verbs-seal.h"
+#include "verbs.h"
+
+#define LUKS_DUMP_MAX (LUKS2_HDR_MAX + 4096u)
+
+/* The policy from --golden FILE or --pcr-values LITERAL. */
+static int load_policy(const char *golden, const char *literal, struct seal_policy *ret)
+{
+	_cleanup_(golden_freep) struct golden *g = NULL;
+	char err[512];
+	int r;
+
+	if (literal) {
+		r = seal_policy_parse_literal(literal, ret);
+		if (r < 0)
+			log_error("seal: --pcr-values '%.80s': give IDX:BANK=HEX items joined by '+'",
+				  literal);
+		return r < 0 ? -EINVAL : 0;
+	}
+	r = golden_load_file(golden, &g, err, sizeof(err));
+	if (r < 0) {
+		log_error("seal: '%s': %s", golden, err);
+		return r;
+	}
+	if (!g->seal) {
+		log_error("seal: '%s' has no sealing policy (\"seal\"): predict it with "
+			  "bootproof predict (without --no-seal)", golden);
+		return -ENOENT;
+	}
+	*ret = *g->seal;
+	return 0;
+}
+
+static void policy_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: bootproof seal policy (--golden FILE | --pcr-values LIST) [--format F] [-o FILE]\n"
+		"\n"
+		"The sealing policy of golden.json (its \"seal\" object), or of literal PCR values.\n"
+		"     --golden FILE       golden.json with a \"seal\" object\n"
+		"     --pcr-values LIST   IDX:BANK=HEX+... (systemd-cryptenroll's literal form)\n"
+		"     --format digest     the PolicyPCR digest, hex (default)\n"
+		"              selection  the PCR selection for tpm2-tools, e.g. sha256:4,7,9,11,12\n"
+		"              values     the values, concatenated (tpm2_policypcr -f FILE)\n"
+		"              cryptenroll  IDX:BANK=HEX+... for systemd-cryptenroll >= 255 --tpm2-pcrs=\n"
+		"              json       the \"seal\" object\n"
+		"  -o --output FILE       '-' = stdout (default)\n");
+}
+
+static int verb_seal_policy(int argc, char *argv[])
+{
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_FORMAT };
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"golden", required_argument, NULL, ARG_GOLDEN},
+		{"pcr-values", required_argument, NULL, ARG_VALUES},
+		{"format", required_argument, NULL, ARG_FORMAT},
+		{"output", required_argument, NULL, 'o'},
+		{},
+	};
+	const char *golden = NULL, *literal = NULL, *format = "digest", *output = "-";
+	struct seal_policy p;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "ho:", options, NULL)) >= 0)
+		switch (c) {
+		case 'h': policy_help(stdout); return EXIT_OK;
+		case ARG_GOLDEN: golden = optarg; break;
+		case ARG_VALUES: literal = optarg; break;
+		case ARG_FORMAT: format = optarg; break;
+		case 'o': output = optarg; break;
+		default: policy_help(stderr); return EXIT_USAGE;
+		}
+	if (optind != argc || !golden == !literal) {
+		log_error("seal policy: give exactly one of --golden and --pcr-values");
+		return EXIT_USAGE;
+	}
+	r = load_policy(golden, literal, &p);
+	if (r == -EINVAL)
+		return EXIT_USAGE;
+	if (r < 0)
+		return EXIT_ERROR;
+
+	if (strcmp(format, "digest") == 0 || strcmp(format, "selection") == 0) {
+		char line[2 * SEAL_DIGEST_SIZE + 96], pcrs[80];
+		if (format[0] == 'd')
+			hex_encode(p.digest, SEAL_DIGEST_SIZE, line);
+		else {
+			seal_pcr_mask_format(p.pcr_mask, ',', pcrs, sizeof(pcrs));
+			snprintf(line, sizeof(line), "%s:%s", bank_name(p.bank), pcrs);
+		}
+		strncat(line, "\n", sizeof(line) - strlen(line) - 1);
+		r = write_file_atomic(output, line, strlen(line));
+	} else if (strcmp(format, "values") == 0) {
+		uint8_t buf[SEAL_PCR_MAX * DIGEST_MAX];
+		size_t n = 0;
+		for (unsigned i = 0; i < SEAL_PCR_MAX; i++)
+			if (p.pcr_mask & (1u << i)) {
+				memcpy(buf + n, p.values[i], bank_size(p.bank));
+				n += bank_size(p.bank);
+			}
+		r = write_file_atomic(output, buf, n);
+	} else if (strcmp(format, "cryptenroll") == 0) {
+		_cleanup_(freep) char *s = NULL;
+		r = seal_policy_cryptenroll_pcrs(&p, &s);
+		if (r >= 0) {
+			size_t n = strlen(s);
+			_cleanup_(freep) char *line = malloc(n + 2);
+			if (!line)
+				return log_error_errno(-ENOMEM, "seal policy");
+			memcpy(line, s, n);
+			memcpy(line + n, "\n", 2);
+			r = write_file_atomic(output, line, n + 1);
+		}
+	} else if (strcmp(format, "json") == 0) {
+		_cleanup_(json_decrefp) json_t *j = NULL;
+		r = seal_policy_to_json(&p, &j);
+		if (r >= 0)
+			r = json_write_canonical(output, j);
+	} else {
+		log_error("seal policy: --format takes digest, selection, values, cryptenroll or json");
+		return EXIT_USAGE;
+	}
+	if (r < 0)
+		return log_error_errno(r, "seal policy: cannot write '%s'", output);
+	return EXIT_OK;
+}
+
+/* The first 2 * LUKS2_HDR_MAX bytes of a block device or file (both header copies). */
+static int read_head(const char *path, uint8_t **ret, size_t *ret_len)
+{
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_(freep) uint8_t *buf = NULL;
+	size_t len = 0, cap = 2 * (size_t)LUKS2_HDR_MAX;
+
+	if (fd < 0)
+		return negative_errno();
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	while (len < cap) {
+		ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return negative_errno();
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	*ret = TAKE_PTR(buf);
+	*ret_len = len;
+	return 0;
+}
+
+static void check_help(FILE *f)
+{
+	fprintf(f,
+		"Usage: bootproof seal check (--golden FILE | --pcr-values LIST)\n"
+		"                            (--device DEV | --luks-dump FILE) [--json]\n"
+		"\n"
+		"Exit 0 only if the LUKS2 volume's keyslots are all bound by systemd-tpm2 tokens whose\n"
+		"PCR list, bank and policy hash equal the golden sealing policy, with no PIN,\n"
+		"signed-policy key or pcrlock, and no other token or keyslot (a passphrase, recovery\n"
+		"key, FIDO2 ...) that could open it. Exit 3 names what is wrong.\n"
+		"     --device DEV        the LUKS2 block device or image file (both header copies\n"
+		"                         are read and must agree)\n"
+		"     --luks-dump FILE    its JSON metadata ('cryptsetup luksDump --dump-json-metadata',\n"
+		"                         or the \"luks2_metadata\" of an attestation bundle)\n"
+		"     --json              print the verdict as JSON\n");
+}
+
+static int verb_seal_check(int argc, char *argv[])
+{
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_DEVICE, ARG_DUMP, ARG_JSON };
+	static const struct option options[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"golden", required_argument, NULL, ARG_GOLDEN},
+		{"pcr-values", required_argument, NULL, ARG_VALUES},
+		{"device", required_argument, NULL, ARG_DEVICE},
+		{"luks-dump", required_argument, NULL, ARG_DUMP},
+		{"json", no_argument, NULL, ARG_JSON},
+		{},
+	};
+	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *json_text;
+	_cleanup_(freep) uint8_t *buf = NULL;
+	struct luks_verdict v;
+	struct seal_policy p;
+	bool as_json = false;
+	size_t len, json_len;
+	char err[512], want[2 * SEAL_DIGEST_SIZE + 1];
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "h", options, NULL)) >= 0)
+		switch (c) {
+		case 'h': check_help(stdout); return EXIT_OK;
+		case ARG_GOLDEN: golden = optarg; break;
+		case ARG_VALUES: literal = optarg; break;
+		case ARG_DEVICE: device = optarg; break;
+		case ARG_DUMP: dump = optarg; break;
+		case ARG_JSON: as_json = true; break;
+		default: check_help(stderr); return EXIT_USAGE;
+		}
+	if (optind != argc || !golden == !literal || !device == !dump) {
+		log_error("seal check: give one of --golden/--pcr-values and one of "
+			  "--device/--luks-dump");
+		return EXIT_USAGE;
+	}
+	r = load_policy(golden, literal, &p);
+	if (r == -EINVAL)
+		return EXIT_USAGE;
+	if (r < 0)
+		return EXIT_ERROR;
+
+	if (device) {
+		r = read_head(device, &buf, &len);
+		if (r < 0)
+			return log_error_errno(r, "seal check: cannot read '%s'", device);
+		r = luks2_header_json(buf, len, &json_text, &json_len, err, sizeof(err));
+		if (r < 0) {
+			log_error("seal check: '%s': not a usable LUKS2 header: %s", device, err);
+			return EXIT_MISMATCH;
+		}
+	} else {
+		r = read_file_capped(dump, LUKS_DUMP_MAX, &buf, &len);
+		if (r < 0)
+			return log_error_errno(r, "seal check: cannot read '%s'", dump);
+		json_text = (const char *)buf;
+		json_len = len;
+	}
+	r = luks2_check_json(json_text, json_len, &p, &v, err, sizeof(err));
+	if (r < 0) {
+		log_error("seal check: '%s': %s", device ? device : dump, err);
+		return EXIT_MISMATCH;
+	}
+	hex_encode(p.digest, SEAL_DIGEST_SIZE, want);
+	if (as_json) {
+		_cleanup_(json_decrefp) json_t *o = json_pack(
+			"{s:b, s:s, s:s, s:s, s:i, s:i}", "ok", v.ok, "reason", v.ok ? "" : v.why,
+			"golden_policy_digest", want, "token_policy_hash",
+			v.has_token ? v.token_policy_hash : "", "keyslots", (int)v.n_keyslots,
+			"tokens", (int)v.n_tokens);
+		if (!o || json_write_canonical("-", o) < 0)
+			return log_error_errno(-ENOMEM, "seal check");
+	} else {
+		printf("golden policy digest: %s\n", want);
+		printf("token policy hash:    %s\n", v.has_token ? v.token_policy_hash : "(none)");
+		printf("keyslots %u, tokens %u: %s\n", v.n_keyslots, v.n_tokens,
+		       v.ok ? "sealed to the golden policy only" : v.why);
+	}
+	if (!v.ok) {
+		log_error("seal check: '%s': %s", device ? device : dump, v.why);
+		return EXIT_MISMATCH;
+	}
+	return EXIT_OK;
+}
+
+static const struct verb seal_verbs[] = {
+	{"policy", verb_seal_policy, "the sealing policy of golden.json (digest, values, cryptenroll)"},
+	{"check", verb_seal_check, "is a LUKS2 volume bound to the golden policy and nothing else?"},
+};
+
+int verb_seal(int argc, char *argv[])
+{
+	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		printf("Usage: bootproof seal COMMAND [ARGS...]\n");
+		verb_print_table(seal_verbs, ARRAY_SIZE(seal_verbs), "bootproof seal", stdout);
+		return EXIT_OK;
+	}
+	optind = 0;
+	return verb_dispatch(seal_verbs, ARRAY_SIZE(seal_verbs), "bootproof seal", argc - 1,
+			     argv + 1);
+}
