@@ -193,10 +193,7 @@ static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy 
 		return fail(v, "token %s: bank %.16s is not the golden %s", id,
 			    bank && json_is_string(bank) ? json_string_value(bank) : "?",
 			    bank_name(pol->bank));
-	hex_encode(pol->digest, SEAL_DIGEST_SIZE, want_hash);
-	if (strcasecmp(json_string_value(hash), want_hash) != 0)
-		return fail(v, "token %s: tpm2-policy-hash %s is not the golden policy digest %s",
-			    id, json_string_value(hash), want_hash);
+	/* Extra policy parts first: they change the hash too, but this names the cause. */
 	x = json_object_get(t, "tpm2-pin");
 	if (x && !json_is_false(x))
 		return fail(v, "token %s: also needs a PIN (tpm2-pin), which the golden policy "
@@ -211,6 +208,10 @@ static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy 
 	x = json_object_get(t, "tpm2_pcrlock");
 	if (x && !json_is_false(x))
 		return fail(v, "token %s: is a pcrlock policy (tpm2_pcrlock)", id);
+	hex_encode(pol->digest, SEAL_DIGEST_SIZE, want_hash);
+	if (strcasecmp(json_string_value(hash), want_hash) != 0)
+		return fail(v, "token %s: tpm2-policy-hash %s is not the golden policy digest %s",
+			    id, json_string_value(hash), want_hash);
 	json_array_foreach(ks, i, e) {
 		unsigned k;
 		if (!json_is_string(e) || id_parse(json_string_value(e), LUKS2_MAX_KEYSLOTS, &k) < 0 ||
