@@ -8,7 +8,9 @@
 
 #include "golden.h"
 #include "hexstr.h"
+#include "fileio.h"
 #include "json.h"
+#include "luks-token.h"
 #include "seal-policy.h"
 #include "test.h"
 
@@ -237,4 +239,43 @@ TEST(strict_reader)
 		memcpy(t1 + (at - text), v2, 64);
 		expect_reject(t1, dig, d2, "seal.pcr_values.4");
 	}
+}
+
+/* The LUKS2 head of a real volume (cryptsetup 2.6 luksFormat + systemd-cryptenroll 254
+ * --tpm2-pcrs=4+7 on a fresh swtpm, both PCRs zero), from the fuzz corpus: accepted as is;
+ * every truncation and every corrupted header field is refused with -EBADMSG/-EOPNOTSUPP. */
+TEST(luks2_header_sweep)
+{
+	_cleanup_(freep) uint8_t *buf = NULL;
+	const char *dir = getenv("BOOTPROOF_SOURCE_DIR"), *json;
+	char path[512], err[256];
+	size_t len, jlen;
+	struct seal_policy p;
+	struct luks_verdict v;
+	static const size_t fields[] = {0, 5, 6, 7, 8, 15, 16, 23, 72, 256, 263, 448, 479, 4096, 5000};
+
+	ASSERT_TRUE(dir);
+	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/fuzz-luks/head-tpm2-4-7.bin", dir);
+	ASSERT_OK(read_file_capped(path, 1 << 20, &buf, &len));
+	ASSERT_EQ(len, 32768);
+	ASSERT_OK(seal_policy_parse_literal(
+		"4:sha256=0000000000000000000000000000000000000000000000000000000000000000+"
+		"7:sha256=0000000000000000000000000000000000000000000000000000000000000000", &p));
+	ASSERT_OK(luks2_header_json(buf, len, &json, &jlen, err, sizeof(err)));
+	ASSERT_OK(luks2_check_json(json, jlen, &p, &v, err, sizeof(err)));
+	ASSERT_TRUE(v.ok);
+	expect_digest(p.digest, "4f3d0316367f04116f53e36d21aa213e2b91f4720303c6049bb6d4bc7fe8e2f9");
+	ASSERT_STREQ(v.token_policy_hash,
+		     "4f3d0316367f04116f53e36d21aa213e2b91f4720303c6049bb6d4bc7fe8e2f9");
+	for (size_t n = 0; n < len; n += 509)
+		ASSERT_TRUE(luks2_header_json(buf, n, &json, &jlen, err, sizeof(err)) < 0);
+	for (size_t half = 0; half < 2; half++)
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+			size_t at = half * 16384 + fields[i];
+			buf[at] ^= 0x41;
+			int r = luks2_header_json(buf, len, &json, &jlen, err, sizeof(err));
+			if (r != -EBADMSG && r != -EOPNOTSUPP)
+				TEST_FAIL("flip at %zu: %d", at, r);
+			buf[at] ^= 0x41;
+		}
 }
