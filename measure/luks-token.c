@@ -4,10 +4,12 @@
  * checksum_alg char[32] @72, hdr_offset u64be @256, csum[64] @448; the checksum covers hdr_size
  * bytes with csum zeroed). Token fields: systemd tpm2_make_luks2_json (v254-v257). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "digest.h"
 #include "errbuf.h"
@@ -286,5 +288,45 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 			fail(&v, "keyslot %u: no systemd-tpm2 token binds it (a passphrase, recovery "
 			     "key or key file can open the volume)", k);
 	*ret = v;
+	return 0;
+}
+
+int luks2_read_metadata(const char *path, uint8_t **ret, size_t *ret_len, char *errbuf,
+			size_t errbuf_size)
+{
+	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_(freep) uint8_t *buf = NULL;
+	size_t len = 0, cap = 2 * (size_t)LUKS2_HDR_MAX, jlen;
+	const char *json;
+	uint8_t *copy;
+	int r;
+
+	if (fd < 0)
+		return errbuf_set(errbuf, errbuf_size, negative_errno(), "cannot open: %s",
+				  strerror(errno));
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	while (len < cap) {
+		ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errbuf_set(errbuf, errbuf_size, negative_errno(), "cannot read: %s",
+					  strerror(errno));
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	r = luks2_header_json(buf, len, &json, &jlen, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
+	copy = malloc(jlen + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, json, jlen);
+	copy[jlen] = '\0';
+	*ret = copy;
+	*ret_len = jlen;
 	return 0;
 }

@@ -51,3 +51,9 @@ int luks2_header_json(const uint8_t *data, size_t len, const char **ret, size_t 
  * (ok or not); -EBADMSG (errbuf says where) when the JSON is not LUKS2 metadata at all. */
 int luks2_check_json(const char *json, size_t len, const struct seal_policy *policy,
 		     struct luks_verdict *ret, char *errbuf, size_t errbuf_size);
+
+/* Thin loader: reads the head of a LUKS2 block device or image file (both header copies) and
+ * returns a malloc'd copy of its JSON metadata (NUL-terminated; ret_len excludes the NUL).
+ * Errors: negative errno from I/O, or luks2_header_json()'s, with errbuf saying what. */
+int luks2_read_metadata(const char *path, uint8_t **ret, size_t *ret_len, char *errbuf,
+			size_t errbuf_size);

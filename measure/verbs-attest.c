@@ -15,6 +15,7 @@
 #include "attest-verify.h"
 #include "bundle.h"
 #include "credential.h"
+#include "luks-token.h"
 #include "fileio.h"
 #include "golden.h"
 #include "hexstr.h"
@@ -204,7 +205,9 @@ static void attest_help(FILE *f)
 		"  --userspace-log FILE   userspace log (default " RUNTIME_LOG_DEFAULT ")\n"
 		"  --containers FILE      container_measurements.json to include\n"
 		"  --activate FILE        a credential challenge from `bootproof verify\n"
-		"                         --make-credential`: activate it with the AK and the EK\n");
+		"                         --make-credential`: activate it with the AK and the EK\n"
+		"  --luks-device DEV      include the LUKS2 metadata of the sealed data volume\n"
+		"                         (for `bootproof seal check --bundle`)\n");
 }
 
 static int read_optional(const char *path, bool explicit, size_t max, struct blob *ret,
@@ -276,9 +279,11 @@ int verb_attest(int argc, char *argv[])
 		{"userspace-log", required_argument, NULL, 'u'},
 		{"containers", required_argument, NULL, 'c'},
 		{"activate", required_argument, NULL, 'A'},
+		{"luks-device", required_argument, NULL, 'L'},
 		{},
 	};
 	_cleanup_(bundle_freep) struct bundle *b = bundle_new();
+	const char *luks_device = NULL;
 	_cleanup_(json_decrefp) json_t *challenge = NULL;
 	const char *activate = NULL;
 	_cleanup_(freep) uint8_t *nonce = NULL;
@@ -356,6 +361,9 @@ int verb_attest(int argc, char *argv[])
 		case 'u':
 			us_path = optarg;
 			break;
+		case 'L':
+			luks_device = optarg;
+			break;
 		case 'c':
 			containers = optarg;
 			break;
@@ -386,6 +394,19 @@ int verb_attest(int argc, char *argv[])
 				  &b->container_measurements, "container measurements");
 		if (r < 0)
 			return r;
+	}
+	if (luks_device) {
+		_cleanup_(freep) uint8_t *meta = NULL;
+		char err[256];
+		size_t meta_len;
+		r = luks2_read_metadata(luks_device, &meta, &meta_len, err, sizeof(err));
+		if (r < 0) {
+			log_error("attest: --luks-device '%s': %s", luks_device, err);
+			return r;
+		}
+		r = blob_set(&b->luks2_metadata, meta, meta_len);
+		if (r < 0)
+			return log_error_errno(r, "attest");
 	}
 	memcpy(b->nonce, nonce, nonce_size);
 	b->nonce_size = nonce_size;

@@ -4,13 +4,12 @@
  * whether a LUKS2 volume is bound to exactly that policy and nothing else opens it. The logic is
  * in seal-policy.c and luks-token.c. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "bundle.h"
 #include "fileio.h"
 #include "golden.h"
 #include "hexstr.h"
@@ -146,39 +145,11 @@ static int verb_seal_policy(int argc, char *argv[])
 	return EXIT_OK;
 }
 
-/* The first 2 * LUKS2_HDR_MAX bytes of a block device or file (both header copies). */
-static int read_head(const char *path, uint8_t **ret, size_t *ret_len)
-{
-	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	_cleanup_(freep) uint8_t *buf = NULL;
-	size_t len = 0, cap = 2 * (size_t)LUKS2_HDR_MAX;
-
-	if (fd < 0)
-		return negative_errno();
-	buf = malloc(cap);
-	if (!buf)
-		return -ENOMEM;
-	while (len < cap) {
-		ssize_t n = pread(fd, buf + len, cap - len, (off_t)len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return negative_errno();
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*ret = TAKE_PTR(buf);
-	*ret_len = len;
-	return 0;
-}
-
 static void check_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: bootproof seal check (--golden FILE | --pcr-values LIST)\n"
-		"                            (--device DEV | --luks-dump FILE) [--json]\n"
+		"                            (--device DEV | --luks-dump FILE | --bundle FILE) [--json]\n"
 		"\n"
 		"Exit 0 only if the LUKS2 volume's keyslots are all bound by systemd-tpm2 tokens whose\n"
 		"PCR list, bank and policy hash equal the golden sealing policy, with no PIN,\n"
@@ -188,22 +159,26 @@ static void check_help(FILE *f)
 		"                         are read and must agree)\n"
 		"     --luks-dump FILE    its JSON metadata ('cryptsetup luksDump --dump-json-metadata',\n"
 		"                         or the \"luks2_metadata\" of an attestation bundle)\n"
+		"     --bundle FILE       the \"luks2_metadata\" of an attestation bundle\n"
+		"                         (bootproof attest --luks-device DEV)\n"
 		"     --json              print the verdict as JSON\n");
 }
 
 static int verb_seal_check(int argc, char *argv[])
 {
-	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_DEVICE, ARG_DUMP, ARG_JSON };
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON };
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"golden", required_argument, NULL, ARG_GOLDEN},
 		{"pcr-values", required_argument, NULL, ARG_VALUES},
 		{"device", required_argument, NULL, ARG_DEVICE},
 		{"luks-dump", required_argument, NULL, ARG_DUMP},
+		{"bundle", required_argument, NULL, ARG_BUNDLE},
 		{"json", no_argument, NULL, ARG_JSON},
 		{},
 	};
-	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *json_text;
+	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *bundle = NULL,
+		   *json_text, *source;
 	_cleanup_(freep) uint8_t *buf = NULL;
 	struct luks_verdict v;
 	struct seal_policy p;
@@ -219,12 +194,13 @@ static int verb_seal_check(int argc, char *argv[])
 		case ARG_VALUES: literal = optarg; break;
 		case ARG_DEVICE: device = optarg; break;
 		case ARG_DUMP: dump = optarg; break;
+		case ARG_BUNDLE: bundle = optarg; break;
 		case ARG_JSON: as_json = true; break;
 		default: check_help(stderr); return EXIT_USAGE;
 		}
-	if (optind != argc || !golden == !literal || !device == !dump) {
+	if (optind != argc || !golden == !literal || !!device + !!dump + !!bundle != 1) {
 		log_error("seal check: give one of --golden/--pcr-values and one of "
-			  "--device/--luks-dump");
+			  "--device/--luks-dump/--bundle");
 		return EXIT_USAGE;
 	}
 	r = load_policy(golden, literal, &p);
@@ -234,24 +210,46 @@ static int verb_seal_check(int argc, char *argv[])
 		return EXIT_ERROR;
 
 	if (device) {
-		r = read_head(device, &buf, &len);
-		if (r < 0)
-			return log_error_errno(r, "seal check: cannot read '%s'", device);
-		r = luks2_header_json(buf, len, &json_text, &json_len, err, sizeof(err));
+		r = luks2_read_metadata(device, &buf, &len, err, sizeof(err));
 		if (r < 0) {
-			log_error("seal check: '%s': not a usable LUKS2 header: %s", device, err);
-			return EXIT_MISMATCH;
+			log_error("seal check: '%s': %s", device, err);
+			return r == -EBADMSG || r == -EOPNOTSUPP ? EXIT_MISMATCH : EXIT_ERROR;
 		}
-	} else {
+		json_text = (const char *)buf;
+		json_len = len;
+	} else if (dump) {
 		r = read_file_capped(dump, LUKS_DUMP_MAX, &buf, &len);
 		if (r < 0)
 			return log_error_errno(r, "seal check: cannot read '%s'", dump);
 		json_text = (const char *)buf;
 		json_len = len;
+	} else {
+		_cleanup_(bundle_freep) struct bundle *bu = NULL;
+		_cleanup_(freep) uint8_t *raw = NULL;
+		size_t raw_len;
+		r = read_file_capped(bundle, BUNDLE_MAX_FILE_SIZE, &raw, &raw_len);
+		if (r < 0)
+			return log_error_errno(r, "seal check: cannot read '%s'", bundle);
+		r = bundle_parse(raw, raw_len, &bu, err, sizeof(err));
+		if (r < 0) {
+			log_error("seal check: bundle '%s': %s", bundle, err);
+			return EXIT_ERROR;
+		}
+		if (!bu->luks2_metadata.present) {
+			log_error("seal check: bundle '%s' carries no luks2_metadata (made without "
+				  "attest --luks-device)", bundle);
+			return EXIT_MISMATCH;
+		}
+		buf = TAKE_PTR(bu->luks2_metadata.data);
+		len = bu->luks2_metadata.size;
+		bu->luks2_metadata.present = false;
+		json_text = (const char *)buf;
+		json_len = len;
 	}
+	source = device ? device : dump ? dump : bundle;
 	r = luks2_check_json(json_text, json_len, &p, &v, err, sizeof(err));
 	if (r < 0) {
-		log_error("seal check: '%s': %s", device ? device : dump, err);
+		log_error("seal check: '%s': %s", source, err);
 		return EXIT_MISMATCH;
 	}
 	hex_encode(p.digest, SEAL_DIGEST_SIZE, want);
@@ -270,7 +268,7 @@ static int verb_seal_check(int argc, char *argv[])
 		       v.ok ? "sealed to the golden policy only" : v.why);
 	}
 	if (!v.ok) {
-		log_error("seal check: '%s': %s", device ? device : dump, v.why);
+		log_error("seal check: '%s': %s", source, v.why);
 		return EXIT_MISMATCH;
 	}
 	return EXIT_OK;

@@ -142,6 +142,20 @@ cryptsetup luksDump --dump-json-metadata "$TMP/good" >"$TMP/good.json"
 "$BOOTPROOF" seal check --golden "$G" --luks-dump "$TMP/good.json" --json >"$TMP/v.json" ||
 	fail "seal check --luks-dump"
 [ "$(jq -r .ok "$TMP/v.json")" = true ] || fail "seal check --json"
+# The attestation bundle carries the metadata; a remote verifier runs the same check on it.
+: >"$TMP/none"
+"$BOOTPROOF" attest --tcti "$T" --nonce 5ea1 --pcrs 4,7,9,11,12 --eventlog "$TMP/none" \
+	--userspace-log "$TMP/none" --luks-device "$TMP/good" -o "$TMP/bundle.json" 2>"$TMP/attest.log" ||
+	{ cat "$TMP/attest.log"; fail "attest --luks-device"; }
+flush
+"$BOOTPROOF" seal check --golden "$G" --bundle "$TMP/bundle.json" >/dev/null ||
+	fail "seal check --bundle"
+jq 'del(.luks2_metadata)' "$TMP/bundle.json" >"$TMP/bundle-old.json"
+set +e
+"$BOOTPROOF" seal check --golden "$G" --bundle "$TMP/bundle-old.json" 2>"$TMP/err"
+rc=$?
+set -e
+[ $rc = 3 ] && grep -q "no luks2_metadata" "$TMP/err" || fail "bundle without metadata: rc $rc"
 
 # 4. what must be refused
 newvol extra-passphrase
