@@ -22,12 +22,37 @@
 
 #define LUKS_DUMP_MAX (LUKS2_HDR_MAX + 4096u)
 
-/* The policy from --golden FILE or --pcr-values LITERAL. */
-static int load_policy(const char *golden, const char *literal, struct seal_policy *ret)
+/* A bare "seal" object (what the release puts on the ESP, docs/sealing.md): validated and its
+ * digest recomputed from its values by seal_policy_load(). */
+static int load_seal_file(const char *path, struct seal_policy *ret)
+{
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	_cleanup_(freep) uint8_t *buf = NULL;
+	char err[512];
+	size_t len;
+	int r;
+
+	r = read_file_capped(path, 1u << 20, &buf, &len);
+	if (r < 0)
+		return log_error_errno(r, "seal: cannot read '%s'", path);
+	r = json_parse_capped(buf, len, 1u << 20, 4, &j, err, sizeof(err));
+	if (r >= 0)
+		r = seal_policy_load(j, ret, err, sizeof(err));
+	if (r < 0)
+		log_error("seal: '%s': %s", path, err);
+	return r < 0 ? -EBADMSG : 0;
+}
+
+/* The policy from --golden FILE, --seal FILE or --pcr-values LITERAL (exactly one is set). */
+static int load_policy(const char *golden, const char *seal, const char *literal,
+		       struct seal_policy *ret)
 {
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	char err[512];
 	int r;
+
+	if (seal)
+		return load_seal_file(seal, ret);
 
 	if (literal) {
 		r = seal_policy_parse_literal(literal, ret);
@@ -53,10 +78,12 @@ static int load_policy(const char *golden, const char *literal, struct seal_poli
 static void policy_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: bootproof seal policy (--golden FILE | --pcr-values LIST) [--format F] [-o FILE]\n"
+		"Usage: bootproof seal policy (--golden FILE | --seal FILE | --pcr-values LIST)\n"
+		"                             [--format F] [-o FILE]\n"
 		"\n"
 		"The sealing policy of golden.json (its \"seal\" object), or of literal PCR values.\n"
 		"     --golden FILE       golden.json with a \"seal\" object\n"
+		"     --seal FILE         the \"seal\" object alone (--format json; on the ESP)\n"
 		"     --pcr-values LIST   IDX:BANK=HEX+... (systemd-cryptenroll's literal form)\n"
 		"     --format digest     the PolicyPCR digest, hex (default)\n"
 		"              selection  the PCR selection for tpm2-tools, e.g. sha256:4,7,9,11,12\n"
@@ -68,16 +95,18 @@ static void policy_help(FILE *f)
 
 static int verb_seal_policy(int argc, char *argv[])
 {
-	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_FORMAT };
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_FORMAT };
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"golden", required_argument, NULL, ARG_GOLDEN},
 		{"pcr-values", required_argument, NULL, ARG_VALUES},
+		{"seal", required_argument, NULL, ARG_SEAL},
 		{"format", required_argument, NULL, ARG_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{},
 	};
 	const char *golden = NULL, *literal = NULL, *format = "digest", *output = "-";
+	const char *seal = NULL;
 	struct seal_policy p;
 	int c, r;
 
@@ -86,15 +115,16 @@ static int verb_seal_policy(int argc, char *argv[])
 		case 'h': policy_help(stdout); return EXIT_OK;
 		case ARG_GOLDEN: golden = optarg; break;
 		case ARG_VALUES: literal = optarg; break;
+		case ARG_SEAL: seal = optarg; break;
 		case ARG_FORMAT: format = optarg; break;
 		case 'o': output = optarg; break;
 		default: policy_help(stderr); return EXIT_USAGE;
 		}
-	if (optind != argc || !golden == !literal) {
-		log_error("seal policy: give exactly one of --golden and --pcr-values");
+	if (optind != argc || !!golden + !!seal + !!literal != 1) {
+		log_error("seal policy: give exactly one of --golden, --seal and --pcr-values");
 		return EXIT_USAGE;
 	}
-	r = load_policy(golden, literal, &p);
+	r = load_policy(golden, seal, literal, &p);
 	if (r == -EINVAL)
 		return EXIT_USAGE;
 	if (r < 0)
@@ -148,7 +178,7 @@ static int verb_seal_policy(int argc, char *argv[])
 static void check_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: bootproof seal check (--golden FILE | --pcr-values LIST)\n"
+		"Usage: bootproof seal check (--golden FILE | --seal FILE | --pcr-values LIST)\n"
 		"                            (--device DEV | --luks-dump FILE | --bundle FILE) [--json]\n"
 		"\n"
 		"Exit 0 only if the LUKS2 volume's keyslots are all bound by systemd-tpm2 tokens whose\n"
@@ -166,11 +196,12 @@ static void check_help(FILE *f)
 
 static int verb_seal_check(int argc, char *argv[])
 {
-	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON };
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON };
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"golden", required_argument, NULL, ARG_GOLDEN},
 		{"pcr-values", required_argument, NULL, ARG_VALUES},
+		{"seal", required_argument, NULL, ARG_SEAL},
 		{"device", required_argument, NULL, ARG_DEVICE},
 		{"luks-dump", required_argument, NULL, ARG_DUMP},
 		{"bundle", required_argument, NULL, ARG_BUNDLE},
@@ -179,6 +210,7 @@ static int verb_seal_check(int argc, char *argv[])
 	};
 	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *bundle = NULL,
 		   *json_text, *source;
+	const char *seal = NULL;
 	_cleanup_(freep) uint8_t *buf = NULL;
 	struct luks_verdict v;
 	struct seal_policy p;
@@ -192,18 +224,20 @@ static int verb_seal_check(int argc, char *argv[])
 		case 'h': check_help(stdout); return EXIT_OK;
 		case ARG_GOLDEN: golden = optarg; break;
 		case ARG_VALUES: literal = optarg; break;
+		case ARG_SEAL: seal = optarg; break;
 		case ARG_DEVICE: device = optarg; break;
 		case ARG_DUMP: dump = optarg; break;
 		case ARG_BUNDLE: bundle = optarg; break;
 		case ARG_JSON: as_json = true; break;
 		default: check_help(stderr); return EXIT_USAGE;
 		}
-	if (optind != argc || !golden == !literal || !!device + !!dump + !!bundle != 1) {
-		log_error("seal check: give one of --golden/--pcr-values and one of "
+	if (optind != argc || !!golden + !!seal + !!literal != 1 ||
+	    !!device + !!dump + !!bundle != 1) {
+		log_error("seal check: give one of --golden/--seal/--pcr-values and one of "
 			  "--device/--luks-dump/--bundle");
 		return EXIT_USAGE;
 	}
-	r = load_policy(golden, literal, &p);
+	r = load_policy(golden, seal, literal, &p);
 	if (r == -EINVAL)
 		return EXIT_USAGE;
 	if (r < 0)

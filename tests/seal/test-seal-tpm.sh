@@ -138,6 +138,13 @@ echo "golden.json policy digest: $DIGEST"
 echo "enrolled token policy hash: $TOKEN"
 [ "$TOKEN" = "$DIGEST" ] || fail "systemd-cryptenroll's policy hash differs from predict's"
 expect_check 0 "" good
+# the bare seal object (what the release puts on the ESP) gives the same verdict
+"$BOOTPROOF" seal policy --golden "$G" --format json -o "$TMP/seal.json"
+[ "$("$BOOTPROOF" seal policy --seal "$TMP/seal.json")" = "$DIGEST" ] || fail "seal policy --seal"
+"$BOOTPROOF" seal check --seal "$TMP/seal.json" --device "$TMP/good" >/dev/null || fail "seal check --seal"
+jq '.pcr_values["12"] = .pcr_values["4"]' "$TMP/seal.json" >"$TMP/seal-edited.json"
+if "$BOOTPROOF" seal policy --seal "$TMP/seal-edited.json" 2>"$TMP/err"; then fail "edited seal accepted"; fi
+grep -q "policy_digest: does not equal" "$TMP/err" || fail "edited seal: $(cat "$TMP/err")"
 cryptsetup luksDump --dump-json-metadata "$TMP/good" >"$TMP/good.json"
 "$BOOTPROOF" seal check --golden "$G" --luks-dump "$TMP/good.json" --json >"$TMP/v.json" ||
 	fail "seal check --luks-dump"
