@@ -106,6 +106,17 @@ grep -q 'hello from the verified demo container' "$b/info.txt" "$b/console.log" 
 	note "note: the demo container's greeting was not seen (custom CONTAINERS_DIR?)"
 note "containers: loaded, bootproof containers check passed in the guest"
 
+step "sealed data: the first boot enrolled the volume to golden.json's policy (docs/sealing.md)"
+if [ "$(jq -r '.seal // empty | .policy_digest' "$rel/golden.json")" != "" ]; then
+	grep -q 'bootproof-data: created, enrolled to the golden policy' "$b/console.log" ||
+		{ grep -a 'bootproof-data' "$b/console.log" >&2; die "the sealed data volume was not created"; }
+	"$BOOTPROOF" seal check --golden "$rel/golden.json" --bundle "$b/bundle.json" >"$t/seal-check.txt" ||
+		{ cat "$t/seal-check.txt" >&2; die "the enrolled token is not bound to golden.json's policy only"; }
+	grep -q '^sealed-data: /dev/mapper/bootproof-data ext4' "$b/info.txt" ||
+		die "the sealed data volume is not mounted at /var/lib/bootproof/sealed"
+	note "sealed data: $(tr '\n' ' ' <"$t/seal-check.txt")"
+fi
+
 # A tamper check passes when compare fails with exit 3 and names an event.
 expect_mismatch() {	# NAME GOLDEN
 	set +e
