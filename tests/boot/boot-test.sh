@@ -19,6 +19,8 @@
 #      the keys first, passes the Secure Boot firmware and variable store in (BOOT_SECURE_BOOT, OVMF_*)
 #      and boots the firmware's refusals.
 # Writes $OUT/boot-test/{boot/,pcr-table.txt,summary.txt}. Usage: boot-test.sh RELEASE_DIR
+# BOOT_TEST_DISK=FILE boots FILE, a copy of the release's disk, instead (with BOOT_DISK_WRITABLE=1 and
+# BOOT_TPM_STATE: the first boot of the sealed-data sequence, tests/boot/seal-test.sh).
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
 rel=$(cd "${1:?usage: boot-test.sh RELEASE_DIR}" && pwd)
@@ -53,7 +55,9 @@ if [ -n "${REUSE_BOOT:-}" ]; then
 	rm -rf "$b"; cp -r "$REUSE_BOOT" "$b"
 	note "note: checks run on the recorded boot $REUSE_BOOT (REUSE_BOOT), no new boot"
 else
-	"$TOP/tests/boot/boot.sh" "$rel/bootproof.raw" "$b" "${BOOT_TIMEOUT:-600}" || die "boot failed (see $b/console.log)"
+	disk=${BOOT_TEST_DISK:-$rel/bootproof.raw}
+	[ "$(sha256sum <"$disk" | cut -d' ' -f1)" = "$disk_sha" ] || die "$disk is not a copy of the release's disk"
+	"$TOP/tests/boot/boot.sh" "$disk" "$b" "${BOOT_TIMEOUT:-600}" || die "boot failed (see $b/console.log)"
 fi
 t_boot_done=$(sed -n 's/^done //p' "$b/timing")
 [ "$(cat "$b/attest.rc")" = 0 ] || { cat "$b/attest.log" >&2; die "bootproof attest failed in the guest"; }
