@@ -12,6 +12,7 @@
 #include "golden.h"
 #include "hexstr.h"
 #include "parse.h"
+#include "pcr-status.h"
 #include "seal-policy.h"
 
 static void put_be32(uint8_t *p, uint32_t v)
@@ -171,6 +172,18 @@ int seal_policy_from_banks(const struct golden_bank *banks, enum bank bank, uint
 		if (!gp->present)
 			return errbuf_set(errbuf, errbuf_size, -ENOENT,
 					  "PCR %u (bank %s) has no golden value", i, bank_name(bank));
+		/* Golden format 2: a PolicyPCR binds one value, so a PCR without one (variable,
+		 * per-instance) or with accepted alternatives cannot be sealed to. */
+		if (gp->no_value || gp->status == PCR_STATUS_VARIABLE ||
+		    gp->status == PCR_STATUS_PER_INSTANCE)
+			return errbuf_set(errbuf, errbuf_size, -ENOENT,
+					  "PCR %u (bank %s) has status %s: no single value to seal to",
+					  i, bank_name(bank), pcr_status_to_string(gp->status));
+		if (gp->n_alternatives > 0)
+			return errbuf_set(errbuf, errbuf_size, -ENOENT,
+					  "PCR %u (bank %s) has %zu accepted alternative(s): a sealed "
+					  "volume would not open on them (leave it out of --seal-pcrs)",
+					  i, bank_name(bank), gp->n_alternatives);
 		if (i == SEAL_PHASE_PCR) {
 			r = phase_value(gp, phase, &v, errbuf, errbuf_size);
 			if (r < 0)

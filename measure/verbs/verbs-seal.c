@@ -91,6 +91,52 @@ static void policy_help(FILE *f)
 		"  -o --output FILE       '-' = stdout (default)\n");
 }
 
+/* The policy in one of the forms of --format; -EINVAL for an unknown form. */
+static int write_policy(const struct seal_policy *p, const char *format, const char *output)
+{
+	int r;
+
+	if (strcmp(format, "digest") == 0 || strcmp(format, "selection") == 0) {
+		char line[2 * SEAL_DIGEST_SIZE + 96], pcrs[80];
+		if (format[0] == 'd')
+			hex_encode(p->digest, SEAL_DIGEST_SIZE, line);
+		else {
+			seal_pcr_mask_format(p->pcr_mask, ',', pcrs, sizeof(pcrs));
+			snprintf(line, sizeof(line), "%s:%s", bank_name(p->bank), pcrs);
+		}
+		strncat(line, "\n", sizeof(line) - strlen(line) - 1);
+		r = write_file_atomic(output, line, strlen(line));
+	} else if (strcmp(format, "values") == 0) {
+		uint8_t buf[SEAL_PCR_MAX * DIGEST_MAX];
+		size_t n = 0;
+		for (unsigned i = 0; i < SEAL_PCR_MAX; i++)
+			if (p->pcr_mask & (1u << i)) {
+				memcpy(buf + n, p->values[i], bank_size(p->bank));
+				n += bank_size(p->bank);
+			}
+		r = write_file_atomic(output, buf, n);
+	} else if (strcmp(format, "cryptenroll") == 0) {
+		_cleanup_(freep) char *s = NULL;
+		r = seal_policy_cryptenroll_pcrs(p, &s);
+		if (r >= 0) {
+			size_t n = strlen(s);
+			_cleanup_(freep) char *line = malloc(n + 2);
+			if (!line)
+				return -ENOMEM;
+			memcpy(line, s, n);
+			memcpy(line + n, "\n", 2);
+			r = write_file_atomic(output, line, n + 1);
+		}
+	} else if (strcmp(format, "json") == 0) {
+		_cleanup_(json_decrefp) json_t *j = NULL;
+		r = seal_policy_to_json(p, &j);
+		if (r >= 0)
+			r = json_write_canonical(output, j);
+	} else
+		return -EINVAL;
+	return r;
+}
+
 static int verb_seal_policy(int argc, char *argv[])
 {
 	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_FORMAT };
@@ -128,43 +174,8 @@ static int verb_seal_policy(int argc, char *argv[])
 	if (r < 0)
 		return EXIT_ERROR;
 
-	if (strcmp(format, "digest") == 0 || strcmp(format, "selection") == 0) {
-		char line[2 * SEAL_DIGEST_SIZE + 96], pcrs[80];
-		if (format[0] == 'd')
-			hex_encode(p.digest, SEAL_DIGEST_SIZE, line);
-		else {
-			seal_pcr_mask_format(p.pcr_mask, ',', pcrs, sizeof(pcrs));
-			snprintf(line, sizeof(line), "%s:%s", bank_name(p.bank), pcrs);
-		}
-		strncat(line, "\n", sizeof(line) - strlen(line) - 1);
-		r = write_file_atomic(output, line, strlen(line));
-	} else if (strcmp(format, "values") == 0) {
-		uint8_t buf[SEAL_PCR_MAX * DIGEST_MAX];
-		size_t n = 0;
-		for (unsigned i = 0; i < SEAL_PCR_MAX; i++)
-			if (p.pcr_mask & (1u << i)) {
-				memcpy(buf + n, p.values[i], bank_size(p.bank));
-				n += bank_size(p.bank);
-			}
-		r = write_file_atomic(output, buf, n);
-	} else if (strcmp(format, "cryptenroll") == 0) {
-		_cleanup_(freep) char *s = NULL;
-		r = seal_policy_cryptenroll_pcrs(&p, &s);
-		if (r >= 0) {
-			size_t n = strlen(s);
-			_cleanup_(freep) char *line = malloc(n + 2);
-			if (!line)
-				return log_error_errno(-ENOMEM, "seal policy");
-			memcpy(line, s, n);
-			memcpy(line + n, "\n", 2);
-			r = write_file_atomic(output, line, n + 1);
-		}
-	} else if (strcmp(format, "json") == 0) {
-		_cleanup_(json_decrefp) json_t *j = NULL;
-		r = seal_policy_to_json(&p, &j);
-		if (r >= 0)
-			r = json_write_canonical(output, j);
-	} else {
+	r = write_policy(&p, format, output);
+	if (r == -EINVAL) {
 		log_error("seal policy: --format takes digest, selection, values, cryptenroll or json");
 		return EXIT_USAGE;
 	}
@@ -192,6 +203,68 @@ static void check_help(FILE *f)
 		"     --json              print the verdict as JSON\n");
 }
 
+/* The LUKS2 JSON metadata from --device, --luks-dump or --bundle (exactly one is set).
+ * Returns VERB_PROCEED, or the exit code to end with. */
+static int read_metadata(const char *device, const char *dump, const char *bundle, uint8_t **ret,
+			 size_t *ret_len)
+{
+	char err[512];
+	int r;
+
+	if (device) {
+		r = luks2_read_metadata(device, ret, ret_len, err, sizeof(err));
+		if (r < 0) {
+			log_error("seal check: '%s': %s", device, err);
+			return r == -EBADMSG || r == -EOPNOTSUPP ? EXIT_MISMATCH : EXIT_ERROR;
+		}
+	} else if (dump) {
+		r = read_file_capped(dump, LUKS_DUMP_MAX, ret, ret_len);
+		if (r < 0)
+			return log_error_errno(r, "seal check: cannot read '%s'", dump);
+	} else {
+		_cleanup_(bundle_freep) struct bundle *bu = NULL;
+		_cleanup_(freep) uint8_t *raw = NULL;
+		size_t raw_len;
+		r = read_file_capped(bundle, BUNDLE_MAX_FILE_SIZE, &raw, &raw_len);
+		if (r < 0)
+			return log_error_errno(r, "seal check: cannot read '%s'", bundle);
+		r = bundle_parse(raw, raw_len, &bu, err, sizeof(err));
+		if (r < 0) {
+			log_error("seal check: bundle '%s': %s", bundle, err);
+			return EXIT_ERROR;
+		}
+		if (!bu->luks2_metadata.present) {
+			log_error("seal check: bundle '%s' carries no luks2_metadata (made without "
+				  "attest --luks-device)", bundle);
+			return EXIT_MISMATCH;
+		}
+		*ret = TAKE_PTR(bu->luks2_metadata.data);
+		*ret_len = bu->luks2_metadata.size;
+		bu->luks2_metadata.present = false;
+	}
+	return VERB_PROCEED;
+}
+
+/* The verdict as text or JSON on stdout. */
+static int print_verdict(const struct luks_verdict *v, const char *want, bool as_json)
+{
+	if (as_json) {
+		_cleanup_(json_decrefp) json_t *o = json_pack(
+			"{s:b, s:s, s:s, s:s, s:i, s:i}", "ok", v->ok, "reason", v->ok ? "" : v->why,
+			"golden_policy_digest", want, "token_policy_hash",
+			v->has_token ? v->token_policy_hash : "", "keyslots", (int)v->n_keyslots,
+			"tokens", (int)v->n_tokens);
+		if (!o)
+			return -ENOMEM;
+		return json_write_canonical("-", o);
+	}
+	printf("golden policy digest: %s\n", want);
+	printf("token policy hash:    %s\n", v->has_token ? v->token_policy_hash : "(none)");
+	printf("keyslots %u, tokens %u: %s\n", v->n_keyslots, v->n_tokens,
+	       v->ok ? "sealed to the golden policy only" : v->why);
+	return 0;
+}
+
 static int verb_seal_check(int argc, char *argv[])
 {
 	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON };
@@ -207,13 +280,13 @@ static int verb_seal_check(int argc, char *argv[])
 		{},
 	};
 	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *bundle = NULL,
-		   *json_text, *source;
+		   *source;
 	const char *seal = NULL;
 	_cleanup_(freep) uint8_t *buf = NULL;
 	struct luks_verdict v;
 	struct seal_policy p;
 	bool as_json = false;
-	size_t len, json_len;
+	size_t len;
 	char err[512], want[2 * SEAL_DIGEST_SIZE + 1];
 	int c, r;
 
@@ -241,64 +314,18 @@ static int verb_seal_check(int argc, char *argv[])
 	if (r < 0)
 		return EXIT_ERROR;
 
-	if (device) {
-		r = luks2_read_metadata(device, &buf, &len, err, sizeof(err));
-		if (r < 0) {
-			log_error("seal check: '%s': %s", device, err);
-			return r == -EBADMSG || r == -EOPNOTSUPP ? EXIT_MISMATCH : EXIT_ERROR;
-		}
-		json_text = (const char *)buf;
-		json_len = len;
-	} else if (dump) {
-		r = read_file_capped(dump, LUKS_DUMP_MAX, &buf, &len);
-		if (r < 0)
-			return log_error_errno(r, "seal check: cannot read '%s'", dump);
-		json_text = (const char *)buf;
-		json_len = len;
-	} else {
-		_cleanup_(bundle_freep) struct bundle *bu = NULL;
-		_cleanup_(freep) uint8_t *raw = NULL;
-		size_t raw_len;
-		r = read_file_capped(bundle, BUNDLE_MAX_FILE_SIZE, &raw, &raw_len);
-		if (r < 0)
-			return log_error_errno(r, "seal check: cannot read '%s'", bundle);
-		r = bundle_parse(raw, raw_len, &bu, err, sizeof(err));
-		if (r < 0) {
-			log_error("seal check: bundle '%s': %s", bundle, err);
-			return EXIT_ERROR;
-		}
-		if (!bu->luks2_metadata.present) {
-			log_error("seal check: bundle '%s' carries no luks2_metadata (made without "
-				  "attest --luks-device)", bundle);
-			return EXIT_MISMATCH;
-		}
-		buf = TAKE_PTR(bu->luks2_metadata.data);
-		len = bu->luks2_metadata.size;
-		bu->luks2_metadata.present = false;
-		json_text = (const char *)buf;
-		json_len = len;
-	}
+	r = read_metadata(device, dump, bundle, &buf, &len);
+	if (r != VERB_PROCEED)
+		return r;
 	source = device ? device : dump ? dump : bundle;
-	r = luks2_check_json(json_text, json_len, &p, &v, err, sizeof(err));
+	r = luks2_check_json((const char *)buf, len, &p, &v, err, sizeof(err));
 	if (r < 0) {
 		log_error("seal check: '%s': %s", source, err);
 		return EXIT_MISMATCH;
 	}
 	hex_encode(p.digest, SEAL_DIGEST_SIZE, want);
-	if (as_json) {
-		_cleanup_(json_decrefp) json_t *o = json_pack(
-			"{s:b, s:s, s:s, s:s, s:i, s:i}", "ok", v.ok, "reason", v.ok ? "" : v.why,
-			"golden_policy_digest", want, "token_policy_hash",
-			v.has_token ? v.token_policy_hash : "", "keyslots", (int)v.n_keyslots,
-			"tokens", (int)v.n_tokens);
-		if (!o || json_write_canonical("-", o) < 0)
-			return log_error_errno(-ENOMEM, "seal check");
-	} else {
-		printf("golden policy digest: %s\n", want);
-		printf("token policy hash:    %s\n", v.has_token ? v.token_policy_hash : "(none)");
-		printf("keyslots %u, tokens %u: %s\n", v.n_keyslots, v.n_tokens,
-		       v.ok ? "sealed to the golden policy only" : v.why);
-	}
+	if (print_verdict(&v, want, as_json) < 0)
+		return log_error_errno(-ENOMEM, "seal check");
 	if (!v.ok) {
 		log_error("seal check: '%s': %s", source, v.why);
 		return EXIT_MISMATCH;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "golden.h"
+#include "pcr-status.h"
 #include "hexstr.h"
 #include "fileio.h"
 #include "json.h"
@@ -168,6 +169,48 @@ TEST(from_golden_and_round_trip)
 	ASSERT_TRUE(g2->seal);
 	ASSERT_MEMEQ(g2->seal->digest, p.digest, 32);
 	ASSERT_STREQ(g2->seal->phase, SEAL_DEFAULT_PHASE);
+}
+
+/* Golden format 2 (PCR status, alternatives): the seal is written and loaded beside it; a sealed
+ * PCR without a single value (variable, per-instance) or with alternatives cannot be sealed to. */
+TEST(golden_format_2)
+{
+	_cleanup_(golden_freep) struct golden *g = golden_new(), *g2 = NULL;
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	_cleanup_(freep) char *text = NULL;
+	struct seal_policy q;
+	uint32_t mask;
+	size_t len;
+	char err[256];
+
+	ASSERT_TRUE(g);
+	make_banks(g);
+	ASSERT_OK(seal_pcr_mask_parse(SEAL_DEFAULT_PCRS, &mask));
+	g->banks[BANK_SHA256].pcrs[5].status = PCR_STATUS_COMPUTED; /* not sealed: no effect */
+	ASSERT_OK(seal_policy_attach(g, BANK_SHA256, mask, SEAL_DEFAULT_PHASE, true, err,
+				     sizeof(err)));
+	ASSERT_OK(golden_to_json(g, &j));
+	ASSERT_STREQ(json_string_value(json_object_get(j, "format")), GOLDEN_FORMAT_V2);
+	ASSERT_OK(json_dump_canonical(j, &text, &len));
+	ASSERT_OK(golden_load(text, len, &g2, err, sizeof(err)));
+	ASSERT_TRUE(g2->seal);
+	ASSERT_MEMEQ(g2->seal->digest, g->seal->digest, 32);
+	ASSERT_EQ(g2->banks[BANK_SHA256].pcrs[5].status, PCR_STATUS_COMPUTED);
+
+	g->banks[BANK_SHA256].pcrs[7].status = PCR_STATUS_VARIABLE;
+	ASSERT_ERR(seal_policy_from_banks(g->banks, BANK_SHA256, mask, SEAL_DEFAULT_PHASE, &q, err,
+					  sizeof(err)), -ENOENT);
+	ASSERT_TRUE(strstr(err, "PCR 7 (bank sha256) has status variable") != NULL);
+	/* without PCR 7 in the mask it seals */
+	ASSERT_OK(seal_policy_from_banks(g->banks, BANK_SHA256, mask & ~(1u << 7),
+					 SEAL_DEFAULT_PHASE, &q, err, sizeof(err)));
+	g->banks[BANK_SHA256].pcrs[7].status = PCR_STATUS_EXACT;
+	g->banks[BANK_SHA256].pcrs[4].alternatives = calloc(1, sizeof(struct golden_pcr));
+	ASSERT_TRUE(g->banks[BANK_SHA256].pcrs[4].alternatives);
+	g->banks[BANK_SHA256].pcrs[4].n_alternatives = 1;
+	ASSERT_ERR(seal_policy_from_banks(g->banks, BANK_SHA256, mask, SEAL_DEFAULT_PHASE, &q, err,
+					  sizeof(err)), -ENOENT);
+	ASSERT_TRUE(strstr(err, "PCR 4 (bank sha256) has 1 accepted alternative") != NULL);
 }
 
 /* Edits of one field of a valid golden.json "seal" must be rejected with the field named. */
