@@ -20,6 +20,7 @@ static const struct verb verbs[] = {
 	{"attest", verb_attest, "make a TPM quote bundle on this machine"},
 	{"verify", verb_verify, "verify a quote bundle against a golden manifest"},
 	{"manifest", verb_manifest, "sign / verify release files"},
+	{"seal", verb_seal, "sealing policy of golden.json / check a LUKS2 volume against it"},
 };
 
 static void help(FILE *f)

@@ -36,6 +36,7 @@ struct bundle *bundle_free(struct bundle *b)
 	blob_clear(&b->userspace_log);
 	blob_clear(&b->container_measurements);
 	blob_clear(&b->credential);
+	blob_clear(&b->luks2_metadata);
 	free(b);
 	return NULL;
 }
@@ -143,7 +144,8 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 {
 	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
 					       "ek_certificate", "eventlog",
-					       "container_measurements", "credential", NULL};
+					       "container_measurements", "credential",
+					       "luks2_metadata", NULL};
 	static const char *const quote_keys[] = {"attest", "signature", NULL};
 	static const char *const ak_keys[] = {"public", NULL};
 	static const char *const log_keys[] = {"firmware", "userspace", NULL};
@@ -236,6 +238,12 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		if (r < 0)
 			return r;
 	}
+	if (json_object_get(j, "luks2_metadata")) {
+		r = get_hex(j, "luks2_metadata", "top level", BUNDLE_MAX_LUKS2_METADATA, false,
+			    &b->luks2_metadata, err, errsz);
+		if (r < 0)
+			return r;
+	}
 	*ret = TAKE_PTR(b);
 	return 0;
 }
@@ -295,7 +303,9 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 	    json_object_set_new(j, "container_measurements",
 				hex_or_null(&b->container_measurements)) < 0 ||
 	    (b->credential.present &&
-	     json_object_set_new(j, "credential", hex_or_null(&b->credential)) < 0))
+	     json_object_set_new(j, "credential", hex_or_null(&b->credential)) < 0) ||
+	    (b->luks2_metadata.present &&
+	     json_object_set_new(j, "luks2_metadata", hex_or_null(&b->luks2_metadata)) < 0))
 		return -ENOMEM;
 	*ret = TAKE_PTR(j);
 	return 0;

@@ -9,8 +9,11 @@
  *    "ek_certificate": hex | null,                  DER, from the TPM's NV index if present
  *    "eventlog": {"firmware": hex | null, "userspace": hex | null},
  *    "container_measurements": hex | null,          the file's exact bytes
- *    "credential": hex | null}                      optional: the secret TPM2_ActivateCredential
+ *    "credential": hex | null,                      optional: the secret TPM2_ActivateCredential
  *                                                   released (credential.h); absent = null
+ *    "luks2_metadata": hex}                         optional: the JSON metadata of the sealed
+ *                                                   data volume's LUKS2 header (luks-token.h),
+ *                                                   for `bootproof seal check --bundle`
  * Loading is strict: unknown or missing keys, wrong types, non-canonical hex, unknown banks,
  * PCR keys other than "0".."23", and sizes over the caps are all rejected with the key path. */
 #pragma once
@@ -31,6 +34,7 @@
 #define BUNDLE_MAX_CONTAINERS (16u * 1024 * 1024)
 #define BUNDLE_MAX_CERT (16u * 1024)
 #define BUNDLE_MAX_CREDENTIAL 64u
+#define BUNDLE_MAX_LUKS2_METADATA (4u * 1024 * 1024)
 
 struct blob {
 	uint8_t *data;
@@ -50,6 +54,7 @@ struct bundle {
 	struct blob userspace_log;
 	struct blob container_measurements;
 	struct blob credential;
+	struct blob luks2_metadata; /* optional key: absent when not present */
 };
 
 struct bundle *bundle_new(void);

@@ -12,6 +12,7 @@
 #include "golden.h"
 #include "hexstr.h"
 #include "json.h"
+#include "seal-policy.h"
 
 static const char *const log_names[_GOLDEN_LOG_MAX] = {
 	[GOLDEN_LOG_FIRMWARE] = "firmware",
@@ -88,6 +89,7 @@ struct golden *golden_free(struct golden *g)
 	free(g->systemd_boot);
 	free(g->platform_name);
 	golden_banks_clear(g->banks);
+	free(g->seal);
 	free(g);
 	return NULL;
 }
@@ -747,7 +749,7 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 		size_t errbuf_size)
 {
 	static const char *const keys[] = {"format", "image", "stub", "platform", "secure_boot",
-					   "banks", NULL};
+					   "banks", "seal", NULL};
 	static const char *const stub_keys[] = {"systemd_stub", "systemd_boot", NULL};
 	static const char *const platform_keys[] = {"name", "profile_sha256", NULL};
 	_cleanup_(golden_freep) struct golden *g = NULL;
@@ -825,6 +827,18 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	r = golden_banks_load_format(v, "banks", g->banks, c.version, false, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
+	v = json_object_get(j, "seal");
+	if (v) {
+		g->seal = calloc(1, sizeof(*g->seal));
+		if (!g->seal)
+			return -ENOMEM;
+		r = seal_policy_load(v, g->seal, errbuf, errbuf_size);
+		if (r < 0)
+			return r;
+		r = seal_policy_check_banks(g->seal, g->banks, errbuf, errbuf_size);
+		if (r < 0)
+			return r;
+	}
 	*ret = TAKE_PTR(g);
 	return 0;
 }
@@ -1055,6 +1069,11 @@ int golden_to_json(const struct golden *g, json_t **ret)
 		return r;
 	if ((r = set_new(o, "banks", banks)) < 0)
 		return r;
+	if (g->seal) {
+		json_t *seal = NULL;
+		if ((r = seal_policy_to_json(g->seal, &seal)) < 0 || (r = set_new(o, "seal", seal)) < 0)
+			return r;
+	}
 	*ret = TAKE_PTR(o);
 	return 0;
 }

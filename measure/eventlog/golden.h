@@ -20,6 +20,8 @@
 #include "macro.h"
 #include "pcr-status.h"
 
+struct seal_policy;
+
 #define GOLDEN_FORMAT "bootproof-golden/1"
 #define GOLDEN_FORMAT_V2 "bootproof-golden/2" /* adds PCR status, source, alternatives */
 #define GOLDEN_PCR_MAX 24u            /* PCR indexes 0..23 */
@@ -96,6 +98,8 @@ struct golden {
 	uint8_t platform_profile_sha256[32];
 	bool secure_boot;
 	struct golden_bank banks[_BANK_MAX];
+	/* "seal" (optional): the sealing policy over these values (seal-policy.h); NULL if absent */
+	struct seal_policy *seal;
 };
 
 struct golden *golden_new(void);

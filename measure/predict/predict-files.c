@@ -406,6 +406,16 @@ int predict_files_run(const struct predict_files *f, struct golden **ret, char *
 	r = set_identity(f, &s, g, err, err_size);
 	if (r < 0)
 		return r;
+	if (!f->no_seal) {
+		const char *phase = f->seal_phase ? f->seal_phase : SEAL_DEFAULT_PHASE;
+		r = seal_policy_attach(g, f->seal_bank, f->seal_mask, phase, f->seal_required, err,
+				       err_size);
+		if (r < 0) {
+			if (!err || !err_size || !err[0])
+				errbuf_set(err, err_size, r, "%s", strerror(-r));
+			return r;
+		}
+	}
 	*ret = TAKE_PTR(g);
 	return 0;
 }

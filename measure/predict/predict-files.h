@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "measure-eventlog.h"
 #include "predict.h"
@@ -23,6 +24,12 @@ struct predict_files {
 	/* Model options: banks, threads, phases, secure_boot, exit_boot_services. Its blobs and
 	 * platform fields are filled from the files above. */
 	struct predict_input model;
+	/* Sealing policy (golden.json "seal", seal-policy.h): PCR mask, PCR 11 phase path, bank;
+	 * seal_required: one of them was given explicitly, so a missing value is an error. */
+	bool no_seal, seal_required;
+	uint32_t seal_mask;
+	const char *seal_phase;
+	enum bank seal_bank;
 };
 
 /* Returns 0 and the manifest in *ret, or a negative errno with err holding one line that names

@@ -11,3 +11,4 @@ int verb_extend(int argc, char *argv[]);   /* verbs-attest.c */
 int verb_attest(int argc, char *argv[]);   /* verbs-attest.c */
 int verb_verify(int argc, char *argv[]);   /* verbs-attest.c */
 int verb_manifest(int argc, char *argv[]); /* verbs-attest.c */
+int verb_seal(int argc, char *argv[]);     /* verbs-seal.c */

@@ -230,7 +230,9 @@ static void attest_help(FILE *f)
 		"  --userspace-log FILE   userspace log (default " RUNTIME_LOG_DEFAULT ")\n"
 		"  --containers FILE      container_measurements.json to include\n"
 		"  --activate FILE        a credential challenge from `bootproof verify\n"
-		"                         --make-credential`: activate it with the AK and the EK\n");
+		"                         --make-credential`: activate it with the AK and the EK\n"
+		"  --luks-device DEV      include the LUKS2 metadata of the sealed data volume\n"
+		"                         (for `bootproof seal check --bundle`)\n");
 }
 
 static int read_optional(const char *path, bool explicit, size_t max, struct blob *ret,
@@ -254,6 +256,7 @@ struct attest_options {
 	uint8_t *nonce;
 	size_t nonce_size;
 	const char *out, *ak_pub_out, *fw_path, *us_path, *containers, *activate;
+	const char *luks_device;
 	struct attest_quote_options quote;
 };
 
@@ -275,6 +278,7 @@ static const struct option attest_options_table[] = {
 	{"userspace-log", required_argument, NULL, 'u'},
 	{"containers", required_argument, NULL, 'c'},
 	{"activate", required_argument, NULL, 'A'},
+	{"luks-device", required_argument, NULL, 'L'},
 	{},
 };
 
@@ -344,6 +348,9 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		case 'A':
 			o->activate = optarg;
 			break;
+		case 'L':
+			o->luks_device = optarg;
+			break;
 		default:
 			attest_help(stderr);
 			return EXIT_USAGE;
@@ -375,6 +382,19 @@ static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t
 				  &b->container_measurements, "container measurements");
 		if (r < 0)
 			return r;
+	}
+	if (o->luks_device) {
+		_cleanup_(freep) uint8_t *meta = NULL;
+		char err[256];
+		size_t meta_len;
+		r = luks2_read_metadata(o->luks_device, &meta, &meta_len, err, sizeof(err));
+		if (r < 0) {
+			log_error("attest: --luks-device '%s': %s", o->luks_device, err);
+			return r;
+		}
+		r = blob_set(&b->luks2_metadata, meta, meta_len);
+		if (r < 0)
+			return log_error_errno(r, "attest");
 	}
 	memcpy(b->nonce, o->nonce, o->nonce_size);
 	b->nonce_size = o->nonce_size;

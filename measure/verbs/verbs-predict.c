@@ -52,6 +52,13 @@ static void help(FILE *f)
 		"                         PCR 0-3 and 6 of the target platform\n"
 		"     --no-exit-boot-services  leave the two ExitBootServices actions out of PCR 5\n"
 		"\n"
+		"Sealing policy (golden.json \"seal\", docs/golden-format.md):\n"
+		"     --seal-pcrs LIST    PCRs the data is sealed to (default " SEAL_DEFAULT_PCRS ")\n"
+		"     --seal-phase PATH   boot phase path PCR 11 is taken at\n"
+		"                         (default " SEAL_DEFAULT_PHASE ")\n"
+		"     --seal-bank BANK    PCR bank of the policy (default sha256)\n"
+		"     --no-seal           no sealing policy\n"
+		"\n"
 		"Output:\n"
 		"  -o --output FILE       output file, '-' = stdout (default '-'); written atomically\n"
 		"     --format golden|systemd|tpm2-pcrs|tpm2-values\n"
@@ -73,6 +80,7 @@ enum {
 	ARG_DISK = 0x100, ARG_ESP_UKI, ARG_UKI, ARG_BOOTLOADER, ARG_LOADER_CONF,
 	ARG_NO_LOADER_CONF, ARG_PHASES, ARG_BANKS, ARG_SB, ARG_PK, ARG_KEK, ARG_DB, ARG_DBX,
 	ARG_PLATFORM, ARG_NO_EBS, ARG_FORMAT, ARG_NAME, ARG_VERSION, ARG_THREADS,
+	ARG_SEAL_PCRS, ARG_SEAL_PHASE, ARG_SEAL_BANK, ARG_NO_SEAL,
 };
 
 /* The combinations the options cannot express alone. */
@@ -90,6 +98,10 @@ static int check_options(struct predict_options *o)
 	if (predict_parse_phases(&o->files.model, o->phases) < 0) {
 		log_error("predict: --phases '%s': known words are enter-initrd, leave-initrd, "
 			  "sysinit, ready, shutdown, final, separated by ':'", o->phases);
+		return EXIT_USAGE;
+	}
+	if (o->files.no_seal && o->files.seal_required) {
+		log_error("predict: --no-seal contradicts --seal-pcrs/--seal-phase/--seal-bank");
 		return EXIT_USAGE;
 	}
 	if (o->files.disk && strstr(o->files.disk, "@@")) {
@@ -124,8 +136,36 @@ static const struct option predict_options_table[] = {
 	{"name", required_argument, NULL, ARG_NAME},
 	{"image-version", required_argument, NULL, ARG_VERSION},
 	{"threads", required_argument, NULL, ARG_THREADS},
+	{"seal-pcrs", required_argument, NULL, ARG_SEAL_PCRS},
+	{"seal-phase", required_argument, NULL, ARG_SEAL_PHASE},
+	{"seal-bank", required_argument, NULL, ARG_SEAL_BANK},
+	{"no-seal", no_argument, NULL, ARG_NO_SEAL},
 	{},
 };
+
+/* The sealing policy's options (golden.json "seal"); any of the three makes it required. */
+static int parse_seal_option(int c, struct predict_files *f)
+{
+	switch (c) {
+	case ARG_SEAL_PCRS:
+		if (seal_pcr_mask_parse(optarg, &f->seal_mask) < 0) {
+			log_error("predict: --seal-pcrs '%s': give distinct PCR indexes 0..23 "
+				  "separated by ',' or '+'", optarg);
+			return EXIT_USAGE;
+		}
+		break;
+	case ARG_SEAL_PHASE: f->seal_phase = optarg; break;
+	case ARG_SEAL_BANK:
+		f->seal_bank = bank_from_name(optarg);
+		if (f->seal_bank < 0) {
+			log_error("predict: --seal-bank: unknown bank '%s'", optarg);
+			return EXIT_USAGE;
+		}
+		break;
+	}
+	f->seal_required = true;
+	return VERB_PROCEED;
+}
 
 /* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
 static int parse_options(int argc, char *argv[], struct predict_options *o)
@@ -186,6 +226,13 @@ static int parse_options(int argc, char *argv[], struct predict_options *o)
 			o->files.model.n_threads = t;
 			break;
 		}
+		case ARG_NO_SEAL: o->files.no_seal = true; break;
+		case ARG_SEAL_PCRS:
+		case ARG_SEAL_PHASE:
+		case ARG_SEAL_BANK:
+			if (parse_seal_option(c, &o->files) != VERB_PROCEED)
+				return EXIT_USAGE;
+			break;
 		default:
 			help(stderr);
 			return EXIT_USAGE;
@@ -225,6 +272,8 @@ int verb_predict(int argc, char *argv[])
 {
 	struct predict_options o = {
 		.files.model = {.mask = BANK_MASK_DEFAULT, .exit_boot_services = true},
+		.files.seal_phase = SEAL_DEFAULT_PHASE,
+		.files.seal_bank = BANK_SHA256,
 		.phases = "enter-initrd:leave-initrd:sysinit:ready",
 		.format = "golden",
 		.output = "-",
@@ -233,6 +282,7 @@ int verb_predict(int argc, char *argv[])
 	char err[1024];
 	int r;
 
+	(void)seal_pcr_mask_parse(SEAL_DEFAULT_PCRS, &o.files.seal_mask);
 	r = parse_options(argc, argv, &o);
 	if (r != VERB_PROCEED)
 		return r;

@@ -19,6 +19,8 @@
 #      the keys first, passes the Secure Boot firmware and variable store in (BOOT_SECURE_BOOT, OVMF_*)
 #      and boots the firmware's refusals.
 # Writes $OUT/boot-test/{boot/,pcr-table.txt,summary.txt}. Usage: boot-test.sh RELEASE_DIR
+# BOOT_TEST_DISK=FILE boots FILE, a copy of the release's disk, instead (with BOOT_DISK_WRITABLE=1 and
+# BOOT_TPM_STATE: the first boot of the sealed-data sequence, tests/boot/seal-test.sh).
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
 rel=$(cd "${1:?usage: boot-test.sh RELEASE_DIR}" && pwd)
@@ -53,7 +55,9 @@ if [ -n "${REUSE_BOOT:-}" ]; then
 	rm -rf "$b"; cp -r "$REUSE_BOOT" "$b"
 	note "note: checks run on the recorded boot $REUSE_BOOT (REUSE_BOOT), no new boot"
 else
-	"$TOP/tests/boot/boot.sh" "$rel/bootproof.raw" "$b" "${BOOT_TIMEOUT:-600}" || die "boot failed (see $b/console.log)"
+	disk=${BOOT_TEST_DISK:-$rel/bootproof.raw}
+	[ "$(sha256sum <"$disk" | cut -d' ' -f1)" = "$disk_sha" ] || die "$disk is not a copy of the release's disk"
+	"$TOP/tests/boot/boot.sh" "$disk" "$b" "${BOOT_TIMEOUT:-600}" || die "boot failed (see $b/console.log)"
 fi
 t_boot_done=$(sed -n 's/^done //p' "$b/timing")
 [ "$(cat "$b/attest.rc")" = 0 ] || { cat "$b/attest.log" >&2; die "bootproof attest failed in the guest"; }
@@ -105,6 +109,17 @@ grep -q '^containers-unit: active' "$b/info.txt" || { cat "$b/info.txt" >&2; die
 grep -q 'hello from the verified demo container' "$b/info.txt" "$b/console.log" ||
 	note "note: the demo container's greeting was not seen (custom CONTAINERS_DIR?)"
 note "containers: loaded, bootproof containers check passed in the guest"
+
+step "sealed data: the first boot enrolled the volume to golden.json's policy (docs/sealing.md)"
+if [ "$(jq -r '.seal // empty | .policy_digest' "$rel/golden.json")" != "" ]; then
+	grep -q 'bootproof-data: created, enrolled to the golden policy' "$b/console.log" ||
+		{ grep -a 'bootproof-data' "$b/console.log" >&2; die "the sealed data volume was not created"; }
+	"$BOOTPROOF" seal check --golden "$rel/golden.json" --bundle "$b/bundle.json" >"$t/seal-check.txt" ||
+		{ cat "$t/seal-check.txt" >&2; die "the enrolled token is not bound to golden.json's policy only"; }
+	grep -q '^sealed-data: /dev/mapper/bootproof-data ext4' "$b/info.txt" ||
+		die "the sealed data volume is not mounted at /var/lib/bootproof/sealed"
+	note "sealed data: $(tr '\n' ' ' <"$t/seal-check.txt")"
+fi
 
 # A tamper check passes when compare fails with exit 3 and names an event.
 expect_mismatch() {	# NAME GOLDEN

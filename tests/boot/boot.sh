@@ -16,6 +16,10 @@
 # reset ends QEMU: -no-reboot), e.g. systemd-boot's key enrollment; console:REGEX: stop once REGEX
 # (grep -E) is on the serial console, e.g. a refusal by the firmware. vars.fd is left in OUTDIR.
 # Usage: boot.sh DISK OUTDIR [TIMEOUT_S]
+# For a sequence of boots of one machine (tests/boot/seal-test.sh): BOOT_DISK_WRITABLE=1 boots the
+# disk without snapshot=on (the guest changes the file); BOOT_TPM_STATE=DIR keeps the swtpm state in
+# DIR across boots (the AK is enrolled on the first one, ak.pem kept there); BOOT_QEMU_EXTRA adds
+# QEMU arguments (e.g. -smbios type=11,value=...).
 set -eu
 disk=$(readlink -f "${1:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}")
 out=${2:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}
@@ -25,8 +29,13 @@ ovmf_vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 [ -f "$disk" ] || { echo "boot.sh: no disk image $disk" >&2; exit 1; }
 for f in "$ovmf_code" "$ovmf_vars"; do [ -f "$f" ] || { echo "boot.sh: $f missing (apt-get install ovmf)" >&2; exit 1; }; done
 rm -rf "$out"
-mkdir -p "$out/tpm"
+mkdir -p "$out"
 out=$(cd "$out" && pwd)
+tpmdir=${BOOT_TPM_STATE:-$out/tpm}
+mkdir -p "$tpmdir"
+tpmdir=$(cd "$tpmdir" && pwd)
+snapshot=,snapshot=on
+[ "${BOOT_DISK_WRITABLE:-}" != 1 ] || snapshot=
 cd "$out"
 
 cp "$ovmf_vars" vars.fd
@@ -42,7 +51,10 @@ mkfifo attest.in attest.out
 # is handed to QEMU. The guest's responder quotes with this key when it finds it.
 ak_handle=0x81010002
 port=$((20000 + $$ % 20000))
-swtpm socket --tpm2 --tpmstate dir="$out/tpm" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
+if [ -f "$tpmdir/ak.pem" ]; then
+	cp "$tpmdir/ak.pem" ak.pem # a kept TPM state: its AK is enrolled already
+else
+swtpm socket --tpm2 --tpmstate dir="$tpmdir" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
 	--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
 	--pid file="$out/swtpm-enrol.pid" --log file="$out/swtpm-enrol.log",level=1 --daemon
 (
@@ -59,8 +71,10 @@ kill "$epid"
 i=0
 while kill -0 "$epid" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 rm -f ek.ctx ak.ctx
+cp ak.pem "$tpmdir/ak.pem"
+fi
 
-swtpm socket --tpm2 --tpmstate dir="$out/tpm" --ctrl type=unixio,path="$out/swtpm.sock" \
+swtpm socket --tpm2 --tpmstate dir="$tpmdir" --ctrl type=unixio,path="$out/swtpm.sock" \
 	--log file="$out/swtpm.log",level=1 --pid file="$out/swtpm.pid" --daemon
 i=0
 while [ ! -S swtpm.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
@@ -75,11 +89,11 @@ qemu-system-x86_64 -nodefaults -no-user-config -machine $machine -cpu max -m 204
  -drive if=pflash,format=raw,readonly=on,file=$ovmf_code
  -drive if=pflash,format=raw,file=$out/vars.fd
  -chardev socket,id=chrtpm,path=$out/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-crb,tpmdev=tpm0
- -drive if=none,id=hd,file=$disk,format=raw,snapshot=on -device virtio-blk-pci,drive=hd,addr=0x3
+ -drive if=none,id=hd,file=$disk,format=raw$snapshot -device virtio-blk-pci,drive=hd,addr=0x3
  -device virtio-serial-pci,id=vser,addr=0x4
  -chardev pipe,id=att,path=$out/attest
  -device virtserialport,bus=vser.0,chardev=att,name=org.bootproof.attest
- -display none -monitor none -serial file:$out/console.log -no-reboot
+ -display none -monitor none -serial file:$out/console.log -no-reboot ${BOOT_QEMU_EXTRA:-}
 EOT
 t0=$(date +%s.%N)
 # shellcheck disable=SC2046 # qemu.cmd: one argument per word (paths without spaces)

@@ -9,9 +9,14 @@
 #   2. Secure Boot on, with that store: tests/boot/boot-test.sh (attestation, eventlog compare and
 #      verify for every golden PCR, PCR 7 included, tamper checks); the guest must report
 #      "Secure Boot: enabled (user)".
+#      With a sealing policy in golden.json this boot is also the sealed volume's first boot (a
+#      writable copy of the disk, a kept swtpm state: it creates and enrolls the volume).
 #   3. the release's disk with one byte of the UKI changed, and 4. with the UKI's signature removed:
 #      the firmware must refuse the UKI (systemd-boot and the firmware's boot manager report
 #      "Access denied" on the serial console) and no kernel may start.
+#   5.-8. the sealed data volume (tests/boot/seal-test.sh): the same machine unlocks it and reads
+#      back boot 2's marker; a one-byte UKI change signed again with the db key, the golden UKI
+#      with -smbios type=11 kernel-cmdline-extra, and a fresh TPM boot but do not unlock.
 # The signatures are checked first without any boot (image/scripts/secure-boot.sh check).
 # Writes $OUT/secure-boot-test/{enroll,refuse-*,summary.txt}; boot 2 writes $OUT/boot-test.
 # Usage: secure-boot-test.sh RELEASE_DIR | secure-boot-test.sh --record-platform DISK
@@ -124,8 +129,20 @@ else
 	enroll "$rel/bootproof.raw"
 fi
 
+# Sealed data (issue 12, docs/sealing.md): boot 2 is also the sealed volume's first boot, on a
+# writable copy of the disk with a kept swtpm state; tests/boot/seal-test.sh boots that machine again
+# after the refusals.
+seal=$t/seal
+rm -rf "$seal"
+if [ -n "$(jq -r '.seal // empty | .policy_digest' "$rel/golden.json")" ] && [ -z "${REUSE_BOOT:-}" ]; then
+	mkdir -p "$seal/tpm"
+	cp --sparse=always "$rel/bootproof.raw" "$seal/disk.raw"
+	set -- BOOT_TEST_DISK="$seal/disk.raw" BOOT_DISK_WRITABLE=1 BOOT_TPM_STATE="$seal/tpm"
+else
+	set --
+fi
 step "boot 2: Secure Boot on (enrolled store) - tests/boot/boot-test.sh"
-BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd "$TOP/tests/boot/boot-test.sh" "$rel"
+env "$@" BOOT_SECURE_BOOT=1 OVMF_CODE="$code" OVMF_VARS="$t/enrolled-vars.fd" "$TOP/tests/boot/boot-test.sh" "$rel"
 info=$OUT/boot-test/boot/info.txt
 sb=$(sed -n 's/^secure-boot: //p' "$info")
 note "guest: Secure Boot: $sb; $(grep '^efivars: ' "$info"); $(grep '^kernel: ' "$info")"
@@ -182,5 +199,16 @@ rm -f "$t/disks/uki.efi"
 refuse unsigned "$t/disks/unsigned.raw" 4
 
 note "Secure Boot boots (enrollment, Secure Boot on with checks, two refusals): $(($(date +%s) - t0))s"
+
+if [ -d "$seal/tpm" ]; then
+	t1=$(date +%s)
+	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd \
+		"$TOP/tests/boot/seal-test.sh" "$rel" "$seal" "$OUT/boot-test/boot"
+	cat "$seal/summary.txt" >>"$summary"
+	rm -f "$seal/disk.raw"
+	note "sealed-data boots (unlock, changed UKI, -smbios type=11, fresh TPM): $(($(date +%s) - t1))s"
+else
+	note "note: no sealed-data boots (golden.json has no \"seal\", or REUSE_BOOT)"
+fi
 step "Secure Boot boot test passed"
 cat "$summary"
