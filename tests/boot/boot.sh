@@ -123,7 +123,7 @@ while [ "$until" != attest ]; do
 			break
 		fi ;;
 	console:*)
-		if grep -a -q -E "${until#console:}" console.log; then
+		if grep -a -q -E "${until#console:}" console.log 2>/dev/null; then
 			sleep 3	# let what follows the message reach the console too
 			break
 		fi
