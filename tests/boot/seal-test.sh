@@ -31,8 +31,7 @@ summary=$w/summary.txt
 note() { printf '%s\n' "$*" | tee -a "$summary"; }
 digest=$("$BOOTPROOF" seal policy --golden "$rel/golden.json") || die "golden.json has no sealing policy"
 tmo=${BOOT_TIMEOUT:-900}
-# the console without terminal escapes (CSI sequences, ESC M) and carriage returns; UTF-8 is kept
-printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g; s/\x1b[A-Za-z]//g' | tr -d '\r'; }
+printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g' | tr -cd '[:print:]\n'; }
 
 boot() {	# NAME DISK [VAR=VALUE...]: one boot to the attestation, its answer in $w/NAME
 	name=$1 disk=$2; shift 2
