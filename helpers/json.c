@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "hexstr.h"
 #include "json.h"
 
 /* jansson has no runtime depth limit (only a 2048 compile-time one), so scan the bytes first:
@@ -130,4 +131,17 @@ int json_get_array(const json_t *obj, const char *key, json_t **ret)
 		return -EBADMSG;
 	*ret = v;
 	return 0;
+}
+
+int json_set_new(json_t *obj, const char *key, json_t *v)
+{
+	if (!v)
+		return -ENOMEM;
+	return json_object_set_new(obj, key, v) == 0 ? 0 : -ENOMEM;
+}
+
+json_t *json_hex_string(const uint8_t *d, size_t n)
+{
+	_cleanup_(freep) char *s = hex_encode_alloc(d, n);
+	return s ? json_string(s) : NULL;
 }

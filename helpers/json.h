@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -27,5 +28,10 @@ int json_write_canonical(const char *path, const json_t *j);
 int json_get_string(const json_t *obj, const char *key, const char **ret);
 int json_get_object(const json_t *obj, const char *key, json_t **ret);
 int json_get_array(const json_t *obj, const char *key, json_t **ret);
+
+/* Builders for the canonical writers: json_set_new() takes v (NULL = an allocation that failed) into
+ * obj[key], -ENOMEM on failure; json_hex_string() is d as a lowercase hex string (NULL: no memory). */
+int json_set_new(json_t *obj, const char *key, json_t *v);
+json_t *json_hex_string(const uint8_t *d, size_t n);
 
 /* jansson >= 2.9 already provides json_decrefp() for _cleanup_(json_decrefp). */

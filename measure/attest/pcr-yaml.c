@@ -2,24 +2,13 @@
 /* tpm2_pcrread YAML values (pcr-yaml.h). Line-based on purpose: the output is flat and a full
  * YAML parser would accept far more than tpm2-tools ever writes. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "hexstr.h"
 #include "pcr-yaml.h"
-
-_printf_(4, 5) static int yfail(char *errbuf, size_t errbuf_size, int r, const char *fmt, ...)
-{
-	va_list ap;
-	if (errbuf && errbuf_size > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(errbuf, errbuf_size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 static bool is_space(char c)
 {
@@ -51,34 +40,34 @@ static int parse_line(const char *s, size_t n, size_t lineno, int *bank, struct 
 	/* "sha256:" */
 	if (s[n - 1] == ':') {
 		if (n - 1 >= sizeof(word))
-			return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: not a bank name",
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: not a bank name",
 				     lineno);
 		memcpy(word, s, n - 1);
 		word[n - 1] = '\0';
 		b = bank_from_name(word);
 		if ((int)b < 0)
-			return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: unknown bank \"%s\"",
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: unknown bank \"%s\"",
 				     lineno, word);
 		*bank = (int)b;
 		return 0;
 	}
 	/* "INDEX : 0xHEX" */
 	if (*bank < 0)
-		return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: a PCR value before any bank",
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: a PCR value before any bank",
 			     lineno);
 	for (k = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++, k++) {
 		if (k >= 2)
-			return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: PCR index too long",
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: PCR index too long",
 				     lineno);
 		pcr = pcr * 10 + (unsigned)(s[i] - '0');
 	}
 	if (k == 0 || (k == 2 && s[i - 2] == '0') || pcr >= TPM2_PCR_COUNT)
-		return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: not a PCR index 0-%u",
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: not a PCR index 0-%u",
 			     lineno, TPM2_PCR_COUNT - 1);
 	while (i < n && is_space(s[i]))
 		i++;
 	if (i >= n || s[i] != ':')
-		return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: expected \"INDEX : VALUE\"",
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: expected \"INDEX : VALUE\"",
 			     lineno);
 	i++;
 	while (i < n && is_space(s[i]))
@@ -87,16 +76,16 @@ static int parse_line(const char *s, size_t n, size_t lineno, int *bank, struct 
 		i += 2;
 	b = (enum bank)*bank;
 	if (n - i != 2 * bank_size(b))
-		return yfail(errbuf, errbuf_size, -EBADMSG,
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
 			     "line %zu: %s PCR %u: %zu hex digits, expected %zu", lineno,
 			     bank_name(b), pcr, n - i, 2 * bank_size(b));
 	memcpy(hex, s + i, n - i);
 	hex[n - i] = '\0';
 	if (hex_decode_exact(hex, bank_size(b), true, v->value[b][pcr]) < 0)
-		return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: %s PCR %u: not hex", lineno,
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: %s PCR %u: not hex", lineno,
 			     bank_name(b), pcr);
 	if (v->mask[b] & (1u << pcr))
-		return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: %s PCR %u listed twice",
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: %s PCR %u listed twice",
 			     lineno, bank_name(b), pcr);
 	v->mask[b] |= 1u << pcr;
 	return 0;
@@ -111,17 +100,17 @@ int pcr_yaml_parse(const uint8_t *data, size_t len, struct pcr_values *ret, char
 
 	memset(ret, 0, sizeof(*ret));
 	if (len > PCR_YAML_MAX_SIZE)
-		return yfail(errbuf, errbuf_size, -E2BIG, "larger than %u bytes", PCR_YAML_MAX_SIZE);
+		return errbuf_set(errbuf, errbuf_size, -E2BIG, "larger than %u bytes", PCR_YAML_MAX_SIZE);
 	while (off < len) {
 		const char *nl = memchr(p + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (p + off)) : len - off, a, e;
 
 		lineno++;
 		if (n > PCR_YAML_MAX_LINE)
-			return yfail(errbuf, errbuf_size, -E2BIG, "line %zu: longer than %u bytes",
+			return errbuf_set(errbuf, errbuf_size, -E2BIG, "line %zu: longer than %u bytes",
 				     lineno, PCR_YAML_MAX_LINE);
 		if (memchr(p + off, '\0', n))
-			return yfail(errbuf, errbuf_size, -EBADMSG, "line %zu: NUL byte", lineno);
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "line %zu: NUL byte", lineno);
 		trim(p + off, n, &a, &e);
 		r = parse_line(p + off + a, e - a, lineno, &bank, ret, errbuf, errbuf_size);
 		if (r < 0)
@@ -131,5 +120,5 @@ int pcr_yaml_parse(const uint8_t *data, size_t len, struct pcr_values *ret, char
 	for (size_t b = 0; b < _BANK_MAX; b++)
 		if (ret->mask[b])
 			return 0;
-	return yfail(errbuf, errbuf_size, -EBADMSG, "no PCR values");
+	return errbuf_set(errbuf, errbuf_size, -EBADMSG, "no PCR values");
 }

@@ -1,25 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Profiles from a target's rules and/or bare PCR values (platform-target.h). */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "fileio.h"
 #include "hexstr.h"
 #include "pcr-yaml.h"
 #include "platform-target.h"
-
-_printf_(4, 5) static int bfail(char *errbuf, size_t errbuf_size, int r, const char *fmt, ...)
-{
-	va_list ap;
-	if (errbuf && errbuf_size > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(errbuf, errbuf_size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 /* PCR pcr of bank b becomes an observed value from the YAML file. */
 static int set_observed(struct golden_pcr *p, enum bank b, const uint8_t *value,
@@ -56,14 +45,14 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 	int r;
 
 	if (in->target == PLATFORM_TARGET_QEMU && !in->log)
-		return bfail(errbuf, errbuf_size, -EINVAL,
+		return errbuf_set(errbuf, errbuf_size, -EINVAL,
 			     "--target qemu takes PCR 0-3 and 6 from a reference LOG");
 	if (in->target >= 0 && in->target != PLATFORM_TARGET_QEMU && in->log)
-		return bfail(errbuf, errbuf_size, -EINVAL,
+		return errbuf_set(errbuf, errbuf_size, -EINVAL,
 			     "--target %s computes its firmware PCRs; give --pcrs for observed "
 			     "values, not a LOG", platform_target_to_string(in->target));
 	if (!in->log && !in->values && in->target < 0)
-		return bfail(errbuf, errbuf_size, -EINVAL, "nothing to build a profile from");
+		return errbuf_set(errbuf, errbuf_size, -EINVAL, "nothing to build a profile from");
 	if (in->target >= 0)
 		pcrs = 0xffu; /* PCR 0-7: every rule */
 	if (in->values) {
@@ -116,7 +105,7 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 		r = platform_target_fill(in->target, &in->target_options, p->banks, log_source,
 					 p->bank);
 		if (r < 0)
-			return bfail(errbuf, errbuf_size, r, "cannot fill the %s rules: %s",
+			return errbuf_set(errbuf, errbuf_size, r, "cannot fill the %s rules: %s",
 				     platform_target_to_string(in->target), strerror(-r));
 		p->pcrs = 0xffu;
 	}
@@ -130,7 +119,7 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 				if (!want)
 					want = m;
 				if (m != want || !m)
-					return bfail(errbuf, errbuf_size, -EBADMSG,
+					return errbuf_set(errbuf, errbuf_size, -EBADMSG,
 						     "the values list other PCRs in %s than in the "
 						     "other banks (or none)", bank_name(b));
 			}
@@ -146,7 +135,7 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 				r = set_observed(gp, b, in->values->value[b][pcr], values_source,
 						 in->target >= 0);
 				if (r < 0)
-					return bfail(errbuf, errbuf_size, r,
+					return errbuf_set(errbuf, errbuf_size, r,
 						     "%s PCR %u: cannot take the observed value",
 						     bank_name(b), pcr);
 			}
@@ -171,16 +160,16 @@ int platform_profile_build_files(const struct platform_build *in, const char *ya
 	if (yaml_path) {
 		r = read_file_capped(yaml_path, PCR_YAML_MAX_SIZE, &data, &len);
 		if (r < 0)
-			return bfail(errbuf, errbuf_size, r, "%s: cannot read it", yaml_path);
+			return errbuf_set(errbuf, errbuf_size, r, "%s: cannot read it", yaml_path);
 		values = calloc(1, sizeof(*values));
 		if (!values)
 			return -ENOMEM;
 		r = pcr_yaml_parse(data, len, values, err, sizeof(err));
 		if (r < 0)
-			return bfail(errbuf, errbuf_size, r, "%s: %s", yaml_path, err);
+			return errbuf_set(errbuf, errbuf_size, r, "%s: %s", yaml_path, err);
 		r = digest_buffer(BANK_SHA256, data, len, b.values_sha256);
 		if (r < 0)
-			return bfail(errbuf, errbuf_size, r, "%s: cannot hash it", yaml_path);
+			return errbuf_set(errbuf, errbuf_size, r, "%s: cannot hash it", yaml_path);
 		b.values = values;
 	}
 	if (!b.name)

@@ -860,18 +860,6 @@ int golden_load_file(const char *path, struct golden **ret, char *errbuf, size_t
 
 /* ---- canonical writer ---- */
 
-static int set_new(json_t *obj, const char *key, json_t *v)
-{
-	if (!v)
-		return -ENOMEM;
-	return json_object_set_new(obj, key, v) == 0 ? 0 : -ENOMEM;
-}
-
-static json_t *hex_json(const uint8_t *d, size_t n)
-{
-	_cleanup_(freep) char *s = hex_encode_alloc(d, n);
-	return s ? json_string(s) : NULL;
-}
 
 static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret);
 
@@ -882,11 +870,11 @@ static int status_to_json(const struct golden_pcr *p, enum bank b, json_t *o)
 	int r;
 
 	if (p->status != PCR_STATUS_UNSET &&
-	    (r = set_new(o, "status", json_string(pcr_status_to_string(p->status)))) < 0)
+	    (r = json_set_new(o, "status", json_string(pcr_status_to_string(p->status)))) < 0)
 		return r;
-	if (p->source && (r = set_new(o, "source", json_string(p->source))) < 0)
+	if (p->source && (r = json_set_new(o, "source", json_string(p->source))) < 0)
 		return r;
-	if (p->name && (r = set_new(o, "name", json_string(p->name))) < 0)
+	if (p->name && (r = json_set_new(o, "name", json_string(p->name))) < 0)
 		return r;
 	if (p->n_alternatives == 0)
 		return 0;
@@ -901,7 +889,7 @@ static int status_to_json(const struct golden_pcr *p, enum bank b, json_t *o)
 		if (json_array_append_new(alts, a) < 0)
 			return -ENOMEM;
 	}
-	return set_new(o, "alternatives", TAKE_PTR(alts));
+	return json_set_new(o, "alternatives", TAKE_PTR(alts));
 }
 
 static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
@@ -919,11 +907,11 @@ static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 		*ret = TAKE_PTR(o);
 		return 0;
 	}
-	r = set_new(o, "value", hex_json(p->value, sz));
+	r = json_set_new(o, "value", json_hex_string(p->value, sz));
 	if (r < 0)
 		return r;
 	if (p->has_startup_locality) {
-		r = set_new(o, "startup_locality", json_integer(p->startup_locality));
+		r = json_set_new(o, "startup_locality", json_integer(p->startup_locality));
 		if (r < 0)
 			return r;
 	}
@@ -932,23 +920,23 @@ static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 		_cleanup_(json_decrefp) json_t *eo = json_object();
 		if (!eo)
 			return -ENOMEM;
-		if ((r = set_new(eo, "log", json_string(golden_log_to_string(e->log)))) < 0 ||
-		    (r = set_new(eo, "type", json_string(e->type))) < 0 ||
-		    (r = set_new(eo, "description", json_string(e->description ? e->description
+		if ((r = json_set_new(eo, "log", json_string(golden_log_to_string(e->log)))) < 0 ||
+		    (r = json_set_new(eo, "type", json_string(e->type))) < 0 ||
+		    (r = json_set_new(eo, "description", json_string(e->description ? e->description
 										: ""))) < 0 ||
-		    (r = set_new(eo, "digest", hex_json(e->digest, sz))) < 0)
+		    (r = json_set_new(eo, "digest", json_hex_string(e->digest, sz))) < 0)
 			return r;
-		if (e->has_type_id && (r = set_new(eo, "type_id", json_integer(e->type_id))) < 0)
+		if (e->has_type_id && (r = json_set_new(eo, "type_id", json_integer(e->type_id))) < 0)
 			return r;
-		if (e->phase && (r = set_new(eo, "phase", json_string(e->phase))) < 0)
+		if (e->phase && (r = json_set_new(eo, "phase", json_string(e->phase))) < 0)
 			return r;
-		if (e->data && (r = set_new(eo, "data", hex_json(e->data, e->data_len))) < 0)
+		if (e->data && (r = json_set_new(eo, "data", json_hex_string(e->data, e->data_len))) < 0)
 			return r;
 		if (json_array_append_new(ev, TAKE_PTR(eo)) < 0)
 			return -ENOMEM;
 	}
 	if (!p->values_only) {
-		r = set_new(o, "events", TAKE_PTR(ev));
+		r = json_set_new(o, "events", TAKE_PTR(ev));
 		if (r < 0)
 			return r;
 	}
@@ -960,13 +948,13 @@ static int pcr_to_json(const struct golden_pcr *p, enum bank b, json_t **ret)
 			_cleanup_(json_decrefp) json_t *po = json_object();
 			if (!po)
 				return -ENOMEM;
-			if ((r = set_new(po, "phase", json_string(p->phases[i].phase))) < 0 ||
-			    (r = set_new(po, "value", hex_json(p->phases[i].value, sz))) < 0)
+			if ((r = json_set_new(po, "phase", json_string(p->phases[i].phase))) < 0 ||
+			    (r = json_set_new(po, "value", json_hex_string(p->phases[i].value, sz))) < 0)
 				return r;
 			if (json_array_append_new(ph, TAKE_PTR(po)) < 0)
 				return -ENOMEM;
 		}
-		r = set_new(o, "phases", TAKE_PTR(ph));
+		r = json_set_new(o, "phases", TAKE_PTR(ph));
 		if (r < 0)
 			return r;
 	}
@@ -997,11 +985,11 @@ int golden_banks_to_json(const struct golden_bank banks[_BANK_MAX], json_t **ret
 			if (r < 0)
 				return r;
 			golden_pcr_key(i, key);
-			r = set_new(bo, key, pj);
+			r = json_set_new(bo, key, pj);
 			if (r < 0)
 				return r;
 		}
-		r = set_new(o, bank_name(b), TAKE_PTR(bo));
+		r = json_set_new(o, bank_name(b), TAKE_PTR(bo));
 		if (r < 0)
 			return r;
 	}
@@ -1018,60 +1006,60 @@ int golden_to_json(const struct golden *g, json_t **ret)
 	if (!o || !img)
 		return -ENOMEM;
 	/* Format 1 bytes stay as they were unless a PCR carries a status (docs/golden-format.md). */
-	if ((r = set_new(o, "format", json_string(golden_banks_need_v2(g->banks) ? GOLDEN_FORMAT_V2
+	if ((r = json_set_new(o, "format", json_string(golden_banks_need_v2(g->banks) ? GOLDEN_FORMAT_V2
 										    : GOLDEN_FORMAT))) < 0)
 		return r;
-	if (g->image_name && (r = set_new(img, "name", json_string(g->image_name))) < 0)
+	if (g->image_name && (r = json_set_new(img, "name", json_string(g->image_name))) < 0)
 		return r;
-	if (g->image_version && (r = set_new(img, "version", json_string(g->image_version))) < 0)
+	if (g->image_version && (r = json_set_new(img, "version", json_string(g->image_version))) < 0)
 		return r;
-	if (g->image_uname && (r = set_new(img, "uname", json_string(g->image_uname))) < 0)
+	if (g->image_uname && (r = json_set_new(img, "uname", json_string(g->image_uname))) < 0)
 		return r;
-	if (g->has_disk_sha256 && (r = set_new(img, "disk_sha256", hex_json(g->disk_sha256, 32))) < 0)
+	if (g->has_disk_sha256 && (r = json_set_new(img, "disk_sha256", json_hex_string(g->disk_sha256, 32))) < 0)
 		return r;
-	if (g->has_uki_sha256 && (r = set_new(img, "uki_sha256", hex_json(g->uki_sha256, 32))) < 0)
+	if (g->has_uki_sha256 && (r = json_set_new(img, "uki_sha256", json_hex_string(g->uki_sha256, 32))) < 0)
 		return r;
 	if (g->has_source_date_epoch &&
-	    (r = set_new(img, "source_date_epoch",
+	    (r = json_set_new(img, "source_date_epoch",
 			 json_integer((json_int_t)g->source_date_epoch))) < 0)
 		return r;
-	if ((r = set_new(o, "image", TAKE_PTR(img))) < 0)
+	if ((r = json_set_new(o, "image", TAKE_PTR(img))) < 0)
 		return r;
 	if (g->systemd_stub || g->systemd_boot) {
 		stub = json_object();
 		if (!stub)
 			return -ENOMEM;
 		if (g->systemd_stub &&
-		    (r = set_new(stub, "systemd_stub", json_string(g->systemd_stub))) < 0)
+		    (r = json_set_new(stub, "systemd_stub", json_string(g->systemd_stub))) < 0)
 			return r;
 		if (g->systemd_boot &&
-		    (r = set_new(stub, "systemd_boot", json_string(g->systemd_boot))) < 0)
+		    (r = json_set_new(stub, "systemd_boot", json_string(g->systemd_boot))) < 0)
 			return r;
-		if ((r = set_new(o, "stub", TAKE_PTR(stub))) < 0)
+		if ((r = json_set_new(o, "stub", TAKE_PTR(stub))) < 0)
 			return r;
 	}
 	if (g->has_platform) {
 		_cleanup_(json_decrefp) json_t *pl = json_object();
 		if (!pl)
 			return -ENOMEM;
-		if ((r = set_new(pl, "name", json_string(g->platform_name ? g->platform_name : ""))) <
+		if ((r = json_set_new(pl, "name", json_string(g->platform_name ? g->platform_name : ""))) <
 			    0 ||
-		    (r = set_new(pl, "profile_sha256", hex_json(g->platform_profile_sha256, 32))) < 0)
+		    (r = json_set_new(pl, "profile_sha256", json_hex_string(g->platform_profile_sha256, 32))) < 0)
 			return r;
-		if ((r = set_new(o, "platform", TAKE_PTR(pl))) < 0)
+		if ((r = json_set_new(o, "platform", TAKE_PTR(pl))) < 0)
 			return r;
-	} else if ((r = set_new(o, "platform", json_null())) < 0)
+	} else if ((r = json_set_new(o, "platform", json_null())) < 0)
 		return r;
-	if ((r = set_new(o, "secure_boot", json_boolean(g->secure_boot))) < 0)
+	if ((r = json_set_new(o, "secure_boot", json_boolean(g->secure_boot))) < 0)
 		return r;
 	r = golden_banks_to_json(g->banks, &banks);
 	if (r < 0)
 		return r;
-	if ((r = set_new(o, "banks", banks)) < 0)
+	if ((r = json_set_new(o, "banks", banks)) < 0)
 		return r;
 	if (g->seal) {
 		json_t *seal = NULL;
-		if ((r = seal_policy_to_json(g->seal, &seal)) < 0 || (r = set_new(o, "seal", seal)) < 0)
+		if ((r = seal_policy_to_json(g->seal, &seal)) < 0 || (r = json_set_new(o, "seal", seal)) < 0)
 			return r;
 	}
 	*ret = TAKE_PTR(o);

@@ -2,29 +2,17 @@
 /* Platform profiles (platform-profile.h): PCR 0-3/6/7 events of a reference TCG PC Client PFP
  * 1.05r23 event log, in golden.json's per-bank shape (docs/golden-format.md). */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evlog-decode.h"
+#include "errbuf.h"
 #include "fileio.h"
 #include "hexstr.h"
 #include "json.h"
 #include "platform-profile.h"
 #include "replay.h"
-
-static int pp_fail(char *errbuf, size_t errbuf_size, int r, const char *fmt, ...) _printf_(4, 5);
-static int pp_fail(char *errbuf, size_t errbuf_size, int r, const char *fmt, ...)
-{
-	va_list ap;
-	if (errbuf && errbuf_size > 0) {
-		va_start(ap, fmt);
-		(void)vsnprintf(errbuf, errbuf_size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 struct platform_profile *platform_profile_free(struct platform_profile *p)
 {
@@ -50,7 +38,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 	if (bank_mask == 0)
 		bank_mask = log->banks;
 	if (bank_mask & ~log->banks)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "the log has no %s bank",
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "the log has no %s bank",
 			       bank_name((enum bank)__builtin_ctz(bank_mask & ~log->banks)));
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -82,7 +70,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 	locality = rp->hcrtm ? 4 : rp->startup_locality;
 	free(rp);
 	if (r < 0)
-		return pp_fail(errbuf, errbuf_size, r, "the log does not replay (StartupLocality)");
+		return errbuf_set(errbuf, errbuf_size, r, "the log does not replay (StartupLocality)");
 
 	FOREACH_BANK(b, bank_mask) {
 		p->bank[b].present = true;
@@ -104,7 +92,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 				if (ev->pcr != pcr || ev->type == EV_NO_ACTION)
 					continue;
 				if (!ev->digest[b])
-					return pp_fail(errbuf, errbuf_size, -EBADMSG,
+					return errbuf_set(errbuf, errbuf_size, -EBADMSG,
 						       "event %zu (PCR %u) has no %s digest", ev->index,
 						       pcr, bank_name(b));
 				r = evlog_event_describe(ev, &desc);
@@ -119,7 +107,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 							 with_data ? ev->data : NULL,
 							 with_data ? ev->data_size : 0);
 				if (r < 0)
-					return pp_fail(errbuf, errbuf_size, r,
+					return errbuf_set(errbuf, errbuf_size, r,
 						       "event %zu: cannot add it (%s)", ev->index,
 						       strerror(-r));
 			}
@@ -182,36 +170,36 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 	r = json_parse_capped(data, len, PLATFORM_PROFILE_MAX_SIZE, JSON_MAX_DEPTH_DEFAULT, &j, err,
 			      sizeof(err));
 	if (r < 0)
-		return pp_fail(errbuf, errbuf_size, r, "%s", err);
+		return errbuf_set(errbuf, errbuf_size, r, "%s", err);
 	if (!json_is_object(j))
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "not a JSON object");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "not a JSON object");
 	if (!only_keys(j, top_keys))
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "unknown top-level key");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "unknown top-level key");
 	if (json_get_string(j, "format", &s) < 0)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "format: missing");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "format: missing");
 	if (strcmp(s, PLATFORM_PROFILE_FORMAT_V2) == 0)
 		version = 2;
 	else if (strcmp(s, PLATFORM_PROFILE_FORMAT) != 0)
-		return pp_fail(errbuf, errbuf_size, -EOPNOTSUPP, "format: \"%.40s\" is not %s", s,
+		return errbuf_set(errbuf, errbuf_size, -EOPNOTSUPP, "format: \"%.40s\" is not %s", s,
 			       PLATFORM_PROFILE_FORMAT);
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	if (json_get_string(j, "name", &s) < 0 || !*s || strlen(s) > GOLDEN_MAX_STRING)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "name: missing or empty");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "name: missing or empty");
 	p->name = strdup(s);
 	if (!p->name)
 		return -ENOMEM;
 	src = json_object_get(j, "source");
 	if (src) {
 		if (!json_is_string(src) || strlen(json_string_value(src)) > GOLDEN_MAX_STRING)
-			return pp_fail(errbuf, errbuf_size, -EBADMSG, "source: not a string");
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "source: not a string");
 		p->source = strdup(json_string_value(src));
 		if (!p->source)
 			return -ENOMEM;
 	}
 	if (json_get_object(j, "banks", &banks) < 0)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "banks: missing");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "banks: missing");
 	r = golden_banks_load_format(banks, "banks", p->bank, version, true, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
@@ -223,13 +211,13 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 			if (p->bank[b].pcrs[pcr].present)
 				pcrs |= 1u << pcr;
 		if (p->banks && pcrs != p->pcrs)
-			return pp_fail(errbuf, errbuf_size, -EBADMSG,
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
 				       "banks.%s: lists other PCRs than the other banks", bank_name(b));
 		p->banks |= BANK_MASK(b);
 		p->pcrs = pcrs;
 	}
 	if (!p->banks)
-		return pp_fail(errbuf, errbuf_size, -EBADMSG, "banks: empty");
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "banks: empty");
 	r = digest_buffer(BANK_SHA256, data, len, p->file_sha256);
 	if (r < 0)
 		return r;
@@ -244,6 +232,6 @@ int platform_profile_load_file(const char *path, struct platform_profile **ret, 
 	size_t len;
 	int r = read_file_capped(path, PLATFORM_PROFILE_MAX_SIZE, &data, &len);
 	if (r < 0)
-		return pp_fail(errbuf, errbuf_size, r, "cannot read %s: %s", path, strerror(-r));
+		return errbuf_set(errbuf, errbuf_size, r, "cannot read %s: %s", path, strerror(-r));
 	return platform_profile_load(data, len, ret, errbuf, errbuf_size);
 }

@@ -11,6 +11,7 @@
 #include "errbuf.h"
 #include "golden.h"
 #include "hexstr.h"
+#include "json.h"
 #include "parse.h"
 #include "pcr-status.h"
 #include "seal-policy.h"
@@ -219,18 +220,6 @@ int seal_policy_check_banks(const struct seal_policy *p, const struct golden_ban
 	return 0;
 }
 
-static int set_new(json_t *obj, const char *key, json_t *v)
-{
-	if (!v)
-		return -ENOMEM;
-	return json_object_set_new(obj, key, v) == 0 ? 0 : -ENOMEM;
-}
-
-static json_t *hex_json(const uint8_t *d, size_t n)
-{
-	_cleanup_(freep) char *s = hex_encode_alloc(d, n);
-	return s ? json_string(s) : NULL;
-}
 
 int seal_policy_to_json(const struct seal_policy *p, json_t **ret)
 {
@@ -247,18 +236,18 @@ int seal_policy_to_json(const struct seal_policy *p, json_t **ret)
 		if (json_array_append_new(pcrs, json_integer(i)) < 0)
 			return -ENOMEM;
 		snprintf(key, sizeof(key), "%u", i);
-		if ((r = set_new(vals, key, hex_json(p->values[i], bank_size(p->bank)))) < 0)
+		if ((r = json_set_new(vals, key, json_hex_string(p->values[i], bank_size(p->bank)))) < 0)
 			return r;
 	}
-	if ((r = set_new(o, "profile", json_string(SEAL_PROFILE))) < 0 ||
-	    (r = set_new(o, "policy", json_string("PolicyPCR"))) < 0 ||
-	    (r = set_new(o, "bank", json_string(bank_name(p->bank)))) < 0 ||
-	    (r = set_new(o, "pcrs", TAKE_PTR(pcrs))) < 0 ||
-	    (r = set_new(o, "pcr_values", TAKE_PTR(vals))) < 0 ||
-	    (r = set_new(o, "policy_digest", hex_json(p->digest, SEAL_DIGEST_SIZE))) < 0)
+	if ((r = json_set_new(o, "profile", json_string(SEAL_PROFILE))) < 0 ||
+	    (r = json_set_new(o, "policy", json_string("PolicyPCR"))) < 0 ||
+	    (r = json_set_new(o, "bank", json_string(bank_name(p->bank)))) < 0 ||
+	    (r = json_set_new(o, "pcrs", TAKE_PTR(pcrs))) < 0 ||
+	    (r = json_set_new(o, "pcr_values", TAKE_PTR(vals))) < 0 ||
+	    (r = json_set_new(o, "policy_digest", json_hex_string(p->digest, SEAL_DIGEST_SIZE))) < 0)
 		return r;
 	if ((p->pcr_mask & (1u << SEAL_PHASE_PCR)) &&
-	    (r = set_new(o, "phase", json_string(p->phase))) < 0)
+	    (r = json_set_new(o, "phase", json_string(p->phase))) < 0)
 		return r;
 	*ret = TAKE_PTR(o);
 	return 0;
