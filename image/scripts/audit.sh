@@ -3,7 +3,8 @@
 # make -f Makefile.images audit RELEASE=DIR: rebuild the release in DIR from this checkout (check out
 # the release's tag first) with a clean mkosi cache and the release's own SOURCE_DATE_EPOCH and
 # version (read from its golden.json), then report "reproduced" or exactly what differs
-# (image/scripts/compare.sh). Same CONTAINERS_DIR as the release's maker, if they used one.
+# (image/scripts/compare.sh). Same CONTAINERS_DIR as the release's maker, if they used one. The cloud
+# import formats (PLATFORM) are those the release's cloud-formats.json lists, not this shell's.
 # Packages: PACKAGES=BUNDLE (the release's package bundle, release-packages/) verifies the bundle and
 # rebuilds from it alone with no network (docs/audit.md); LOCAL_MIRROR=DIR rebuilds offline from a
 # local Debian repository; without either the packages come from today's mirror (DEBIAN_MIRROR), which
@@ -30,6 +31,29 @@ fi
 a=$OUT/audit
 rm -rf "$a"
 export SOURCE_DATE_EPOCH=$sde IMAGE_VERSION=${ver:-$here}
+# Cloud import formats (issue 11): the same set as the release, with the settings it records in
+# cloud-formats.json (image/scripts/cloud-formats.sh), whatever PLATFORM/GCE_*/SB_* this shell has.
+unset GCE_CVM GCE_FIRMWARE SB_OWNER_GUID
+if [ -f "$rel/cloud-formats.json" ]; then
+	PLATFORM=$(jq -r '.platforms | join(",")' "$rel/cloud-formats.json")
+	[ -n "$PLATFORM" ] || die "$rel/cloud-formats.json lists no platform"
+	if jq -e '.gce' "$rel/cloud-formats.json" >/dev/null; then
+		GCE_CVM=$(jq -r '.gce.cvm' "$rel/cloud-formats.json") GCE_FIRMWARE=$(jq -r '.gce.firmware' "$rel/cloud-formats.json")
+		export GCE_CVM GCE_FIRMWARE
+	fi
+	case "$(jq -r '.keys' "$rel/cloud-formats.json")" in
+	SB_KEYS)	# certificates given to the release build from outside: the auditor must give the same
+		[ -n "${SB_KEYS:-}" ] || die "the release's cloud key formats were made from SB_KEYS=DIR (cloud-formats.json): set SB_KEYS to a folder with the same PK.pem KEK.pem db.pem [dbx.esl]" ;;
+	*) unset SB_KEYS ;;
+	esac
+	o=$(jq -r '.owner_guid // empty' "$rel/cloud-formats.json")
+	[ -z "$o" ] || { SB_OWNER_GUID=$o; export SB_OWNER_GUID; }
+else
+	PLATFORM=qemu
+	unset SB_KEYS
+fi
+export PLATFORM
+echo "    cloud formats: $PLATFORM${GCE_CVM:+ (GCE firmware v$GCE_FIRMWARE, CVM $GCE_CVM)} (from the release's cloud-formats.json)"
 # Secure Boot release (db.esl): rebuilt with no private key; the tools tree's sbsign attaches the
 # release's published signatures to the rebuilt, unsigned PEs (image/scripts/secure-boot.sh)
 if [ -f "$rel/db.esl" ]; then

@@ -27,9 +27,11 @@ link_or_copy() {	# SRC DIR
 	cp -l "$1" "$2/" 2>/dev/null || cp "$1" "$2/"
 }
 
-# Host packages the pipeline runs outside the tools tree: mkosi and its sandbox, the boot check.
+# Host packages the pipeline runs outside the tools tree: mkosi and its sandbox, the boot check,
+# virt-fw-vars (and its zlib) for the AWS blob of the cloud formats.
 HOST_TOOLS="mkosi bubblewrap systemd-container udev python3 gpgv debian-archive-keyring util-linux
-	qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools dosfstools mtools fdisk cmake gcc"
+	qemu-system-x86 ovmf swtpm swtpm-tools tpm2-tools dosfstools mtools fdisk cmake gcc
+	python3-virt-firmware zlib1g"
 
 do_make() {
 	pc=$1 b=$2 rel=$3

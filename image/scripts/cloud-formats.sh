@@ -11,19 +11,28 @@
 #   aws    bootproof.raw itself (import-snapshot / coldsnap take raw) [+ aws-uefi-data.b64]
 # and per target the platform profile (platform-T.json: PCR 0-7 rules, `eventlog profile
 # --target`) and, when the folder holds the UKI, golden-T.json predicted with it.
-# Secure Boot keys (optional, SB_KEYS=DIR with PK.pem KEK.pem db.pem [dbx.esl]; the Secure Boot
-# release makes them): gce-{PK,KEK,db}.der for gcloud, azure-uefi-settings.json for the gallery
-# image version, aws-uefi-data.b64 for register-image --uefi-data (virt-fw-vars), and PCR 7
-# predicted from the same certificates as EFI signature lists (sbsiglist).
+# cloud-formats.json records what was made and with which settings (targets, GCE firmware and
+# CVM type, key origin, owner GUID): an audit rebuilds the same set from it (image/scripts/audit.sh).
+# Secure Boot keys: a Secure Boot release folder (PK.crt KEK.crt db.crt dbx.esl) supplies its own;
+# SB_KEYS=DIR with PK.pem KEK.pem db.pem [dbx.esl] overrides that (tests). With keys:
+# gce-{PK,KEK,db}.der for gcloud, azure-uefi-settings.json for the gallery image version,
+# aws-uefi-data.b64 for register-image --uefi-data (virt-fw-vars: PK, KEK, db from the
+# certificates, dbx = dbx.esl's bytes; an empty dbx.esl leaves dbx out of the blob: EDK2 measures
+# an absent dbx exactly as a 0-byte one, see docs/cloud-aws.md), and PCR 7 predicted from the same
+# lists. The blob is decoded again and must carry exactly the lists predict was given.
 # Without keys: GCE and Azure keep their default keys (PCR 7 variable), AWS boots in SetupMode
 # with Secure Boot off (PCR 7 = the empty-variable value).
-# Usage: cloud-formats.sh gce|azure|aws|all DIR      (DIR holds bootproof.raw)
+# The bytes are made by the tools tree's tar, gzip, python3, openssl and sbsiglist when TOOLS
+# points at one (the release pipeline: pinned and bundled versions), else by the host's (tests);
+# virt-fw-vars is the host's (python3-virt-firmware, bookworm-backports; host-tools.txt).
+# Usage: cloud-formats.sh TARGETS DIR   TARGETS: gce, azure, aws, a comma list of them, or all;
+#                                       DIR holds bootproof.raw
 # Env: SOURCE_DATE_EPOCH (required), BOOTPROOF (for profiles and goldens), IMAGE_VERSION,
 #      GCE_CVM (none|sev|sev-es|tdx|sev-snp, default none), GCE_FIRMWARE (default 2),
 #      SB_KEYS, SB_OWNER_GUID (owner of the ESLs for AWS/Azure; default bootproof's).
 set -eu
-plat=${1:?usage: cloud-formats.sh gce|azure|aws|all DIR}
-dir=${2:?usage: cloud-formats.sh gce|azure|aws|all DIR}
+plat=${1:?usage: cloud-formats.sh gce|azure|aws|all|LIST DIR}
+dir=${2:?usage: cloud-formats.sh gce|azure|aws|all|LIST DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 : "${SOURCE_DATE_EPOCH:?SOURCE_DATE_EPOCH must be set}"
 GCE_CVM=${GCE_CVM:-none} GCE_FIRMWARE=${GCE_FIRMWARE:-2}
@@ -33,19 +42,39 @@ GCE_OWNER=d281fad2-8d88-47a4-9792-5baa47bb1b89
 SB_OWNER_GUID=${SB_OWNER_GUID:-$(sed -n 's/^SB_OWNER_GUID=//p' "$here/secure-boot.sh")}
 raw=$dir/bootproof.raw
 [ -f "$raw" ] || { echo "cloud-formats: $raw missing" >&2; exit 1; }
-case $plat in gce | azure | aws) targets=$plat ;; all) targets="gce azure aws" ;;
-	*) echo "cloud-formats: unknown platform '$plat' (gce, azure, aws, all)" >&2; exit 2 ;; esac
+# targets in a fixed order, whatever order or repetition the list has
+for t in $(echo "$plat" | tr ',' ' '); do
+	case $t in all | gce | azure | aws) ;;
+	*) echo "cloud-formats: unknown platform '$t' (gce, azure, aws, all, or a comma list)" >&2; exit 2 ;; esac
+done
+targets=
+for t in gce azure aws; do
+	case ",$plat," in *",$t,"* | *,all,*) targets="$targets $t" ;; esac
+done
+[ -n "$targets" ] || { echo "cloud-formats: no platform in '$plat'" >&2; exit 2; }
 export LC_ALL=C TZ=UTC
 umask 022
+dir=$(cd "$dir" && pwd)
+raw=$dir/bootproof.raw
 tmp=$(mktemp -d "$dir/.cloud.XXXXXX")
+gz_pid=
+trap '[ -z "$gz_pid" ] || kill "$gz_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+keys_from=none
 # A Secure Boot release folder carries its public certificates: use them unless SB_KEYS says otherwise.
-if [ -z "${SB_KEYS:-}" ] && [ -f "$dir/PK.crt" ] && [ -f "$dir/KEK.crt" ] && [ -f "$dir/db.crt" ]; then
+if [ -n "${SB_KEYS:-}" ]; then
+	keys_from=SB_KEYS
+elif [ -f "$dir/PK.crt" ] && [ -f "$dir/KEK.crt" ] && [ -f "$dir/db.crt" ]; then
+	keys_from=release
 	SB_KEYS=$tmp/release-keys
 	mkdir -p "$SB_KEYS"
 	for k in PK KEK db; do cp "$dir/$k.crt" "$SB_KEYS/$k.pem"; done
-	[ ! -s "$dir/dbx.esl" ] || cp "$dir/dbx.esl" "$SB_KEYS/dbx.esl"
+	[ ! -f "$dir/dbx.esl" ] || cp "$dir/dbx.esl" "$SB_KEYS/dbx.esl"
 fi
-trap 'rm -rf "$tmp"' EXIT
+
+# tt CMD...: run a byte-producing command with the tools tree's /usr when there is one
+tt() {
+	if [ -n "${TOOLS:-}" ] && [ -x "$TOOLS/usr/bin/gzip" ]; then "$here/in-tools.sh" "$@"; else "$@"; fi
+}
 
 # padded SRC ALIGN DST: DST = SRC followed by zeros up to a multiple of ALIGN bytes (sparse).
 padded() {
@@ -55,19 +84,20 @@ padded() {
 
 # esl PEM OWNER OUT: the EFI_SIGNATURE_LIST (x509) firmware stores for one certificate.
 esl() {
-	openssl x509 -in "$1" -outform DER -out "$tmp/esl.der"
-	sbsiglist --owner "$2" --type x509 --output "$3" "$tmp/esl.der"
+	tt openssl x509 -in "$1" -outform DER -out "$tmp/esl.der"
+	tt sbsiglist --owner "$2" --type x509 --output "$3" "$tmp/esl.der"
 }
 
 have_keys() {
 	[ -n "${SB_KEYS:-}" ] && [ -f "$SB_KEYS/PK.pem" ] && [ -f "$SB_KEYS/KEK.pem" ] && [ -f "$SB_KEYS/db.pem" ]
 }
+# a dbx to carry: a non-empty dbx.esl (empty = no revocations = no dbx variable)
+have_dbx() { have_keys && [ -s "$SB_KEYS/dbx.esl" ]; }
 
 # golden TARGET [predict args...]: platform-T.json and (with the UKI) golden-T.json.
 golden() {
 	t=$1; shift
 	[ -n "${BOOTPROOF:-}" ] || { echo "    (BOOTPROOF unset: no platform-$t.json, golden-$t.json)"; return 0; }
-	set -- "$@"
 	popt=""
 	case $t in gce) popt="--gce-firmware $GCE_FIRMWARE --cvm $GCE_CVM" ;; esac
 	have_keys || case $t in gce | azure) popt="$popt --default-keys" ;; esac
@@ -78,83 +108,150 @@ golden() {
 	"$BOOTPROOF" predict --disk "$raw" --platform "$dir/platform-$t.json" \
 		--name bootproof --image-version "${IMAGE_VERSION:-unknown}" \
 		--banks sha1,sha256,sha384 "$@" -o "$dir/golden-$t.json" || {
-		echo "cloud-formats: predict for $t failed${SB_KEYS:+ (with SB_KEYS, systemd-boot and the UKI must be signed by a db key: the Secure Boot release)}" >&2
+		echo "cloud-formats: predict for $t failed${SB_KEYS:+ (with Secure Boot keys, systemd-boot and the UKI must be signed by their db key: the Secure Boot release)}" >&2
 		exit 1
 	}
 }
 
-# Key material in each cloud's format, and the ESLs predict uses for PCR 7 (same certs).
+# Key material in each cloud's format, and the ESLs predict uses for PCR 7 (same certs): writes
+# $tmp/T-{PK,KEK,db}.esl and the predict arguments to $tmp/T.predict-args.
 keys() {
 	t=$1 owner=$2
 	for k in PK KEK db; do esl "$SB_KEYS/$k.pem" "$owner" "$tmp/$t-$k.esl"; done
 	set -- --secure-boot on --pk "$tmp/$t-PK.esl" --kek "$tmp/$t-KEK.esl" --db "$tmp/$t-db.esl"
-	[ -f "$SB_KEYS/dbx.esl" ] && set -- "$@" --dbx "$SB_KEYS/dbx.esl"
+	! have_dbx || set -- "$@" --dbx "$SB_KEYS/dbx.esl"
 	echo "$@" >"$tmp/$t.predict-args"
 }
 
+secs() { echo $(($(date +%s) - $1)); }
+
 for t in $targets; do
+	t0=$(date +%s)
 	case $t in
 	gce)
 		echo "==> GCE: bootproof-gce.tar.gz (disk.raw, oldgnu, 1 GiB multiple)"
 		mkdir -p "$tmp/gce"
 		padded "$raw" 1G "$tmp/gce/disk.raw"
-		tar -C "$tmp/gce" --format=oldgnu --sparse --hole-detection=raw \
-			--mtime="@$SOURCE_DATE_EPOCH" --owner=0 --group=0 --numeric-owner \
-			--mode=0644 -cf - disk.raw | gzip -n -6 >"$tmp/gce.tar.gz"
-		mv "$tmp/gce.tar.gz" "$dir/bootproof-gce.tar.gz"
+		# gzip is most of the cloud step's time: it runs while the other targets are made
+		# (no pipefail in sh: tar's failure is recorded in a file)
+		# shellcheck disable=SC2016
+		tt sh -c '{ tar -C "$1" --format=oldgnu --sparse --hole-detection=raw \
+			--mtime="@$2" --owner=0 --group=0 --numeric-owner \
+			--mode=0644 -cf - disk.raw || echo "tar exited $?" >"$3.failed"; } | gzip -n -6 >"$3"' \
+			sh "$tmp/gce" "$SOURCE_DATE_EPOCH" "$tmp/gce.tar.gz" &
+		gz_pid=$! gz_t0=$t0
 		args=""
 		if have_keys; then
-			for k in PK KEK db; do openssl x509 -in "$SB_KEYS/$k.pem" -outform DER -out "$dir/gce-$k.der"; done
+			for k in PK KEK db; do tt openssl x509 -in "$SB_KEYS/$k.pem" -outform DER -out "$dir/gce-$k.der"; done
 			keys gce "$GCE_OWNER"
 			args=$(cat "$tmp/gce.predict-args")
 		fi
 		# shellcheck disable=SC2086
 		golden gce $args
+		echo "    gce profile and golden: $(secs "$t0") s (the archive is still being written)"
 		;;
 	azure)
 		echo "==> Azure: bootproof-azure.vhd (fixed VHD, 1 MiB multiple, deterministic footer)"
 		padded "$raw" 1M "$tmp/azure.vhd"
 		size=$(stat -c %s "$tmp/azure.vhd")
-		sum=$(openssl dgst -sha256 -r "$tmp/azure.vhd" | cut -c1-64)
-		python3 "$here/vhd-footer.py" "$size" "$SOURCE_DATE_EPOCH" "$sum" >>"$tmp/azure.vhd"
+		sum=$(tt openssl dgst -sha256 -r "$tmp/azure.vhd" | cut -c1-64)
+		tt python3 "$here/vhd-footer.py" "$size" "$SOURCE_DATE_EPOCH" "$sum" >>"$tmp/azure.vhd"
 		mv "$tmp/azure.vhd" "$dir/bootproof-azure.vhd"
 		args=""
 		if have_keys; then
-			python3 - "$SB_KEYS" "$dir/azure-uefi-settings.json" <<'PY'
-import base64, json, subprocess, sys
+			for k in PK KEK db; do tt openssl x509 -in "$SB_KEYS/$k.pem" -outform DER -out "$tmp/azure-$k.der"; done
+			tt python3 - "$tmp" "$dir/azure-uefi-settings.json" <<'PY'
+import base64, json, sys
 d, out = sys.argv[1:3]
 def der(k):
-    return base64.b64encode(subprocess.run(["openssl", "x509", "-in", f"{d}/{k}.pem", "-outform",
-                                            "DER"], check=True, capture_output=True).stdout).decode()
+    return base64.b64encode(open(f"{d}/azure-{k}.der", "rb").read()).decode()
 s = {"signatureTemplateNames": ["NoSignatureTemplate"],
      "additionalSignatures": {"pk": {"type": "x509", "value": [der("PK")]},
                               "kek": [{"type": "x509", "value": [der("KEK")]}],
                               "db": [{"type": "x509", "value": [der("db")]}]}}
-json.dump({"uefiSettings": s}, open(out, "w"), indent=2, sort_keys=True)
-open(out, "a").write("\n")
+with open(out, "w") as f:
+    json.dump({"uefiSettings": s}, f, indent=2, sort_keys=True)
+    f.write("\n")
 PY
 			keys azure "$SB_OWNER_GUID"
 			args=$(cat "$tmp/azure.predict-args")
 		fi
 		# shellcheck disable=SC2086
 		golden azure $args
+		echo "    azure: $(secs "$t0") s"
 		;;
 	aws)
 		echo "==> AWS: bootproof.raw$(have_keys && echo ' + aws-uefi-data.b64')"
 		args=""
 		if have_keys; then
 			command -v virt-fw-vars >/dev/null || { echo "cloud-formats: virt-fw-vars missing (python3-virt-firmware, bookworm-backports)" >&2; exit 1; }
+			keys aws "$SB_OWNER_GUID"
+			args=$(cat "$tmp/aws.predict-args")
 			set -- --set-pk "$SB_OWNER_GUID" "$SB_KEYS/PK.pem" \
 				--add-kek "$SB_OWNER_GUID" "$SB_KEYS/KEK.pem" \
 				--add-db "$SB_OWNER_GUID" "$SB_KEYS/db.pem"
-			[ -f "$SB_KEYS/dbx.esl" ] && echo "    note: dbx.esl is not carried in the AWS blob yet (virt-fw-vars --set-dbx takes an update file)"
+			if have_dbx; then
+				# virt-fw-vars --set-dbx takes only an authenticated update (EFI_VARIABLE_AUTHENTICATION_2,
+				# whose header it skips unchecked), which needs the KEK's private key: --set-json sets
+				# the variable from dbx.esl's bytes instead, timestamp SOURCE_DATE_EPOCH (the .auth files')
+				python3 - "$SB_KEYS/dbx.esl" "$SOURCE_DATE_EPOCH" "$tmp/dbx.json" <<'PY'
+import datetime, json, struct, sys
+data = open(sys.argv[1], "rb").read()
+t = datetime.datetime.fromtimestamp(int(sys.argv[2]), datetime.timezone.utc)
+efi_time = struct.pack("<HBBBBBxIhBx", t.year, t.month, t.day, t.hour, t.minute, t.second, 0, 0, 0)
+var = {"name": "dbx", "guid": "d719b2cb-3d3a-4596-a3bc-dad00e67656f",  # EFI_IMAGE_SECURITY_DATABASE_GUID
+       "attr": 0x27,  # NV | BS | RT | TIME_BASED_AUTHENTICATED_WRITE_ACCESS, as virt-fw-vars gives db
+       "data": data.hex(), "time": efi_time.hex()}
+json.dump({"version": 2, "variables": [var]}, open(sys.argv[3], "w"), sort_keys=True)
+PY
+				set -- "$@" --set-json "$tmp/dbx.json"
+			fi
 			virt-fw-vars -l warning "$@" --output-aws "$tmp/aws.b64"
+			# the blob decoded again must carry exactly the lists PCR 7 is predicted from (and no
+			# other variable); AWS takes at most 64000 characters of --uefi-data
+			virt-fw-vars -l warning -i "$tmp/aws.b64" --output-json "$tmp/aws-vars.json"
+			python3 - "$tmp/aws-vars.json" "$tmp" "$(have_dbx && echo "$SB_KEYS/dbx.esl")" "$(stat -c %s "$tmp/aws.b64")" <<'PY'
+import json, sys
+vars_json, tmp, dbx, size = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+v = {x["name"]: bytes.fromhex(x["data"]) for x in json.load(open(vars_json))["variables"]}
+want = {k: open(f"{tmp}/aws-{k}.esl", "rb").read() for k in ("PK", "KEK", "db")}
+if dbx:
+    want["dbx"] = open(dbx, "rb").read()
+if set(v) != set(want):
+    sys.exit(f"cloud-formats: the AWS blob carries {sorted(v)}, expected {sorted(want)}")
+for k in want:
+    if v[k] != want[k]:
+        sys.exit(f"cloud-formats: the AWS blob's {k} ({len(v[k])} bytes) is not the list PCR 7 is predicted from ({len(want[k])} bytes)")
+if size > 64000:
+    sys.exit(f"cloud-formats: the AWS blob has {size} characters; register-image --uefi-data takes at most 64000")
+PY
 			mv "$tmp/aws.b64" "$dir/aws-uefi-data.b64"
-			keys aws "$SB_OWNER_GUID"
-			args=$(cat "$tmp/aws.predict-args")
+			echo "    blob: PK, KEK, db$(have_dbx && echo ", dbx ($(stat -c %s "$SB_KEYS/dbx.esl") bytes)" || echo "; dbx empty: not in the blob (measured with 0 data bytes either way)")"
 		fi
 		# shellcheck disable=SC2086
 		golden aws $args
+		echo "    aws: $(secs "$t0") s"
 		;;
 	esac
 done
+if [ -n "$gz_pid" ]; then
+	rc=0
+	wait "$gz_pid" || rc=$?
+	gz_pid=
+	if [ "$rc" != 0 ] || [ -f "$tmp/gce.tar.gz.failed" ]; then
+		echo "cloud-formats: the GCE archive failed: gzip exited $rc$([ ! -f "$tmp/gce.tar.gz.failed" ] || echo ", $(cat "$tmp/gce.tar.gz.failed")")" >&2
+		exit 1
+	fi
+	mv "$tmp/gce.tar.gz" "$dir/bootproof-gce.tar.gz"
+	echo "    gce archive: $(stat -c %s "$dir/bootproof-gce.tar.gz") bytes, $(secs "$gz_t0") s"
+fi
+
+# the record an audit rebuilds the same set from
+{
+	printf '{\n  "format": "bootproof-cloud-formats/1",\n'
+	case " $targets " in *" gce "*) printf '  "gce": {\n    "cvm": "%s",\n    "firmware": "%s"\n  },\n' "$GCE_CVM" "$GCE_FIRMWARE" ;; esac
+	printf '  "keys": "%s",\n' "$keys_from"
+	[ "$keys_from" = none ] || printf '  "owner_guid": "%s",\n' "$SB_OWNER_GUID"
+	printf '  "platforms": [%s]\n}\n' "$(for t in $targets; do printf '"%s"\n' "$t"; done | sort | paste -sd, | sed 's/,/, /g')"
+} >"$tmp/cloud-formats.json"
+mv "$tmp/cloud-formats.json" "$dir/cloud-formats.json"

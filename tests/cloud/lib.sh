@@ -38,13 +38,14 @@ for k in PK KEK db; do
 		-days 3650 -subj "/CN=bootproof cloud test $k" -set_serial 1 2>/dev/null
 done
 
-# build NAME PLATFORM [keys]: a release-like folder with the disk, then cloud-formats.sh.
+# build NAME PLATFORM [keys [KEYS_DIR]]: a release-like folder with the disk, then cloud-formats.sh
+# (keys: SB_KEYS=KEYS_DIR, default $KEYS).
 build() {
 	d=$WORK/$1
 	mkdir -p "$d"
 	cp --sparse=always "$DISK" "$d/bootproof.raw"
 	if [ "${3:-}" = keys ]; then
-		SB_KEYS=$KEYS "$CF" "$2" "$d" >"$d.log" 2>&1 || { cat "$d.log"; fail "cloud-formats.sh $2 failed"; }
+		SB_KEYS=${4:-$KEYS} "$CF" "$2" "$d" >"$d.log" 2>&1 || { cat "$d.log"; fail "cloud-formats.sh $2 failed"; }
 	else
 		"$CF" "$2" "$d" >"$d.log" 2>&1 || { cat "$d.log"; fail "cloud-formats.sh $2 failed"; }
 	fi

@@ -101,9 +101,24 @@ assert st(g) == ["computed", "variable", "exact", "exact", "computed", "computed
 assert st(a) == ["variable", "exact", "variable", "exact", "computed", "computed", "per-instance", "computed"], st(a)
 assert st(w) == ["observed", "observed", "exact", "exact", "computed", "computed", "exact", "computed"], st(w)
 PY
+# cloud-formats.json: what an audit rebuilds (image/scripts/audit.sh reads it)
+python3 - "$WORK/b/cloud-formats.json" "$SB_OWNER_GUID" <<'PY' || fail "cloud-formats.json"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r == {"format": "bootproof-cloud-formats/1", "platforms": ["aws", "azure", "gce"],
+             "gce": {"cvm": "none", "firmware": "2"}, "keys": "SB_KEYS", "owner_guid": sys.argv[2]}, r
+PY
+GCE_CVM=sev-snp build list "aws,gce" keys
+[ ! -e "$WORK/list/bootproof-azure.vhd" ] || fail "a comma list without azure made the VHD"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["platforms"] == ["aws", "gce"] and r["gce"]["cvm"] == "sev-snp", r' \
+	"$WORK/list/cloud-formats.json" || fail "cloud-formats.json of a comma list"
+rc=0; "$CF" "gce,qemu" "$WORK/list" >/dev/null 2>&1 || rc=$?
+[ "$rc" = 2 ] || fail "an unknown platform in the list: exit $rc, not 2"
 # Without keys GCE and Azure keep their default keys: PCR 7 is variable there.
 build nokeys all
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["banks"]["sha256"]["7"]["status"] == "variable"' "$WORK/nokeys/platform-gce.json" ||
 	fail "GCE without custom keys: PCR 7 not variable"
 [ ! -e "$WORK/nokeys/aws-uefi-data.b64" ] || fail "AWS blob written without keys"
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["keys"] == "none" and "owner_guid" not in r, r' \
+	"$WORK/nokeys/cloud-formats.json" || fail "cloud-formats.json without keys"
 echo "ok: cloud formats reproducible, round-trip, key formats carry the certificates"

@@ -11,6 +11,9 @@
 #   3. the offline audit: make audit RELEASE=... PACKAGES=... in a network namespace with no network,
 #      everything rebuilt from the bundle (tools tree included) into empty caches: must say
 #      "reproduced"; its log must show no metadata sync and no download;
+#   3b. the release's cloud import formats (PLATFORM=all in tests/run) convert back to its disk and
+#      its AWS blob carries what golden-aws.json's PCR 7 measures (tests/cloud/release-check.sh, run
+#      first); the audit of step 3 rebuilt and compared every one of them;
 #   4. the mirror moved: a local repository made of the bundle's .debs in which one package of the
 #      image (login.defs) is replaced by a newer version built here (a file changed, dpkg-deb --build);
 #      the audit against that mirror must fail and name the package, both versions and the changed
@@ -45,6 +48,22 @@ step "the bundle"
 n_deb=$(grep -vc '^#' "$pk/packages-index.tsv")
 note "bundle: $pk: $(du -sm "$pk" | cut -f1) MB, $(find "$pk" -type f | wc -l) files, $n_deb .debs, lists $(du -sm "$pk/lists" | cut -f1) MB"
 "$TOP/image/scripts/verify-bundle.sh" "$pk" "$rel" | tee -a "$summary"
+
+# Issue 11: the release's cloud import formats convert back to its disk, and its AWS blob carries
+# the variables golden-aws.json's PCR 7 measures (tests/cloud/release-check.sh); the offline audit
+# below rebuilds the same set (cloud-formats.json) and compares every one of them
+step "cloud import formats of the release (tests/cloud/release-check.sh)"
+if ! "$TOP/tests/cloud/release-check.sh" "$rel" "$t/cloud-check" >"$t/cloud-check.log" 2>&1; then
+	cat "$t/cloud-check.log" >&2
+	die "the release's cloud import formats failed their check (log: $t/cloud-check.log)"
+fi
+sed 's/^/cloud: /' "$t/cloud-check.log" | tee -a "$summary"
+cloud_files=
+if [ -f "$rel/cloud-formats.json" ]; then
+	cloud_files=$(cd "$rel" && ls -d bootproof-gce.tar.gz bootproof-azure.vhd aws-uefi-data.b64 cloud-formats.json \
+		platform-gce.json platform-azure.json platform-aws.json golden-gce.json golden-azure.json golden-aws.json \
+		gce-PK.der gce-KEK.der gce-db.der azure-uefi-settings.json 2>/dev/null || true)
+fi
 
 # the package to tamper with and to move: one the image contains (packages.json), a text conffile
 victim=login.defs
@@ -116,6 +135,11 @@ if grep -l -E '^(Get|Hit|Ign):[0-9]* |Syncing package manager metadata' "$o/logs
 fi
 note "offline audit: ${secs} s: $(grep -m1 '^reproduced: ' "$t/offline.log")"
 grep -m1 'rebuild: ' "$t/offline.log" | sed 's/^ *//' | tee -a "$summary"
+for f in $cloud_files; do	# each cloud artifact rebuilt and compared (compare.sh's line names its sha256)
+	expect "$t/offline.log" "^identical: $(ere "$f")  [0-9a-f]{64}\$" "the audit did not compare $f"
+	note "audit: $(grep -m1 "^identical: $f  " "$t/offline.log") ($(stat -c %s "$rel/$f") bytes)"
+done
+[ -z "$cloud_files" ] || grep -m1 'cloud formats: ' "$t/offline.log" | sed 's/^ */audit: /' | tee -a "$summary"
 
 step "the mirror moved: $victim $vver replaced by a newer local build"
 m=$t/mirror

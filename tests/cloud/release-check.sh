@@ -1,0 +1,138 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The cloud import formats of a real release (issue 11), checked with independent tools; run by
+# tests/offline/offline-test.sh (tests/run) on the release it audits. For each platform that the
+# release's cloud-formats.json lists:
+#   gce    GNU tar -xzS of bootproof-gce.tar.gz gives exactly one file, disk.raw, equal to
+#          bootproof.raw padded with zeros (truncate) to a multiple of 1 GiB; the DER files are the
+#          release's own PK.der KEK.der db.der
+#   azure  qemu-img convert -f vpc of bootproof-azure.vhd gives bootproof.raw padded to 1 MiB;
+#          azure-uefi-settings.json carries the release's DER certificates
+#   aws    the --uefi-data blob decoded by virt-fw-vars carries PK, KEK, db equal to the release's
+#          own PK.esl KEK.esl db.esl (efitools' cert-to-efi-sig-list in the tools tree: another
+#          writer than virt-fw-vars) and dbx equal to dbx.esl, or no dbx when dbx.esl is empty; and
+#          golden-aws.json's PCR 7 events measure exactly these variables: each PK/KEK/db/dbx
+#          event's UEFI_VARIABLE_DATA (parsed here) holds the blob's bytes (0 bytes for an absent
+#          dbx: what EDK2's Tcg2Dxe measures for a variable it cannot read), and each event's
+#          digest is recomputed here from that data, in every bank
+# and every cloud file is listed in SHA256SUMS. Prints one line per check; exit 1 on a failure.
+# Usage: release-check.sh RELEASE_DIR WORKDIR   (WORKDIR: scratch space, ~2x the disk, removed)
+set -eu
+rel=$(cd "${1:?usage: release-check.sh RELEASE_DIR WORKDIR}" && pwd)
+w=${2:?usage: release-check.sh RELEASE_DIR WORKDIR}
+fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -f "$rel/cloud-formats.json" ] || { echo "cloud formats: none (the release has no cloud-formats.json: PLATFORM=qemu)"; exit 0; }
+rm -rf "$w"
+mkdir -p "$w"
+w=$(cd "$w" && pwd)
+trap 'rm -rf "$w"' EXIT
+platforms=$(jq -r '.platforms[]' "$rel/cloud-formats.json")
+raw=$rel/bootproof.raw
+rawsize=$(stat -c %s "$raw")
+secs() { echo $(($(date +%s) - $1)); }
+
+listed() {	# FILE...: each is in SHA256SUMS
+	for f; do
+		grep -q -E "^[0-9a-f]{64}  $f\$" "$rel/SHA256SUMS" || fail "$f is not listed in SHA256SUMS"
+	done
+}
+has_keys() { [ -f "$rel/PK.esl" ] && [ -f "$rel/KEK.esl" ] && [ -f "$rel/db.esl" ]; }
+
+for p in $platforms; do
+	t0=$(date +%s)
+	listed "platform-$p.json"
+	[ ! -f "$rel/bootproof.efi" ] || listed "golden-$p.json"
+	case $p in
+	gce)
+		listed bootproof-gce.tar.gz
+		mkdir -p "$w/gce"
+		tar -C "$w/gce" -xzSf "$rel/bootproof-gce.tar.gz"
+		[ "$(ls -A "$w/gce")" = disk.raw ] || fail "bootproof-gce.tar.gz holds $(ls -A "$w/gce" | tr '\n' ' '), not only disk.raw"
+		cp --sparse=always "$raw" "$w/ref-gce.raw"
+		truncate -s %1G "$w/ref-gce.raw"
+		cmp "$w/gce/disk.raw" "$w/ref-gce.raw" || fail "GCE: disk.raw is not bootproof.raw padded with zeros to 1 GiB"
+		size=$(stat -c %s "$w/gce/disk.raw")
+		rm -rf "$w/gce" "$w/ref-gce.raw"
+		if has_keys; then
+			listed gce-PK.der gce-KEK.der gce-db.der
+			for k in PK KEK db; do cmp "$rel/gce-$k.der" "$rel/$k.der" || fail "gce-$k.der is not the release's $k.der"; done
+		fi
+		echo "gce: tar -xzS gives disk.raw = bootproof.raw ($rawsize bytes) + zeros to $size bytes$(has_keys && echo "; gce-{PK,KEK,db}.der = the release's") ($(secs "$t0") s)"
+		;;
+	azure)
+		listed bootproof-azure.vhd
+		qemu-img convert -f vpc -O raw "$rel/bootproof-azure.vhd" "$w/azure.raw"
+		cp --sparse=always "$raw" "$w/ref-azure.raw"
+		truncate -s %1M "$w/ref-azure.raw"
+		cmp "$w/azure.raw" "$w/ref-azure.raw" || fail "Azure: qemu-img convert -f vpc does not give bootproof.raw padded to 1 MiB"
+		size=$(stat -c %s "$w/azure.raw")
+		[ "$(stat -c %s "$rel/bootproof-azure.vhd")" = $((size + 512)) ] || fail "Azure: the VHD is not the padded disk + a 512-byte footer"
+		rm -f "$w/azure.raw" "$w/ref-azure.raw"
+		if has_keys; then
+			listed azure-uefi-settings.json
+			python3 - "$rel" <<'PY' || fail "azure-uefi-settings.json does not carry the release's certificates"
+import base64, json, sys
+r = sys.argv[1]
+s = json.load(open(f"{r}/azure-uefi-settings.json"))["uefiSettings"]
+a = s["additionalSignatures"]
+der = lambda k: open(f"{r}/{k}.der", "rb").read()
+assert s["signatureTemplateNames"] == ["NoSignatureTemplate"], s["signatureTemplateNames"]
+assert base64.b64decode(a["pk"]["value"][0]) == der("PK")
+assert base64.b64decode(a["kek"][0]["value"][0]) == der("KEK")
+assert base64.b64decode(a["db"][0]["value"][0]) == der("db")
+PY
+		fi
+		echo "azure: qemu-img convert -f vpc gives bootproof.raw + zeros to $size bytes$(has_keys && echo "; uefiSettings carry the release's DER") ($(secs "$t0") s)"
+		;;
+	aws)
+		if ! has_keys; then
+			[ ! -e "$rel/aws-uefi-data.b64" ] || fail "an AWS blob in a release without Secure Boot keys"
+			echo "aws: no Secure Boot keys, no blob (Secure Boot off, setup mode)"
+			continue
+		fi
+		listed aws-uefi-data.b64
+		virt-fw-vars -l warning -i "$rel/aws-uefi-data.b64" --output-json "$w/aws-vars.json"
+		python3 - "$rel" "$w/aws-vars.json" >"$w/aws.txt" <<'PY' || fail "the AWS blob or golden-aws.json's PCR 7"
+import hashlib, json, os, struct, sys, uuid
+r, vj = sys.argv[1], sys.argv[2]
+blob = {x["name"]: (x["guid"], bytes.fromhex(x["data"])) for x in json.load(open(vj))["variables"]}
+dbx = open(f"{r}/dbx.esl", "rb").read()
+want = {k: open(f"{r}/{k}.esl", "rb").read() for k in ("PK", "KEK", "db")}
+if dbx:
+    want["dbx"] = dbx
+assert set(blob) == set(want), f"the blob carries {sorted(blob)}, the release's lists are {sorted(want)}"
+for k, esl in want.items():
+    assert blob[k][1] == esl, f"blob {k}: {len(blob[k][1])} bytes, the release's {k}.esl {len(esl)}"
+if not os.path.exists(f"{r}/golden-aws.json"):
+    print("blob = the release's lists (no golden-aws.json: no UKI)")
+    sys.exit(0)
+g = json.load(open(f"{r}/golden-aws.json"))
+algs = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
+seen = {}
+for bank, pcrs in g["banks"].items():
+    for ev in pcrs["7"]["events"]:
+        if ev["type"] != "EV_EFI_VARIABLE_DRIVER_CONFIG":
+            continue
+        d = bytes.fromhex(ev["data"])
+        guid = uuid.UUID(bytes_le=d[:16])
+        nlen, dlen = struct.unpack_from("<QQ", d, 16)
+        name = d[32:32 + 2 * nlen].decode("utf-16-le")
+        data = d[32 + 2 * nlen:]
+        assert len(data) == dlen, f"{bank} {name}: VariableDataLength {dlen}, {len(data)} bytes follow"
+        assert algs[bank](d).hexdigest() == ev["digest"], f"{bank} {name}: digest is not the hash of the event data"
+        if name in ("PK", "KEK", "db", "dbx"):
+            # an absent variable is measured with no data (Tcg2Dxe ReadAndMeasureVariable)
+            carried = blob.get(name, (None, b""))
+            assert data == carried[1], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the blob carries {len(carried[1])}"
+            if carried[0] is not None:
+                assert str(guid) == carried[0], f"{bank} {name}: vendor GUID {guid}, the blob's {carried[0]}"
+            seen.setdefault(name, set()).add(bank)
+assert set(seen) == {"PK", "KEK", "db", "dbx"}, f"golden-aws.json PCR 7 measures {sorted(seen)}"
+sizes = ", ".join(f"{k} {len(want.get(k, b''))}" for k in ("PK", "KEK", "db", "dbx"))
+print(f"blob = the release's PK/KEK/db/dbx.esl = golden-aws.json's PCR 7 variable data ({sizes} bytes; "
+      f"{'dbx carried' if dbx else 'dbx empty: absent from the blob, measured with 0 bytes'}) in {', '.join(sorted(g['banks']))}")
+PY
+		echo "aws: $(cat "$w/aws.txt") ($(secs "$t0") s)"
+		;;
+	esac
+done
