@@ -105,6 +105,12 @@ golden() {
 	"$BOOTPROOF" eventlog profile --target "$t" $popt --name "$t" --bank sha1,sha256,sha384 \
 		-o "$dir/platform-$t.json"
 	[ -f "$dir/bootproof.efi" ] || return 0
+	if [ -f "$dir/secure-boot-unsigned.txt" ]; then
+		# an audit whose rebuilt PEs differ from the release's (pipeline.sh do_golden): the firmware
+		# would refuse them, so there is nothing to predict; the comparison reports golden-T.json missing
+		echo "    golden-$t.json NOT predicted: the rebuild left a PE unsigned (secure-boot-unsigned.txt)"
+		return 0
+	fi
 	"$BOOTPROOF" predict --disk "$raw" --platform "$dir/platform-$t.json" \
 		--name bootproof --image-version "${IMAGE_VERSION:-unknown}" \
 		--banks sha1,sha256,sha384 "$@" -o "$dir/golden-$t.json" || {

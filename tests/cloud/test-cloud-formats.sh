@@ -114,6 +114,18 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["platforms
 	"$WORK/list/cloud-formats.json" || fail "cloud-formats.json of a comma list"
 rc=0; "$CF" "gce,qemu" "$WORK/list" >/dev/null 2>&1 || rc=$?
 [ "$rc" = 2 ] || fail "an unknown platform in the list: exit $rc, not 2"
+# An audit whose rebuilt UKI fits no published signature (secure-boot-unsigned.txt): the formats
+# and profiles are made, no golden-T.json (the firmware would refuse the UKI; compare.sh names it)
+mkdir -p "$WORK/unsigned"
+cp --sparse=always "$DISK" "$WORK/unsigned/bootproof.raw"
+head -c 4096 /dev/zero >"$WORK/unsigned/bootproof.efi"
+echo "uki.efi: unsigned" >"$WORK/unsigned/secure-boot-unsigned.txt"
+SB_KEYS=$KEYS "$CF" all "$WORK/unsigned" >"$WORK/unsigned.log" 2>&1 || { cat "$WORK/unsigned.log"; fail "cloud-formats.sh beside an unsigned rebuild failed"; }
+for t in gce azure aws; do
+	[ -f "$WORK/unsigned/platform-$t.json" ] || fail "no platform-$t.json beside an unsigned rebuild"
+	[ ! -e "$WORK/unsigned/golden-$t.json" ] || fail "golden-$t.json predicted for an unsigned rebuild"
+	grep -q "golden-$t.json NOT predicted" "$WORK/unsigned.log" || fail "the skipped golden-$t.json is not reported"
+done
 # Without keys GCE and Azure keep their default keys: PCR 7 is variable there.
 build nokeys all
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["banks"]["sha256"]["7"]["status"] == "variable"' "$WORK/nokeys/platform-gce.json" ||
