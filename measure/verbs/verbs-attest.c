@@ -975,10 +975,6 @@ int verb_manifest(int argc, char *argv[])
 		{"verify", manifest_verify_verb, "check a detached signature (and SHA256SUMS)"},
 	};
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		manifest_help(stdout);
-		return EXIT_OK;
-	}
-	optind = 0;
-	return verb_dispatch(verbs, ARRAY_SIZE(verbs), "bootproof manifest", argc - 1, argv + 1);
+	return verb_dispatch_group(verbs, ARRAY_SIZE(verbs), "bootproof manifest", manifest_help,
+				   argc, argv);
 }

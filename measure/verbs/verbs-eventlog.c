@@ -720,13 +720,6 @@ static const struct verb eventlog_verbs[] = {
 
 int verb_eventlog(int argc, char *argv[])
 {
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage: bootproof eventlog COMMAND [ARGS...]\n");
-		verb_print_table(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
-				 stdout);
-		return EXIT_OK;
-	}
-	optind = 0;
-	return verb_dispatch(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
-			     argc - 1, argv + 1);
+	return verb_dispatch_group(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
+				   NULL, argc, argv);
 }
