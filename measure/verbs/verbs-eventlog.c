@@ -17,6 +17,7 @@
 #include "measure-eventlog.h"
 #include "measure-verbs.h"
 #include "parse.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 struct loaded_logs {
@@ -204,42 +205,6 @@ static int verb_replay(int argc, char *argv[])
 	return r;
 }
 
-
-/* "0,1,7" or "0-7,14" -> mask of PCRs. */
-static int parse_pcr_list(const char *s, unsigned *ret)
-{
-	unsigned mask = 0;
-	const char *p = s;
-
-	if (!s || !*s)
-		return -EINVAL;
-	while (*p) {
-		char *end;
-		unsigned long a, b;
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		a = strtoul(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			b = strtoul(p, &end, 10);
-		}
-		if (a > b || b >= EVLOG_PCR_COUNT)
-			return -EINVAL;
-		for (unsigned long i = a; i <= b; i++)
-			mask |= 1u << i;
-		p = end;
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			return -EINVAL;
-	}
-	*ret = mask;
-	return 0;
-}
-
 static json_t *event_to_json(const struct evlog_event *ev)
 {
 	_cleanup_(freep) char *desc = NULL, *data = NULL;
@@ -424,7 +389,7 @@ static int verb_show(int argc, char *argv[])
 			sd_path = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &pcrs) < 0) {
+			if (pcr_list_parse(optarg, &pcrs) < 0) {
 				log_error("Invalid PCR list '%s'", optarg);
 				return EXIT_USAGE;
 			}
@@ -632,7 +597,7 @@ static int parse_profile_options(int argc, char *argv[], struct profile_opts *o)
 			o->build.name = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &o->build.pcr_mask) < 0) {
+			if (pcr_list_parse(optarg, &o->build.pcr_mask) < 0) {
 				log_error("Invalid PCR list '%s'", optarg);
 				return EXIT_USAGE;
 			}
