@@ -33,19 +33,30 @@ sbsign --key leaf.key --cert leaf.crt --addcert inter.crt --output boot.chain.ef
 	2>/dev/null
 cp "$BOOT" boot.unsigned.efi
 
+# flip_in_section IN SECTION OFFSET OUT: a copy of IN with the low bit of the byte at OFFSET of
+# SECTION's raw data flipped (the image changed after signing).
+flip_in_section() {
+	python3 - "$@" <<'PY' || fail "flip_in_section $*"
+import struct, sys
+src, name, off, dst = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3], 0), sys.argv[4]
+d = bytearray(open(src, 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+raw = [struct.unpack_from('<I', d, o + 20)[0] for o in (pe + 24 + opt + 40 * i for i in range(n))
+       if d[o:o + 8].rstrip(b'\0') == name]
+assert len(raw) == 1, (src, name, raw)
+d[raw[0] + off] ^= 0x01
+open(dst, 'wb').write(d)
+PY
+}
+
 # Tampered copies: a byte of .text after signing; a byte of the RSA signature value (the
 # PKCS#7 ends with the SignerInfo's encryptedDigest).
+flip_in_section boot.signed.efi .text 100 boot.modified.efi
 python3 - <<'PY'
 import struct
 d = bytearray(open('boot.signed.efi', 'rb').read())
 pe = struct.unpack_from('<I', d, 0x3c)[0]
-n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
-for i in range(n):
-    o = pe + 24 + opt + 40 * i
-    if d[o:o + 5] == b'.text':
-        raw = struct.unpack_from('<I', d, o + 20)[0]
-        m = bytearray(d); m[raw + 100] ^= 0x01
-        open('boot.modified.efi', 'wb').write(m)
 dd = pe + 24 + (96 if struct.unpack_from('<H', d, pe + 24)[0] == 0x10b else 112)
 cert_off, cert_size = struct.unpack_from('<II', d, dd + 8 * 4)
 auth = cert_off + 8
@@ -182,17 +193,7 @@ sbv boot.chain.efi db-ca.esl dbx-inter.esl; refused boot.chain.efi "chains to a 
 sbv boot.chain.efi db.esl; refused boot.chain.efi "signer '/CN=bootproof test leaf' .*does not chain"
 
 # 10. The UKI is checked too: changed after signing, it is named.
-python3 - <<'PY'
-import struct
-d = bytearray(open('uki.signed.efi', 'rb').read())
-pe = struct.unpack_from('<I', d, 0x3c)[0]
-n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
-for i in range(n):
-    o = pe + 24 + opt + 40 * i
-    if d[o:o + 6] == b'.linux':
-        d[struct.unpack_from('<I', d, o + 20)[0] + 0x1000] ^= 1
-open('uki.modified.efi', 'wb').write(d)
-PY
+flip_in_section uki.signed.efi .linux 0x1000 uki.modified.efi
 sbverify_is db.crt uki.modified.efi fail
 rc=0; rm -f golden.json
 "$BOOTPROOF" predict --uki uki.modified.efi --bootloader boot.signed.efi --secure-boot on \
