@@ -595,6 +595,17 @@ static int keep_entry(struct walker *w, struct docker_entry *e, struct pstream *
 	return 0;
 }
 
+/* The compressed entry e does not decode: a failure of the outer archive itself ends the walk
+ * (fail_outer); else e->decode_error keeps libarchive's message (or fallback) and the walk goes
+ * on. */
+static int decode_failed(struct walker *w, struct docker_entry *e, struct archive *dec,
+			 const char *fallback)
+{
+	if (w->outer_failed)
+		return fail_outer(w);
+	return set_error_string(&e->decode_error, "%s", archive_error_string(dec) ?: fallback);
+}
+
 static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t declared)
 {
 	_cleanup_(archive_freep) struct archive *dec = NULL;
@@ -643,21 +654,13 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 		    archive_read_support_format_raw(dec) != ARCHIVE_OK)
 			return -EIO;
 		if (archive_read_open(dec, &l0, NULL, pstream_archive_cb, NULL) != ARCHIVE_OK) {
-			if (w->outer_failed)
-				return fail_outer(w);
-			r = set_error_string(&e->decode_error, "%s",
-					     archive_error_string(dec) ? archive_error_string(dec)
-								       : "not decodable");
+			r = decode_failed(w, e, dec, "not decodable");
 			if (r < 0)
 				return r;
 		} else {
 			struct archive_entry *de;
 			if (archive_read_next_header(dec, &de) != ARCHIVE_OK) {
-				if (w->outer_failed)
-					return fail_outer(w);
-				r = set_error_string(&e->decode_error, "%s",
-						     archive_error_string(dec) ? archive_error_string(dec)
-									       : "not decodable");
+				r = decode_failed(w, e, dec, "not decodable");
 				if (r < 0)
 					return r;
 			} else {
@@ -666,11 +669,8 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 				l1.offload = true;
 				stream = &l1;
 				r = pstream_peek(&l1);
-				if (r < 0 && w->outer_failed)
-					return fail_outer(w);
 				if (r < 0) {
-					r = set_error_string(&e->decode_error, "%s",
-							     archive_error_string(dec) ?: "decode error");
+					r = decode_failed(w, e, dec, "decode error");
 					if (r < 0)
 						return r;
 					stream = NULL;
@@ -687,11 +687,8 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 	}
 	if (stream && stream != &l0) {
 		r = pstream_drain(stream);
-		if (r < 0 && w->outer_failed)
-			return fail_outer(w);
 		if (r < 0) {
-			r = set_error_string(&e->decode_error, "%s",
-					     archive_error_string(dec) ?: "decode error");
+			r = decode_failed(w, e, dec, "decode error");
 			if (r < 0)
 				return r;
 		} else if (!e->decode_error)

@@ -349,6 +349,59 @@ static int check_schema_version(const json_t *j, char *err, size_t err_size)
 	return 0;
 }
 
+/* The top of an OCI index or image manifest: a JSON object, schemaVersion 2, and a mediaType of
+ * kind if it names one (what: "an index", "a manifest"). */
+static int oci_document_parse(const void *data, size_t len, enum oci_kind kind, const char *what,
+			      json_t **ret, char *err, size_t err_size)
+{
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	const json_t *mt;
+	int r;
+
+	r = parse_json(data, len, DOCKER_MAX_METADATA_ENTRY, &j, err, err_size);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return fail(err, err_size, -EBADMSG, "not a JSON object");
+	r = check_schema_version(j, err, err_size);
+	if (r < 0)
+		return r;
+	mt = json_object_get(j, "mediaType");
+	if (mt && (!json_is_string(mt) || oci_media_type_kind(json_string_value(mt)) != kind))
+		return fail(err, err_size, -EBADMSG, "\"mediaType\" is not %s type", what);
+	*ret = TAKE_PTR(j);
+	return 0;
+}
+
+/* The descriptor array key of j ("manifests", "layers"), at most max entries, each named
+ * key[i] in errors. *ret_n counts the entries filled in, also on failure (the caller clears
+ * them). */
+static int descriptors_parse(const json_t *j, const char *key, unsigned max,
+			     struct oci_descriptor **ret, size_t *ret_n, char *err, size_t err_size)
+{
+	const json_t *a = json_object_get(j, key);
+	size_t n;
+	int r;
+
+	if (!json_is_array(a))
+		return fail(err, err_size, -EBADMSG, "\"%s\" missing", key);
+	n = json_array_size(a);
+	if (n > max)
+		return fail(err, err_size, -E2BIG, "%zu %s, more than %u", n, key, max);
+	*ret = calloc(n ? n : 1, sizeof(**ret));
+	if (!*ret)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		char what[48];
+		snprintf(what, sizeof(what), "%s[%zu]", key, i);
+		*ret_n = i + 1;
+		r = descriptor_parse(json_array_get(a, i), &(*ret)[i], what, err, err_size);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 struct oci_index *oci_index_free(struct oci_index *x)
 {
 	if (!x)
@@ -365,42 +418,18 @@ int oci_index_parse(const void *data, size_t len, struct oci_index **ret, char *
 {
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(oci_index_freep) struct oci_index *x = NULL;
-	const json_t *ms, *mt;
-	size_t n;
 	int r;
 
-	r = parse_json(data, len, DOCKER_MAX_METADATA_ENTRY, &j, err, err_size);
+	r = oci_document_parse(data, len, OCI_KIND_INDEX, "an index", &j, err, err_size);
 	if (r < 0)
 		return r;
-	if (!json_is_object(j))
-		return fail(err, err_size, -EBADMSG, "not a JSON object");
-	r = check_schema_version(j, err, err_size);
-	if (r < 0)
-		return r;
-	mt = json_object_get(j, "mediaType");
-	if (mt && (!json_is_string(mt) || oci_media_type_kind(json_string_value(mt)) != OCI_KIND_INDEX))
-		return fail(err, err_size, -EBADMSG, "\"mediaType\" is not an index type");
-	ms = json_object_get(j, "manifests");
-	if (!json_is_array(ms))
-		return fail(err, err_size, -EBADMSG, "\"manifests\" missing");
-	n = json_array_size(ms);
-	if (n > DOCKER_MAX_IMAGES)
-		return fail(err, err_size, -E2BIG, "%zu manifests, more than %u", n,
-			    DOCKER_MAX_IMAGES);
 	x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
-	x->manifests = calloc(n ? n : 1, sizeof(x->manifests[0]));
-	if (!x->manifests)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		char what[48];
-		snprintf(what, sizeof(what), "manifests[%zu]", i);
-		x->n_manifests = i + 1;
-		r = descriptor_parse(json_array_get(ms, i), &x->manifests[i], what, err, err_size);
-		if (r < 0)
-			return r;
-	}
+	r = descriptors_parse(j, "manifests", DOCKER_MAX_IMAGES, &x->manifests, &x->n_manifests,
+			      err, err_size);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(x);
 	return 0;
 }
@@ -422,45 +451,21 @@ int oci_manifest_parse(const void *data, size_t len, struct oci_manifest **ret, 
 {
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(oci_manifest_freep) struct oci_manifest *m = NULL;
-	const json_t *ls, *mt;
-	size_t n;
 	int r;
 
-	r = parse_json(data, len, DOCKER_MAX_METADATA_ENTRY, &j, err, err_size);
+	r = oci_document_parse(data, len, OCI_KIND_MANIFEST, "a manifest", &j, err, err_size);
 	if (r < 0)
 		return r;
-	if (!json_is_object(j))
-		return fail(err, err_size, -EBADMSG, "not a JSON object");
-	r = check_schema_version(j, err, err_size);
-	if (r < 0)
-		return r;
-	mt = json_object_get(j, "mediaType");
-	if (mt && (!json_is_string(mt) ||
-		   oci_media_type_kind(json_string_value(mt)) != OCI_KIND_MANIFEST))
-		return fail(err, err_size, -EBADMSG, "\"mediaType\" is not a manifest type");
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
 	r = descriptor_parse(json_object_get(j, "config"), &m->config, "config", err, err_size);
 	if (r < 0)
 		return r;
-	ls = json_object_get(j, "layers");
-	if (!json_is_array(ls))
-		return fail(err, err_size, -EBADMSG, "\"layers\" missing");
-	n = json_array_size(ls);
-	if (n > DOCKER_MAX_LAYERS)
-		return fail(err, err_size, -E2BIG, "%zu layers, more than %u", n, DOCKER_MAX_LAYERS);
-	m->layers = calloc(n ? n : 1, sizeof(m->layers[0]));
-	if (!m->layers)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		char what[48];
-		snprintf(what, sizeof(what), "layers[%zu]", i);
-		m->n_layers = i + 1;
-		r = descriptor_parse(json_array_get(ls, i), &m->layers[i], what, err, err_size);
-		if (r < 0)
-			return r;
-	}
+	r = descriptors_parse(j, "layers", DOCKER_MAX_LAYERS, &m->layers, &m->n_layers, err,
+			      err_size);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(m);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Bank table and checked EVP digest wrappers; see digest.h. */
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "digest.h"
 
@@ -89,6 +91,41 @@ int digest_buffer(enum bank b, const void *data, size_t len, uint8_t *out)
 		return -EOPNOTSUPP;
 	if (EVP_Digest(data, len, out, &n, md, NULL) != 1 || n != bank_size(b))
 		return -EIO;
+	return 0;
+}
+
+#define DIGEST_FD_BUF (1u << 20)
+
+int digest_fd(enum bank b, int fd, uint8_t *out, uint64_t *ret_size)
+{
+	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	_cleanup_(freep) uint8_t *buf = malloc(DIGEST_FD_BUF);
+	const EVP_MD *md = bank_md(b);
+	uint64_t total = 0;
+
+	if (!md)
+		return -EOPNOTSUPP;
+	if (!ctx || !buf)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		return -EIO;
+	for (;;) {
+		ssize_t n = read(fd, buf, DIGEST_FD_BUF);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
+			return -EIO;
+		total += (uint64_t)n;
+	}
+	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
+		return -EIO;
+	if (ret_size)
+		*ret_size = total;
 	return 0;
 }
 

@@ -63,6 +63,9 @@ int bank_mask_parse(const char *list, unsigned *ret_mask);
 
 /* One-shot digest of a buffer into out (bank_size(b) bytes). */
 int digest_buffer(enum bank b, const void *data, size_t len, uint8_t *out);
+/* Digest of everything fd reads until end of file (EINTR retried) into out (bank_size(b)
+ * bytes); *ret_size (if not NULL) the number of bytes. -errno of a failed read. */
+int digest_fd(enum bank b, int fd, uint8_t *out, uint64_t *ret_size);
 /* pcr = H(pcr || digest), both bank_size(b) bytes. */
 int pcr_extend(enum bank b, uint8_t *pcr, const uint8_t *digest);
 

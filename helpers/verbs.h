@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum {
 	EXIT_OK = 0,       /* done / verified */
@@ -25,7 +26,12 @@ struct verb {
  * context is the command prefix for messages ("bootproof", "bootproof eventlog"). */
 int verb_dispatch(const struct verb *verbs, size_t n_verbs, const char *context, int argc,
 		  char *argv[]);
+/* A verb made of sub-verbs ("bootproof eventlog show ..."): argv[0] is the verb, argv[1] the
+ * sub-verb, dispatched with verb_dispatch() after resetting getopt for it. -h/--help in its
+ * place prints help(stdout), or without one "Usage: context COMMAND [ARGS...]" and the table. */
+int verb_dispatch_group(const struct verb *verbs, size_t n_verbs, const char *context,
+			void (*help)(FILE *f), int argc, char *argv[]);
 /* Prints "Usage: context VERB ..." and the verb table to f. */
-void verb_print_table(const struct verb *verbs, size_t n_verbs, const char *context, void *f);
+void verb_print_table(const struct verb *verbs, size_t n_verbs, const char *context, FILE *f);
 /* Maps a verb's return value to a process exit code. */
 int verb_exit_code(int r);

@@ -121,26 +121,11 @@ int manifest_verify(EVP_PKEY *key, const uint8_t *data, size_t len, const uint8_
 
 static int hash_file(const char *path, uint8_t out[32])
 {
-	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	_cleanup_(closep) int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	uint8_t buf[65536];
 
 	if (fd < 0)
 		return -errno;
-	if (!ctx || EVP_DigestInit_ex(ctx, bank_md(BANK_SHA256), NULL) != 1)
-		return -EIO;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
-			return -EIO;
-	}
-	return EVP_DigestFinal_ex(ctx, out, NULL) == 1 ? 0 : -EIO;
+	return digest_fd(BANK_SHA256, fd, out, NULL);
 }
 
 int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *err, size_t errsz)

@@ -42,37 +42,6 @@ int runtime_kind_from_string(const char *s)
 	return -EINVAL;
 }
 
-#define READ_BUF (1u << 20)
-
-static int hash_fd(int fd, uint8_t out[32], uint64_t *ret_size)
-{
-	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	_cleanup_(freep) uint8_t *buf = malloc(READ_BUF);
-	uint64_t total = 0;
-
-	if (!ctx || !buf)
-		return -ENOMEM;
-	if (EVP_DigestInit_ex(ctx, bank_md(BANK_SHA256), NULL) != 1)
-		return -EIO;
-	for (;;) {
-		ssize_t n = read(fd, buf, READ_BUF);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
-			return -EIO;
-		total += (uint64_t)n;
-	}
-	if (EVP_DigestFinal_ex(ctx, out, NULL) != 1)
-		return -EIO;
-	*ret_size = total;
-	return 0;
-}
-
 struct walk {
 	EVP_MD_CTX *manifest;
 	uint64_t size;
@@ -183,7 +152,7 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 				r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
 				break;
 			}
-			r = hash_fd(fd, dg, &sz);
+			r = digest_fd(BANK_SHA256, fd, dg, &sz);
 			close(fd);
 			if (r < 0) {
 				errbuf_set(w->errbuf, w->errbuf_size, r, "%s: read failed", child);
@@ -239,7 +208,7 @@ int runtime_measure_path(const char *path, struct runtime_measurement *ret, char
 		return errbuf_set(errbuf, errbuf_size, r, "%s: cannot stat", path);
 	}
 	if (S_ISREG(st.st_mode)) {
-		r = hash_fd(fd, m.sha256, &m.size);
+		r = digest_fd(BANK_SHA256, fd, m.sha256, &m.size);
 		close(fd);
 		if (r < 0)
 			return errbuf_set(errbuf, errbuf_size, r, "%s: read failed", path);

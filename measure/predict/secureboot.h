@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Secure Boot variables for PCR 7: EFI_SIGNATURE_LIST chains (UEFI 2.10 §32.4.1), .auth files
  * (EFI_VARIABLE_AUTHENTICATION_2 header + signature lists, §8.2.2), the UEFI_VARIABLE_DATA
- * events EDK2 measures (Tcg2Dxe MeasureVariable), and the db entry that verifies an image
- * (DxeImageVerificationLib IsAllowedByDb + Measurement.c: the EFI_SIGNATURE_DATA of the first
- * db X.509 certificate that anchors the image's Authenticode signature, or a db SHA-256 entry
- * equal to the image's Authenticode digest). */
+ * events EDK2 measures (Tcg2Dxe MeasureVariable), among them the authority event of the db
+ * entry that verified an image (found by sb-verify.h, as DxeImageVerificationLib does). */
 #pragma once
 
 #include <stdbool.h>
@@ -30,7 +28,8 @@ int secureboot_variable_event(struct golden *g, unsigned mask, const char *name,
 
 /* Calls cb for each EFI_SIGNATURE_DATA of a signature-list chain, in order: the list's type GUID,
  * the entry (owner GUID + payload) and its size (SignatureSize). A non-zero return of cb stops
- * the walk and is returned. -EBADMSG / -E2BIG on a malformed or oversized chain. */
+ * the walk and is returned; cb NULL only checks the chain. -EBADMSG / -E2BIG on a malformed or
+ * oversized chain. */
 typedef int (*secureboot_walk_cb)(const uint8_t type[16], const uint8_t *sig, size_t sig_size,
 				  void *userdata);
 int secureboot_walk(const uint8_t *data, size_t len, secureboot_walk_cb cb, void *userdata);
@@ -39,11 +38,6 @@ struct secureboot_entry {
 	const uint8_t *data; /* EFI_SIGNATURE_DATA: owner GUID + payload; a view into db */
 	size_t len;
 };
-
-/* Finds the db entry that lets the firmware start image. -ENOENT if none does. */
-int secureboot_find_authority(const uint8_t *db, size_t db_len, const uint8_t *image,
-			      size_t image_len, const uint8_t *authenticode_sha256,
-			      struct secureboot_entry *ret);
 
 /* EV_EFI_VARIABLE_AUTHORITY on PCR 7: UEFI_VARIABLE_DATA {db GUID, "db", entry}. */
 int secureboot_authority_event(struct golden *g, unsigned mask, const struct secureboot_entry *e);

@@ -20,6 +20,7 @@
 #include "measure-eventlog.h"
 #include "measure-verbs.h"
 #include "parse.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 #define FIRMWARE_LOG_DEFAULT "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -30,35 +31,6 @@ static int parse_pcr(const char *s, unsigned *ret)
 	if (safe_atou32(s, &v) < 0 || v >= TPM2_PCR_COUNT)
 		return -EINVAL;
 	*ret = v;
-	return 0;
-}
-
-/* "0-15" / "0,1,2,4-7" -> mask */
-static int parse_pcr_list(const char *s, uint32_t *ret)
-{
-	_cleanup_(freep) char *copy = strdup(s);
-	uint32_t mask = 0;
-	char *save = NULL;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok, '-');
-		unsigned a, b;
-		if (dash) {
-			*dash = 0;
-			if (parse_pcr(tok, &a) < 0 || parse_pcr(dash + 1, &b) < 0 || a > b)
-				return -EINVAL;
-		} else if (parse_pcr(tok, &a) < 0)
-			return -EINVAL;
-		else
-			b = a;
-		for (unsigned i = a; i <= b; i++)
-			mask |= 1u << i;
-	}
-	if (!mask)
-		return -EINVAL;
-	*ret = mask;
 	return 0;
 }
 
@@ -331,7 +303,7 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 			o->ak_pub_out = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &o->quote.pcr_mask) < 0) {
+			if (pcr_list_parse(optarg, &o->quote.pcr_mask) < 0) {
 				log_error("attest: --pcrs '%s' is not a PCR list", optarg);
 				return EXIT_USAGE;
 			}
@@ -670,7 +642,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 							  "certificates)", optarg);
 			break;
 		case 'R':
-			if (parse_pcr_list(optarg, &v->o.runtime_pcrs) < 0) {
+			if (pcr_list_parse(optarg, &v->o.runtime_pcrs) < 0) {
 				log_error("verify: --runtime-pcrs '%s' is not a PCR list", optarg);
 				return EXIT_USAGE;
 			}
@@ -975,10 +947,6 @@ int verb_manifest(int argc, char *argv[])
 		{"verify", manifest_verify_verb, "check a detached signature (and SHA256SUMS)"},
 	};
 
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		manifest_help(stdout);
-		return EXIT_OK;
-	}
-	optind = 0;
-	return verb_dispatch(verbs, ARRAY_SIZE(verbs), "bootproof manifest", argc - 1, argv + 1);
+	return verb_dispatch_group(verbs, ARRAY_SIZE(verbs), "bootproof manifest", manifest_help,
+				   argc, argv);
 }

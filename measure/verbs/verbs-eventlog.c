@@ -17,6 +17,7 @@
 #include "measure-eventlog.h"
 #include "measure-verbs.h"
 #include "parse.h"
+#include "verb-options.h"
 #include "verbs.h"
 
 struct loaded_logs {
@@ -120,6 +121,38 @@ static int write_replay_text(const char *out, const struct replay_pcrs *pcrs, bo
 	return write_text_atomic(out, buf, len);
 }
 
+/* The options show, replay and compare share. */
+struct log_options {
+	const char *sd_path, *out; /* --userspace-log, -o (default "-") */
+	unsigned banks;            /* --bank (default 0: every bank of the log) */
+	bool json;
+};
+
+/* -u, -b, -j, -o of show, replay and compare; any other option is a usage error. Returns
+ * VERB_PROCEED, or EXIT_USAGE. */
+static int parse_log_option(int c, struct log_options *o)
+{
+	switch (c) {
+	case 'u':
+		o->sd_path = optarg;
+		return VERB_PROCEED;
+	case 'b':
+		if (bank_mask_parse(optarg, &o->banks) < 0) {
+			log_error("Unknown bank in '%s'", optarg);
+			return EXIT_USAGE;
+		}
+		return VERB_PROCEED;
+	case 'j':
+		o->json = true;
+		return VERB_PROCEED;
+	case 'o':
+		o->out = optarg;
+		return VERB_PROCEED;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
 static void replay_help(void)
 {
 	printf("Usage: bootproof eventlog replay LOG [--userspace-log FILE] [--bank LIST] [--all]\n"
@@ -141,9 +174,8 @@ static const struct option replay_options[] = {
 static int verb_replay(int argc, char *argv[])
 {
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
-	const char *sd_path = NULL, *out = "-";
-	unsigned banks = 0;
-	bool all = false, json = false;
+	struct log_options o = {.out = "-"};
+	bool all = false;
 	struct replay_pcrs *pcrs = NULL;
 	int c, r;
 
@@ -152,92 +184,43 @@ static int verb_replay(int argc, char *argv[])
 		case 'h':
 			replay_help();
 			return EXIT_OK;
-		case 'u':
-			sd_path = optarg;
-			break;
-		case 'b':
-			if (bank_mask_parse(optarg, &banks) < 0) {
-				log_error("Unknown bank in '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
 		case 'a':
 			all = true;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
 		default:
-			return EXIT_USAGE;
+			r = parse_log_option(c, &o);
+			if (r != VERB_PROCEED)
+				return r;
 		}
 	if (optind + 1 != argc) {
 		log_error("replay: expected exactly one LOG argument");
 		return EXIT_USAGE;
 	}
-	r = load_logs(argv[optind], sd_path, &l);
+	r = load_logs(argv[optind], o.sd_path, &l);
 	if (r < 0)
 		return r;
-	if (banks & ~l.fw->banks) {
+	if (o.banks & ~l.fw->banks) {
 		log_error("%s: the log has no %s bank", argv[optind],
-			  bank_name((enum bank)__builtin_ctz(banks & ~l.fw->banks)));
+			  bank_name((enum bank)__builtin_ctz(o.banks & ~l.fw->banks)));
 		return EXIT_ERROR;
 	}
 	pcrs = malloc(sizeof(*pcrs));
 	if (!pcrs)
 		return log_error_errno(-ENOMEM, "Out of memory");
-	r = replay_log(l.fw, l.sd, banks, pcrs);
+	r = replay_log(l.fw, l.sd, o.banks, pcrs);
 	if (r < 0) {
 		free(pcrs);
 		return log_error_errno(r, "%s: replay failed (StartupLocality out of place?)",
 				       argv[optind]);
 	}
-	if (json) {
+	if (o.json) {
 		_cleanup_(json_decrefp) json_t *j = replay_to_json(pcrs, all);
 		free(pcrs);
-		return write_json_atomic(out, j);
+		return write_json_atomic(o.out, j);
 	}
-	r = write_replay_text(out, pcrs, all);
+	r = write_replay_text(o.out, pcrs, all);
 	free(pcrs);
 	return r;
-}
-
-
-/* "0,1,7" or "0-7,14" -> mask of PCRs. */
-static int parse_pcr_list(const char *s, unsigned *ret)
-{
-	unsigned mask = 0;
-	const char *p = s;
-
-	if (!s || !*s)
-		return -EINVAL;
-	while (*p) {
-		char *end;
-		unsigned long a, b;
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		a = strtoul(p, &end, 10);
-		b = a;
-		if (*end == '-') {
-			p = end + 1;
-			if (*p < '0' || *p > '9')
-				return -EINVAL;
-			b = strtoul(p, &end, 10);
-		}
-		if (a > b || b >= EVLOG_PCR_COUNT)
-			return -EINVAL;
-		for (unsigned long i = a; i <= b; i++)
-			mask |= 1u << i;
-		p = end;
-		if (*p == ',' && p[1])
-			p++;
-		else if (*p)
-			return -EINVAL;
-	}
-	*ret = mask;
-	return 0;
 }
 
 static json_t *event_to_json(const struct evlog_event *ev)
@@ -410,9 +393,9 @@ static const struct option show_options[] = {
 static int verb_show(int argc, char *argv[])
 {
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
-	const char *sd_path = NULL, *out = "-";
+	struct log_options o = {.out = "-"};
 	unsigned pcrs = (1u << EVLOG_PCR_COUNT) - 1;
-	bool json = false, brief = false;
+	bool brief = false;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hu:p:Bjo:", show_options, NULL)) >= 0)
@@ -420,11 +403,8 @@ static int verb_show(int argc, char *argv[])
 		case 'h':
 			show_help();
 			return EXIT_OK;
-		case 'u':
-			sd_path = optarg;
-			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &pcrs) < 0) {
+			if (pcr_list_parse(optarg, &pcrs) < 0) {
 				log_error("Invalid PCR list '%s'", optarg);
 				return EXIT_USAGE;
 			}
@@ -432,26 +412,22 @@ static int verb_show(int argc, char *argv[])
 		case 'B':
 			brief = true;
 			break;
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
 		default:
-			return EXIT_USAGE;
+			r = parse_log_option(c, &o);
+			if (r != VERB_PROCEED)
+				return r;
 		}
 	if (optind + 1 != argc) {
 		log_error("show: expected exactly one LOG argument");
 		return EXIT_USAGE;
 	}
-	r = load_logs(argv[optind], sd_path, &l);
+	r = load_logs(argv[optind], o.sd_path, &l);
 	if (r < 0)
 		return r;
 
-	if (json)
-		return show_json(&l, pcrs, out);
-	return show_text(&l, argv[optind], sd_path, pcrs, brief, out);
+	if (o.json)
+		return show_json(&l, pcrs, o.out);
+	return show_text(&l, argv[optind], o.sd_path, pcrs, brief, o.out);
 }
 
 static void compare_help(void)
@@ -477,9 +453,7 @@ static int verb_compare(int argc, char *argv[])
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(compare_result_freep) struct compare_result *res = NULL;
 	_cleanup_(freep) struct evlog_event *events = NULL;
-	const char *sd_path = NULL, *out = "-";
-	unsigned banks = 0;
-	bool json = false;
+	struct log_options o = {.out = "-"};
 	char err[512];
 	size_t n;
 	int c, r;
@@ -489,23 +463,10 @@ static int verb_compare(int argc, char *argv[])
 		case 'h':
 			compare_help();
 			return EXIT_OK;
-		case 'u':
-			sd_path = optarg;
-			break;
-		case 'b':
-			if (bank_mask_parse(optarg, &banks) < 0) {
-				log_error("Unknown bank in '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
 		default:
-			return EXIT_USAGE;
+			r = parse_log_option(c, &o);
+			if (r != VERB_PROCEED)
+				return r;
 		}
 	if (optind + 2 != argc) {
 		log_error("compare: expected LOG and GOLDEN.json");
@@ -514,18 +475,18 @@ static int verb_compare(int argc, char *argv[])
 	r = golden_load_file(argv[optind + 1], &g, err, sizeof(err));
 	if (r < 0)
 		return log_error_errno(r, "%s: %s", argv[optind + 1], err);
-	r = load_logs(argv[optind], sd_path, &l);
+	r = load_logs(argv[optind], o.sd_path, &l);
 	if (r < 0)
 		return r;
 	r = evlog_merge(l.fw, l.sd, &events, &n);
 	if (r < 0)
 		return log_error_errno(r, "Out of memory");
-	r = eventlog_compare(g, events, n, banks, &res);
+	r = eventlog_compare(g, events, n, o.banks, &res);
 	if (r < 0)
 		return log_error_errno(r, "Failed to compare");
-	if (json) {
+	if (o.json) {
 		_cleanup_(json_decrefp) json_t *j = compare_result_to_json(res);
-		r = write_json_atomic(out, j);
+		r = write_json_atomic(o.out, j);
 	} else {
 		_cleanup_(freep) char *buf = NULL;
 		size_t len = 0;
@@ -535,7 +496,7 @@ static int verb_compare(int argc, char *argv[])
 		compare_result_print(res, f);
 		if (fclose(f) != 0)
 			return log_error_errno(-ENOMEM, "Out of memory");
-		r = write_text_atomic(out, buf, len);
+		r = write_text_atomic(o.out, buf, len);
 	}
 	if (r < 0)
 		return r;
@@ -632,7 +593,7 @@ static int parse_profile_options(int argc, char *argv[], struct profile_opts *o)
 			o->build.name = optarg;
 			break;
 		case 'p':
-			if (parse_pcr_list(optarg, &o->build.pcr_mask) < 0) {
+			if (pcr_list_parse(optarg, &o->build.pcr_mask) < 0) {
 				log_error("Invalid PCR list '%s'", optarg);
 				return EXIT_USAGE;
 			}
@@ -720,13 +681,6 @@ static const struct verb eventlog_verbs[] = {
 
 int verb_eventlog(int argc, char *argv[])
 {
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage: bootproof eventlog COMMAND [ARGS...]\n");
-		verb_print_table(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
-				 stdout);
-		return EXIT_OK;
-	}
-	optind = 0;
-	return verb_dispatch(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
-			     argc - 1, argv + 1);
+	return verb_dispatch_group(eventlog_verbs, ARRAY_SIZE(eventlog_verbs), "bootproof eventlog",
+				   NULL, argc, argv);
 }

@@ -340,12 +340,6 @@ static const struct verb seal_verbs[] = {
 
 int verb_seal(int argc, char *argv[])
 {
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		printf("Usage: bootproof seal COMMAND [ARGS...]\n");
-		verb_print_table(seal_verbs, ARRAY_SIZE(seal_verbs), "bootproof seal", stdout);
-		return EXIT_OK;
-	}
-	optind = 0;
-	return verb_dispatch(seal_verbs, ARRAY_SIZE(seal_verbs), "bootproof seal", argc - 1,
-			     argv + 1);
+	return verb_dispatch_group(seal_verbs, ARRAY_SIZE(seal_verbs), "bootproof seal", NULL, argc,
+				   argv);
 }

@@ -15,6 +15,21 @@ expect_rc 0 "$BOOTPROOF" --help
 expect_rc 2 "$BOOTPROOF"
 expect_rc 2 "$BOOTPROOF" no-such-verb
 expect_rc 2 "$BOOTPROOF" --no-such-option
+# PCR lists (one parser: attest --pcrs, verify --runtime-pcrs, eventlog show/profile --pcr):
+# a well-formed list gets past option parsing (exit 1: the files do not exist), a malformed one
+# is a usage error. pcr_lists RC LIST...
+pcr_lists() {
+	rc=$1; shift
+	for list in "$@"; do
+		expect_rc "$rc" "$BOOTPROOF" attest --pcrs "$list" --nonce 00 -o /nonexistent/b \
+			--tcti none --eventlog /nonexistent/e
+		expect_rc "$rc" "$BOOTPROOF" verify --runtime-pcrs "$list" --ak-pub /nonexistent/k \
+			--golden /nonexistent/g --nonce 00 /nonexistent/b
+		expect_rc "$rc" "$BOOTPROOF" eventlog show --pcr "$list" /nonexistent/l
+	done
+}
+pcr_lists 1 0 0-23 0-9,11-15 4,7,9,11,12 007
+pcr_lists 2 "" 24 3-1 1- -1 +1 1,,2 1, ,1 "1 ,2" 0x1 1:2
 for verb in containers pe-hash uki predict eventlog extend attest verify manifest; do
 	"$BOOTPROOF" --help | grep -q "^  $verb " || fail "verb $verb missing from --help"
 done

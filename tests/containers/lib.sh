@@ -51,6 +51,8 @@ trap cleanup EXIT INT TERM
 
 # start_dockerd NAME [extra dockerd args]: sets $DOCKER_HOST_SOCK and $D (state dir).
 # The daemon runs with its own data root, exec root, socket and pidfile, no bridge/iptables.
+# It is $DOCKERD (default: Debian's dockerd) with PATH $DOCKERD_PATH (default: the system
+# directories, so that it finds Debian's containerd and runc).
 start_dockerd() {
 	name=$1
 	shift
@@ -58,9 +60,9 @@ start_dockerd() {
 	mkdir -p "$D"
 	DOCKER_HOST_SOCK=$D/docker.sock
 	ns="bptest-$$-$name"
-	env PATH=/usr/sbin:/usr/bin:/sbin:/bin setsid dockerd \
+	env PATH="${DOCKERD_PATH:-/usr/sbin:/usr/bin:/sbin:/bin}" setsid "${DOCKERD:-dockerd}" \
 		--data-root "$D/data" --exec-root "$D/exec" -H "unix://$DOCKER_HOST_SOCK" \
-		--pidfile "$D/dockerd.pid" --storage-driver overlay2 \
+		--pidfile "$D/dockerd.pid" \
 		--iptables=false --ip6tables=false --ip-masq=false --bridge=none \
 		--containerd-namespace "$ns" --containerd-plugins-namespace "$ns-p" \
 		"$@" >"$D/dockerd.log" 2>&1 &
@@ -72,7 +74,7 @@ start_dockerd() {
 		sleep 0.1
 	done
 	cat "$D/dockerd.log" >&2
-	fail "dockerd did not start"
+	fail "${DOCKERD:-dockerd} did not start"
 }
 
 dk() { "$DOCKER_CLI" -H "unix://$DOCKER_HOST_SOCK" "$@"; }

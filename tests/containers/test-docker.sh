@@ -12,9 +12,9 @@ MUTATE="python3 $BOOTPROOF_SOURCE_DIR/tests/containers/mutate.py"
 A=$WORK/archives
 mkdir -p "$A"
 
-start_dockerd src
+start_dockerd src --storage-driver overlay2
 SRC=$DOCKER_HOST_SOCK
-start_dockerd load
+start_dockerd load --storage-driver overlay2
 LOAD=$DOCKER_HOST_SOCK
 ds() { DOCKER_HOST_SOCK=$SRC dk "$@"; }
 dl() { DOCKER_HOST_SOCK=$LOAD dk "$@"; }

@@ -20,27 +20,9 @@ printf '{"cliPluginsExtraDirs":["%s"]}\n' "$D26/usr/libexec/docker/cli-plugins" 
 A=$WORK/archives
 mkdir -p "$A"
 
-start_dockerd26() { # start_dockerd26 NAME [dockerd args]: like start_dockerd, with docker 26
-	name=$1
-	shift
-	D=$WORK/dockerd-$name
-	mkdir -p "$D"
-	DOCKER_HOST_SOCK=$D/docker.sock
-	ns="bptest-$$-$name"
-	setsid "$D26/usr/sbin/dockerd" \
-		--data-root "$D/data" --exec-root "$D/exec" -H "unix://$DOCKER_HOST_SOCK" \
-		--pidfile "$D/dockerd.pid" \
-		--iptables=false --ip6tables=false --ip-masq=false --bridge=none \
-		--containerd-namespace "$ns" --containerd-plugins-namespace "$ns-p" \
-		"$@" >"$D/dockerd.log" 2>&1 &
-	DOCKERD_PIDS="$DOCKERD_PIDS $D/dockerd.pid"
-	for _ in $(seq 1 600); do
-		[ -S "$DOCKER_HOST_SOCK" ] && dk version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$D/dockerd.log" >&2
-	fail "dockerd 26 did not start"
-}
+# start_dockerd (lib.sh) runs docker 26's dockerd, which finds containerd, its shim and
+# docker-init from this PATH
+DOCKERD=$D26/usr/sbin/dockerd DOCKERD_PATH=$PATH
 
 make_rootfs "$WORK/rootfs"
 tar_rootfs "$WORK/rootfs" "$WORK/rootfs.tar"
@@ -74,7 +56,7 @@ expect_inspect() {
 }
 
 # --- docker 26, overlay2: hybrid archives -----------------------------------------------------
-start_dockerd26 d26 --storage-driver overlay2
+start_dockerd d26 --storage-driver overlay2
 build_images
 dk save -o "$A/d26-multi.tar" bptest/imp:1.0 bptest/imp:latest bptest/child:2
 tar -tf "$A/d26-multi.tar" | grep -qx index.json || fail "docker 26 archive without index.json"
@@ -111,7 +93,7 @@ expect_reject 1 "manifest.json and index.json disagree" "$A/d26-disagree.tar"
 
 # --- docker 26, containerd image store: nested index, attestation, gzip blobs ------------------
 echo '{"features":{"containerd-snapshotter":true}}' >"$WORK/daemon.json"
-start_dockerd26 d26c --config-file "$WORK/daemon.json"
+start_dockerd d26c --config-file "$WORK/daemon.json"
 build_images
 printf 'FROM bptest/imp:1.0\nCOPY busybox /bin/bb3\n' >"$WORK/ctx/Dockerfile.bk"
 if dk buildx build -q --network none --provenance=mode=min --load -t bptest/bk:1 \

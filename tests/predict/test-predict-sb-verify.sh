@@ -9,23 +9,13 @@
 # with an independent Python model of UEFI_VARIABLE_DATA (TCG PFP 1.05 §10.4.4). Image digests
 # for db/dbx hash entries come from pesign -h, TBS digests from a Python DER walk.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sb-lib.sh"
 need sbsign sbverify osslsigncode openssl python3 pesign apt-get dpkg-deb
-ukify_ok || skip "ukify >= 254 not installed"
-kpkg=$(kernel_pkg)
-[ -n "$kpkg" ] || skip "no linux-image-amd64 dependency in the apt cache"
-fetch_deb systemd-boot-efi "$kpkg-unsigned"
-X="$DEBS/x"
-KERNEL=$(ls "$X"/"$kpkg-unsigned"/boot/vmlinuz-*)
-STUB="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
-BOOT="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
+sb_binaries
 cd "$TMP" || exit 1
 
 # Keys: db and other (self-signed), a chain ca -> inter -> leaf.
-for n in pk kek db other ca; do
-	openssl req -new -x509 -newkey rsa:2048 -nodes -keyout $n.key -out $n.crt \
-		-subj "/CN=bootproof test $n" -days 3650 \
-		-addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
-done
+sb_keys . pk kek db other ca
 printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=keyCertSign,digitalSignature\n' >inter.ext
 printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=codeSigning\n' >leaf.ext
 openssl req -new -newkey rsa:2048 -nodes -keyout inter.key -out inter.csr \
@@ -36,29 +26,37 @@ openssl req -new -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr \
 	-subj "/CN=bootproof test leaf" >/dev/null 2>&1
 openssl x509 -req -in leaf.csr -CA inter.crt -CAkey inter.key -set_serial 3 -days 3650 \
 	-extfile leaf.ext -out leaf.crt >/dev/null 2>&1
-for n in pk kek db other ca inter leaf; do openssl x509 -in $n.crt -outform DER -out $n.der; done
+for n in inter leaf; do openssl x509 -in $n.crt -outform DER -out $n.der; done
 
-head -c 4096 /dev/urandom >initrd
-make_uki "$STUB" "$KERNEL" uki.efi --initrd initrd --cmdline "quiet"
-sbsign --key db.key --cert db.crt --output uki.signed.efi uki.efi 2>/dev/null
-sbsign --key db.key --cert db.crt --output boot.signed.efi "$BOOT" 2>/dev/null
+sb_signed_chain .
 sbsign --key leaf.key --cert leaf.crt --addcert inter.crt --output boot.chain.efi "$BOOT" \
 	2>/dev/null
 cp "$BOOT" boot.unsigned.efi
 
+# flip_in_section IN SECTION OFFSET OUT: a copy of IN with the low bit of the byte at OFFSET of
+# SECTION's raw data flipped (the image changed after signing).
+flip_in_section() {
+	python3 - "$@" <<'PY' || fail "flip_in_section $*"
+import struct, sys
+src, name, off, dst = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3], 0), sys.argv[4]
+d = bytearray(open(src, 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+raw = [struct.unpack_from('<I', d, o + 20)[0] for o in (pe + 24 + opt + 40 * i for i in range(n))
+       if d[o:o + 8].rstrip(b'\0') == name]
+assert len(raw) == 1, (src, name, raw)
+d[raw[0] + off] ^= 0x01
+open(dst, 'wb').write(d)
+PY
+}
+
 # Tampered copies: a byte of .text after signing; a byte of the RSA signature value (the
 # PKCS#7 ends with the SignerInfo's encryptedDigest).
+flip_in_section boot.signed.efi .text 100 boot.modified.efi
 python3 - <<'PY'
 import struct
 d = bytearray(open('boot.signed.efi', 'rb').read())
 pe = struct.unpack_from('<I', d, 0x3c)[0]
-n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
-for i in range(n):
-    o = pe + 24 + opt + 40 * i
-    if d[o:o + 5] == b'.text':
-        raw = struct.unpack_from('<I', d, o + 20)[0]
-        m = bytearray(d); m[raw + 100] ^= 0x01
-        open('boot.modified.efi', 'wb').write(m)
 dd = pe + 24 + (96 if struct.unpack_from('<H', d, pe + 24)[0] == 0x10b else 112)
 cert_off, cert_size = struct.unpack_from('<II', d, dd + 8 * 4)
 auth = cert_off + 8
@@ -80,47 +78,17 @@ hash_of() {
 H_BOOT_SIGNED=$(hash_of boot.signed.efi)
 H_BOOT_UNSIGNED=$(hash_of boot.unsigned.efi)
 
-# esl OUT ENTRY...: EFI_SIGNATURE_LISTs (UEFI 2.10 §32.4.1), one list per entry. ENTRY is
-# x509:OWNER:FILE.der, sha256:OWNER:HEX, sha384:OWNER:HEX or x509sha256:OWNER:FILE.der (TBSCertificate digest,
-# zero time of revocation).
-cat >esl.py <<'PY'
-import hashlib, struct, sys, uuid
-T = {'x509': 'a5c059a1-94e4-4aa7-87b5-ab155c2bf072', 'sha256': 'c1c41626-504c-4092-aca9-41f936934328',
-     'sha384': 'ff3e5307-9fd0-48c9-85f1-8ad56c701e01',
-     'x509sha256': '3bd2a492-96c0-4079-b420-fcf98ef103ed'}
-def tlv(b, i):
-    l, j = b[i + 1], i + 2
-    if l & 0x80:
-        n = l & 0x7f; l = int.from_bytes(b[j:j + n], 'big'); j += n
-    return j, l
-def tbs(der):
-    s, _ = tlv(der, 0)
-    ts, tl = tlv(der, s)
-    return der[s:ts + tl]
-out = b''
-for e in sys.argv[2:]:
-    kind, owner, arg = e.split(':', 2)
-    if kind == 'x509': data = open(arg, 'rb').read()
-    elif kind in ('sha256', 'sha384'): data = bytes.fromhex(arg)
-    else: data = hashlib.sha256(tbs(open(arg, 'rb').read())).digest() + b'\0' * 16
-    sig = uuid.UUID(owner).bytes_le + data
-    out += uuid.UUID(T[kind]).bytes_le + struct.pack('<III', 28 + len(sig), 0, len(sig)) + sig
-open(sys.argv[1], 'wb').write(out)
-PY
-O1=11111111-1111-1111-1111-111111111111 O2=22222222-2222-2222-2222-222222222222
-O3=33333333-3333-3333-3333-333333333333 O4=44444444-4444-4444-4444-444444444444
-python3 esl.py pk.esl x509:$O1:pk.der
-python3 esl.py kek.esl x509:$O2:kek.der
-python3 esl.py db.esl x509:$O3:other.der x509:$O4:db.der
-python3 esl.py db-other.esl x509:$O3:other.der
-python3 esl.py db-hash.esl x509:$O4:db.der sha256:$O3:"$H_BOOT_UNSIGNED"
-python3 esl.py db-ca.esl x509:$O3:other.der x509:$O4:ca.der x509:$O4:db.der
-python3 esl.py db-inter.esl x509:$O4:inter.der x509:$O4:db.der
-python3 esl.py dbx-hash.esl sha256:$O3:"$H_BOOT_SIGNED"
-python3 esl.py dbx-cert.esl x509:$O3:db.der
-python3 esl.py dbx-certhash.esl x509sha256:$O3:db.der
-python3 esl.py dbx-inter.esl x509:$O3:inter.der
-python3 esl.py dbx-other.esl x509:$O3:other.der x509sha256:$O3:other.der sha256:$O3:"$(printf '%064d' 0)"
+# Signature lists (esl.py): pk, kek, db = [other, db] (sb_lists), and the variants below.
+sb_lists .
+esl db-other.esl x509:$O3:other.der
+esl db-hash.esl x509:$O4:db.der sha256:$O3:"$H_BOOT_UNSIGNED"
+esl db-ca.esl x509:$O3:other.der x509:$O4:ca.der x509:$O4:db.der
+esl db-inter.esl x509:$O4:inter.der x509:$O4:db.der
+esl dbx-hash.esl sha256:$O3:"$H_BOOT_SIGNED"
+esl dbx-cert.esl x509:$O3:db.der
+esl dbx-certhash.esl x509sha256:$O3:db.der
+esl dbx-inter.esl x509:$O3:inter.der
+esl dbx-other.esl x509:$O3:other.der x509sha256:$O3:other.der sha256:$O3:"$(printf '%064d' 0)"
 
 # sbv BOOT DB [DBX]: predict with Secure Boot on; sets rc, err (stderr) and out (golden.json).
 sbv() {
@@ -225,17 +193,7 @@ sbv boot.chain.efi db-ca.esl dbx-inter.esl; refused boot.chain.efi "chains to a 
 sbv boot.chain.efi db.esl; refused boot.chain.efi "signer '/CN=bootproof test leaf' .*does not chain"
 
 # 10. The UKI is checked too: changed after signing, it is named.
-python3 - <<'PY'
-import struct
-d = bytearray(open('uki.signed.efi', 'rb').read())
-pe = struct.unpack_from('<I', d, 0x3c)[0]
-n, opt = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
-for i in range(n):
-    o = pe + 24 + opt + 40 * i
-    if d[o:o + 6] == b'.linux':
-        d[struct.unpack_from('<I', d, o + 20)[0] + 0x1000] ^= 1
-open('uki.modified.efi', 'wb').write(d)
-PY
+flip_in_section uki.signed.efi .linux 0x1000 uki.modified.efi
 sbverify_is db.crt uki.modified.efi fail
 rc=0; rm -f golden.json
 "$BOOTPROOF" predict --uki uki.modified.efi --bootloader boot.signed.efi --secure-boot on \
@@ -252,8 +210,8 @@ H384=$(osslsigncode verify -in boot.sha384.efi 2>&1 |
 	sed -n 's/^Calculated message digest *: *\([0-9A-F]*\).*/\1/p' | tr A-F a-f)
 [ ${#H384} = 96 ] || fail "osslsigncode sha384 digest '$H384'"
 H256=$(hash_of boot.sha384.efi)
-python3 esl.py dbx-384.esl sha384:$O3:"$H384"
-python3 esl.py dbx-384-as-256.esl sha256:$O3:"$H256"
+esl dbx-384.esl sha384:$O3:"$H384"
+esl dbx-384-as-256.esl sha256:$O3:"$H256"
 sbv boot.sha384.efi db.esl; accepted "sha384 signature"
 authorities x509:$O4:db.der
 sbv boot.sha384.efi db.esl dbx-384.esl; refused boot.sha384.efi "sha384 Authenticode digest $H384 is in dbx"
@@ -281,7 +239,7 @@ t = bytearray(a[:off] + a[off:] + b[off2:])
 struct.pack_into('<I', t, dd + 4, size + size2)
 open('boot.two.efi', 'wb').write(t)
 PY
-python3 esl.py db-rev.esl x509:$O4:db.der x509:$O3:other.der
+esl db-rev.esl x509:$O4:db.der x509:$O3:other.der
 sbverify_is db.crt boot.two.efi ok
 sbverify_is other.crt boot.two.efi ok
 sbv boot.two.efi db.esl; accepted "two signatures, db = [other, db]"

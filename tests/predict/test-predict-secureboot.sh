@@ -7,51 +7,27 @@
 # systemd-boot, the UKI's deduplicated; no kernel event in PCR 4), checked against
 # sbverify. Keys given as .esl and as .auth files give the same result.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sb-lib.sh"
 need sbsign sbverify openssl python3 jq apt-get dpkg-deb
-ukify_ok || skip "ukify >= 254 not installed"
-kpkg=$(kernel_pkg)
-[ -n "$kpkg" ] || skip "no linux-image-amd64 dependency in the apt cache"
-fetch_deb systemd-boot-efi "$kpkg-unsigned"
-X="$DEBS/x"
-KERNEL=$(ls "$X"/"$kpkg-unsigned"/boot/vmlinuz-*)
-STUB="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
-BOOT="$X/systemd-boot-efi/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
+sb_binaries
 
-for n in pk kek db other; do
-	openssl req -new -x509 -newkey rsa:2048 -nodes -keyout "$TMP/$n.key" -out "$TMP/$n.crt" \
-		-subj "/CN=bootproof test $n" -days 3650 >/dev/null 2>&1
-	openssl x509 -in "$TMP/$n.crt" -outform DER -out "$TMP/$n.der"
-done
-head -c 4096 /dev/urandom >"$TMP/initrd"
-make_uki "$STUB" "$KERNEL" "$TMP/uki.efi" --initrd "$TMP/initrd" --cmdline "quiet"
-sbsign --key "$TMP/db.key" --cert "$TMP/db.crt" --output "$TMP/uki.signed.efi" "$TMP/uki.efi" 2>/dev/null
-sbsign --key "$TMP/db.key" --cert "$TMP/db.crt" --output "$TMP/boot.signed.efi" "$BOOT" 2>/dev/null
+sb_keys "$TMP" pk kek db other
+sb_signed_chain "$TMP"
 sbverify --cert "$TMP/db.crt" "$TMP/boot.signed.efi" >/dev/null 2>&1 || fail "sbverify systemd-boot"
 sbverify --cert "$TMP/db.crt" "$TMP/uki.signed.efi" >/dev/null 2>&1 || fail "sbverify UKI"
 
-# Signature lists (.esl) and .auth wrappers, made by Python (UEFI 2.10 §32.4.1, §8.2.2).
+# Signature lists (.esl: pk, kek, db = [other, db]) and .auth wrappers of them, made by Python
+# (UEFI 2.10 §32.4.1, §8.2.2).
+sb_lists "$TMP"
 python3 - "$TMP" <<'PY'
 import struct, sys, uuid, os
 t = sys.argv[1]
-X509 = uuid.UUID('a5c059a1-94e4-4aa7-87b5-ab155c2bf072').bytes_le
 PKCS7 = uuid.UUID('4aafd29d-68df-49ee-8aa9-347d375665a7').bytes_le
-def esl(*certs):
-    out = b''
-    for owner, der in certs:
-        out += X509 + struct.pack('<III', 28 + 16 + len(der), 0, 16 + len(der)) + uuid.UUID(owner).bytes_le + der
-    return out
-def auth(body):
-    sig = b'\x30\x03\x02\x01\x01'  # a stand-in PKCS#7 blob: only the header layout matters
-    wc = struct.pack('<IHH', 24 + len(sig), 0x0200, 0x0EF1) + PKCS7 + sig
-    return b'\x00' * 16 + wc + body
-rd = lambda n: open(os.path.join(t, n + '.der'), 'rb').read()
-lists = {'pk': esl(('11111111-1111-1111-1111-111111111111', rd('pk'))),
-         'kek': esl(('22222222-2222-2222-2222-222222222222', rd('kek'))),
-         'db': esl(('33333333-3333-3333-3333-333333333333', rd('other')),
-                   ('44444444-4444-4444-4444-444444444444', rd('db')))}
-for n, b in lists.items():
-    open(os.path.join(t, n + '.esl'), 'wb').write(b)
-    open(os.path.join(t, n + '.auth'), 'wb').write(auth(b))
+sig = b'\x30\x03\x02\x01\x01'  # a stand-in PKCS#7 blob: only the header layout matters
+wc = struct.pack('<IHH', 24 + len(sig), 0x0200, 0x0EF1) + PKCS7 + sig
+for n in ('pk', 'kek', 'db'):
+    body = open(os.path.join(t, n + '.esl'), 'rb').read()
+    open(os.path.join(t, n + '.auth'), 'wb').write(b'\x00' * 16 + wc + body)
 PY
 
 "$BOOTPROOF" predict --uki "$TMP/uki.signed.efi" --bootloader "$TMP/boot.signed.efi" \

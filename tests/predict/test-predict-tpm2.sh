@@ -16,25 +16,12 @@ UKI="$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-uki/uki-stub257.efi"
 SEL=$(cat "$TMP/sel")
 echo "selection: $SEL"
 
-mkdir "$TMP/tpm"
-swtpm_setup --tpm2 --tpmstate "$TMP/tpm" --pcr-banks sha1,sha256 --overwrite >/dev/null 2>&1 ||
-	fail "swtpm_setup"
-port=$(python3 -c 'import socket,random
-for _ in range(200):
-    p=random.randrange(20000,60000,2); ok=True
-    for q in (p,p+1):
-        s=socket.socket()
-        try: s.bind(("127.0.0.1",q))
-        except OSError: ok=False
-        s.close()
-    if ok: print(p); break')
-swtpm socket --tpm2 --tpmstate dir="$TMP/tpm" --server type=tcp,port="$port" \
-	--ctrl type=tcp,port=$((port + 1)) --flags startup-clear --pid file="$TMP/swtpm.pid" &
-SWTPM=$!
-trap 'kill $SWTPM 2>/dev/null; wait $SWTPM 2>/dev/null; rm -rf "$TMP"' EXIT
-T="swtpm:port=$port"
-for _ in $(seq 100); do tpm2_getcap -T "$T" properties-fixed >/dev/null 2>&1 && break; sleep 0.05; done
-flush() { tpm2_flushcontext -T "$T" -t >/dev/null 2>&1 || true; tpm2_flushcontext -T "$T" -s >/dev/null 2>&1 || true; }
+WORK=$TMP
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
+trap 'stop_swtpms; rm -rf "$TMP"' EXIT
+start_swtpm tpm --pcr-banks sha1,sha256
+# shellcheck disable=SC2154 # tpm_TCTI: set by start_swtpm
+T=$tpm_TCTI
 
 # Extend every predicted event, both banks at once, in order.
 jq -r '.banks.sha256 | to_entries[] | .key as $p | .value.events | to_entries[] | "\($p) \(.key)"' \
@@ -45,24 +32,24 @@ jq -r '.banks.sha256 | to_entries[] | .key as $p | .value.events | to_entries[] 
 done
 
 tpm2_createprimary -T "$T" -C o -G ecc -c "$TMP/p.ctx" >/dev/null || fail "createprimary"
-flush
+tpm2_flush "$T"
 tpm2_create -T "$T" -C "$TMP/p.ctx" -G ecc256:ecdsa-sha256:null -u "$TMP/ak.pub" -r "$TMP/ak.priv" \
 	-a "fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign" >/dev/null ||
 	fail "tpm2_create"
-flush
+tpm2_flush "$T"
 tpm2_load -T "$T" -C "$TMP/p.ctx" -u "$TMP/ak.pub" -r "$TMP/ak.priv" -c "$TMP/ak.ctx" >/dev/null ||
 	fail "tpm2_load"
-flush
+tpm2_flush "$T"
 tpm2_readpublic -T "$T" -c "$TMP/ak.ctx" -f pem -o "$TMP/ak.pem" >/dev/null || fail "readpublic"
-flush
+tpm2_flush "$T"
 tpm2_quote -T "$T" -c "$TMP/ak.ctx" -l "$SEL" -q 0badc0de -m "$TMP/msg" -s "$TMP/sig" \
 	-o "$TMP/tpm-pcrs.bin" -F values -g sha256 >"$TMP/quote.log" 2>&1 || { cat "$TMP/quote.log"; fail "tpm2_quote"; }
-flush
+tpm2_flush "$T"
 cmp "$TMP/tpm-pcrs.bin" "$TMP/values.bin" || fail "the TPM's PCR values differ from predict's"
 # tpm2_quote's own PCR file is byte for byte predict's.
 tpm2_quote -T "$T" -c "$TMP/ak.ctx" -l "$SEL" -q 0badc0de -m "$TMP/msg" -s "$TMP/sig" \
 	-o "$TMP/tpm-serialized.bin" -g sha256 >/dev/null 2>&1 || fail "tpm2_quote"
-flush
+tpm2_flush "$T"
 cmp "$TMP/tpm-serialized.bin" "$TMP/pcrs.bin" || fail "tpm2_quote -o and --format tpm2-pcrs differ"
 tpm2_checkquote -u "$TMP/ak.pem" -m "$TMP/msg" -s "$TMP/sig" -f "$TMP/pcrs.bin" -g sha256 \
 	-q 0badc0de >/dev/null || fail "tpm2_checkquote rejects predict's two-bank PCR file"
@@ -71,7 +58,7 @@ tpm2_checkquote -u "$TMP/ak.pem" -m "$TMP/msg" -s "$TMP/sig" -f "$TMP/pcrs.bin" 
 SEL256=$(cat "$TMP/sel256")
 tpm2_quote -T "$T" -c "$TMP/ak.ctx" -l "$SEL256" -q 0badc0de -m "$TMP/msg" -s "$TMP/sig" \
 	-o "$TMP/tpm256.bin" -g sha256 >/dev/null 2>&1 || fail "tpm2_quote sha256"
-flush
+tpm2_flush "$T"
 
 cmp "$TMP/tpm256.bin" "$TMP/pcrs256.bin" || fail "sha256-only PCR file differs from tpm2_quote -o"
 tpm2_checkquote -u "$TMP/ak.pem" -m "$TMP/msg" -s "$TMP/sig" -f "$TMP/pcrs256.bin" \

@@ -17,14 +17,15 @@ for t in swtpm swtpm_setup tpm2_startauthsession tpm2_policypcr tpm2_pcrextend t
 	command -v "$t" >/dev/null || { echo "SKIP: $t not installed (tests/deps/seal.list)"; exit 77; }
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-seal.XXXXXX")
-SWTPM=""
+fail() { echo "FAIL: $*" >&2; exit 1; }
+WORK=$TMP
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
 cleanup() {
-	[ -n "$SWTPM" ] && kill "$SWTPM" 2>/dev/null && wait "$SWTPM" 2>/dev/null
+	stop_swtpms
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 UKI="$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-uki/uki-stub257.efi"
 G=$TMP/golden.json
 
@@ -53,24 +54,9 @@ set -e
 [ $rc = 1 ] && grep -q "bank sha256 was not predicted" "$TMP/err" || fail "explicit seal on a missing bank: rc $rc"
 echo "golden.json seal: $SEL digest $DIGEST"
 
-mkdir "$TMP/tpm"
-swtpm_setup --tpm2 --tpmstate "$TMP/tpm" --pcr-banks sha256 --overwrite >/dev/null 2>&1 ||
-	fail "swtpm_setup"
-port=$(python3 -c 'import socket,random
-for _ in range(200):
-    p=random.randrange(20000,60000,2); ok=True
-    for q in (p,p+1):
-        s=socket.socket()
-        try: s.bind(("127.0.0.1",q))
-        except OSError: ok=False
-        s.close()
-    if ok: print(p); break')
-swtpm socket --tpm2 --tpmstate dir="$TMP/tpm" --server type=tcp,port="$port" \
-	--ctrl type=tcp,port=$((port + 1)) --flags startup-clear --pid file="$TMP/swtpm.pid" &
-SWTPM=$!
-T="swtpm:port=$port"
-for _ in $(seq 100); do tpm2_getcap -T "$T" properties-fixed >/dev/null 2>&1 && break; sleep 0.05; done
-flush() { tpm2_flushcontext -T "$T" -t >/dev/null 2>&1 || true; tpm2_flushcontext -T "$T" -s >/dev/null 2>&1 || true; }
+start_swtpm tpm --pcr-banks sha256
+# shellcheck disable=SC2154 # tpm_TCTI: set by start_swtpm
+T=$tpm_TCTI
 
 # 1. trial session with the predicted values as the PCR file
 trial() {
@@ -78,7 +64,7 @@ trial() {
 	tpm2_policypcr -T "$T" -S "$TMP/s.ctx" -l "$SEL" "$@" -L "$TMP/pol.bin" >/dev/null ||
 		fail "tpm2_policypcr $*"
 	tpm2_flushcontext -T "$T" "$TMP/s.ctx" >/dev/null 2>&1 || true
-	flush
+	tpm2_flush "$T"
 	od -An -v -tx1 "$TMP/pol.bin" | tr -d ' \n'
 }
 TPM_FILE=$(trial -f "$TMP/values.bin")
@@ -114,7 +100,7 @@ enroll() {
 	case "$*" in --tpm2-pcrs*) set -- --tpm2-device="$T" "$@" ;; esac
 	systemd-cryptenroll --unlock-key-file="$TMP/pw" "$@" "$TMP/$vol" \
 		>"$TMP/enroll.log" 2>&1 || { cat "$TMP/enroll.log"; fail "cryptenroll $vol $*"; }
-	flush
+	tpm2_flush "$T"
 }
 token_hash() {
 	cryptsetup luksDump --dump-json-metadata "$TMP/$1" |
@@ -140,7 +126,7 @@ if ! systemd-cryptenroll --unlock-key-file="$TMP/pw" --tpm2-device="$T" --tpm2-p
 	echo "SKIP: $(systemd-cryptenroll --version | head -n1) cannot enroll with --tpm2-device=$T"
 	exit 77
 fi
-flush
+tpm2_flush "$T"
 TOKEN=$(token_hash good)
 echo "golden.json policy digest: $DIGEST"
 echo "enrolled token policy hash: $TOKEN"
@@ -162,7 +148,7 @@ cryptsetup luksDump --dump-json-metadata "$TMP/good" >"$TMP/good.json"
 "$BOOTPROOF" attest --tcti "$T" --nonce 5ea1 --pcrs 4,7,9,11,12 --eventlog "$TMP/none" \
 	--userspace-log "$TMP/none" --luks-device "$TMP/good" -o "$TMP/bundle.json" 2>"$TMP/attest.log" ||
 	{ cat "$TMP/attest.log"; fail "attest --luks-device"; }
-flush
+tpm2_flush "$T"
 "$BOOTPROOF" seal check --golden "$G" --bundle "$TMP/bundle.json" >/dev/null ||
 	fail "seal check --bundle"
 jq 'del(.luks2_metadata)' "$TMP/bundle.json" >"$TMP/bundle-old.json"

@@ -142,6 +142,48 @@ TEST(digest_known_answers)
 	multi_hash_done(&copy);
 }
 
+/* digest_fd: the "abc" answer through a pipe, a file larger than its 1 MiB read buffer against
+ * the one-shot digest of the same bytes, the empty input, and a read error. */
+TEST(digest_fd)
+{
+	char dir[] = "/tmp/bp-test-XXXXXX", path[64], hex[2 * DIGEST_MAX + 1];
+	const size_t big = (1u << 20) + 3;
+	uint8_t d[DIGEST_MAX], want[DIGEST_MAX], *data = malloc(big);
+	uint64_t size;
+	int p[2], fd;
+
+	ASSERT_TRUE(data);
+	ASSERT_OK(pipe(p));
+	ASSERT_EQ(write(p[1], "abc", 3), 3);
+	close(p[1]);
+	ASSERT_OK(digest_fd(BANK_SHA256, p[0], d, &size));
+	close(p[0]);
+	hex_encode(d, 32, hex);
+	ASSERT_STREQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	ASSERT_EQ(size, 3);
+
+	for (size_t i = 0; i < big; i++)
+		data[i] = (uint8_t)(i * 7 + i / 251);
+	ASSERT_TRUE(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big", dir);
+	ASSERT_OK(write_file_atomic(path, data, big));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_OK(digest_fd(BANK_SHA384, fd, d, &size));
+	ASSERT_EQ(size, big);
+	ASSERT_OK(digest_buffer(BANK_SHA384, data, big, want));
+	ASSERT_MEMEQ(d, want, 48);
+	/* At end of file: the empty input (FIPS 180-4 SHA-256 of ""). */
+	ASSERT_OK(digest_fd(BANK_SHA256, fd, d, NULL));
+	hex_encode(d, 32, hex);
+	ASSERT_STREQ(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	close(fd);
+	ASSERT_ERR(digest_fd(BANK_SHA256, fd, d, NULL), -EBADF);
+	unlink(path);
+	ASSERT_OK(rmdir(dir));
+	free(data);
+}
+
 TEST(banks)
 {
 	unsigned mask;
