@@ -656,7 +656,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 				return EXIT_USAGE;
 			break;
 		case 'a':
-			v->ak_path = optarg; /* loaded beside golden.json: verify_load_inputs() */
+			v->ak_path = optarg; /* loaded while golden.json loads: verb_verify() */
 			break;
 		case 'c':
 			if (!v->ca && !(v->ca = X509_STORE_new()))
@@ -709,9 +709,15 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 	return VERB_PROCEED;
 }
 
+/* golden.json, loaded on a second thread (helpers/background.h) while the main thread loads the
+ * AK key and parses and checks the first bundle: the two halves cost about the same (jansson
+ * parsing golden.json; OpenSSL's first key import and the bundle's JSON), so a verifier that
+ * runs one process per quote waits for the longer of the two, not their sum (issue 9). */
 struct golden_job {
 	const char *path;
 	struct golden *golden;
+	struct background_job job;
+	bool started, logged;
 	char err[512];
 };
 
@@ -721,33 +727,34 @@ static int golden_job_run(void *userdata)
 	return golden_load_file(g->path, &g->golden, g->err, sizeof(g->err));
 }
 
-/* golden.json and the AK key, the two inputs every bundle is judged with. They are independent
- * and about equally costly (JSON parsing; OpenSSL's first key import), so golden.json is parsed
- * on the second core meanwhile: a verifier that runs one process per quote waits for the longer
- * of the two, not their sum (issue 9). */
-static int verify_load_inputs(struct verify_cli *v, struct golden **ret_golden)
+static void golden_job_start(struct golden_job *g)
 {
-	struct golden_job g = {.path = v->golden_path};
-	struct background_job job = {.run = golden_job_run, .userdata = &g};
-	int r = 0, rg;
+	g->job = (struct background_job){.run = golden_job_run, .userdata = g};
+	background_start(&g->job);
+	g->started = true;
+}
 
-	background_start(&job);
-	if (v->ak_path) {
-		r = manifest_load_public_key(v->ak_path, &v->ak);
-		if (r < 0)
-			log_error_errno(r, "verify: cannot load --ak-pub '%s'", v->ak_path);
-	}
-	rg = background_join(&job);
+/* verify_options.golden_wait: joins the job (once; later calls return the same result). */
+static int golden_job_wait(void *userdata, const struct golden **ret)
+{
+	struct golden_job *g = userdata;
+	int r = background_join(&g->job);
+
 	if (r < 0) {
-		golden_free(g.golden);
+		if (!g->logged)
+			log_error_errno(r, "verify: golden manifest '%s': %s", g->path, g->err);
+		g->logged = true;
 		return r;
 	}
-	if (rg < 0)
-		return log_error_errno(rg, "verify: golden manifest '%s': %s", v->golden_path,
-				       g.err);
-	v->o.ak = v->ak;
-	v->o.golden = *ret_golden = g.golden;
+	*ret = g->golden;
 	return 0;
+}
+
+static void golden_job_done(struct golden_job *g)
+{
+	if (g->started)
+		background_join(&g->job);
+	golden_free(g->golden);
 }
 
 /* attest_verify_bundle() on each file; the summaries on stdout, the verdicts into all. */
@@ -767,6 +774,15 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot read '%s'", paths[i]);
 		r = attest_verify_bundle(data, len, paths[i], &v->o, &verdict, &ok);
+		if (!v->o.golden) {
+			/* golden.json is judged before any verdict is printed, even if this
+			 * bundle failed before it needed it. */
+			int rg = golden_job_wait(v->o.golden_wait_userdata, &v->o.golden);
+			if (rg < 0) {
+				json_decref(verdict);
+				return rg;
+			}
+		}
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
@@ -821,7 +837,7 @@ int verb_verify(int argc, char *argv[])
 	_cleanup_(verify_cli_done) struct verify_cli v = {
 		.o = {.runtime_pcrs = (1u << 14) | (1u << 15)},
 	};
-	_cleanup_(golden_freep) struct golden *golden = NULL;
+	_cleanup_(golden_job_done) struct golden_job golden = {};
 	_cleanup_(json_decrefp) json_t *challenge = NULL, *challenge_secret = NULL;
 	_cleanup_(json_decrefp) json_t *all = json_array();
 	bool all_ok = true;
@@ -836,9 +852,16 @@ int verb_verify(int argc, char *argv[])
 		v.o.ret_challenge = &challenge;
 		v.o.ret_challenge_secret = &challenge_secret;
 	}
-	r = verify_load_inputs(&v, &golden);
-	if (r < 0)
-		return r;
+	golden.path = v.golden_path;
+	golden_job_start(&golden);
+	v.o.golden_wait = golden_job_wait;
+	v.o.golden_wait_userdata = &golden;
+	if (v.ak_path) {
+		r = manifest_load_public_key(v.ak_path, &v.ak);
+		if (r < 0)
+			return log_error_errno(r, "verify: cannot load --ak-pub '%s'", v.ak_path);
+		v.o.ak = v.ak;
+	}
 	r = verify_bundles(argv + optind, (size_t)(argc - optind), &v, all, &all_ok);
 	if (r < 0)
 		return r;
