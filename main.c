@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "docker-exports/verb-containers.h"
+#include "digest.h"
 #include "log.h"
 #include "measure/verbs/measure-verbs.h"
 #include "verbs.h"
@@ -75,6 +76,10 @@ int main(int argc, char *argv[])
 	if (optind >= argc) {
 		help(stderr);
 		return EXIT_USAGE;
+	}
+	if (crypto_init() < 0) {
+		log_error("cannot initialise OpenSSL");
+		return EXIT_ERROR;
 	}
 	/* Verbs parse their own options with getopt from a fresh state. */
 	argc -= optind;

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "digest.h"
 
 static const struct bank_info banks[_BANK_MAX] = {
@@ -52,6 +54,14 @@ const EVP_MD *bank_md(enum bank b)
 		return NULL;
 	pthread_once(&fetch_once, fetch_all);
 	return fetched[b];
+}
+
+int crypto_init(void)
+{
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_ATEXIT,
+				NULL) != 1)
+		return -EIO;
+	return 0;
 }
 
 int bank_mask_parse(const char *list, unsigned *ret_mask)

@@ -54,6 +54,13 @@ enum bank bank_from_tpm_alg(uint16_t alg);
 /* The bank's EVP_MD (fetched once, process lifetime). NULL if OpenSSL lacks it. */
 const EVP_MD *bank_md(enum bank b);
 
+/* Once per process, before the first OpenSSL call of a verb: OpenSSL as bootproof uses it. The
+ * system configuration (openssl.cnf: providers, FIPS) is loaded as usual. Not loaded: OpenSSL's
+ * error strings (bootproof reports every failure in its own words and never prints them); not
+ * registered: the atexit handler that frees OpenSSL's global tables when the process ends anyway.
+ * Together about a tenth of a short verb's run (issue 9, bench/verify-bench.sh). -EIO on failure. */
+int crypto_init(void);
+
 /* "sha1,sha256" -> mask. -EINVAL names nothing or an unknown bank. */
 int bank_mask_parse(const char *list, unsigned *ret_mask);
 

@@ -10,27 +10,23 @@
 #include "json.h"
 
 /* jansson has no runtime depth limit (only a 2048 compile-time one), so scan the bytes first:
- * count bracket nesting outside string literals. Linear, no allocation. */
+ * count bracket nesting outside string literals. Linear, no allocation. Most bytes of our
+ * documents are inside strings (hex digests, base64), so a string's body is skipped in a tight
+ * loop that stops only at a quote or a backslash. */
 static int json_check_depth(const unsigned char *p, size_t len, unsigned max_depth,
 			    size_t *ret_offset)
 {
 	unsigned depth = 0;
-	int in_string = 0, escaped = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = p[i];
-		if (in_string) {
-			if (escaped)
-				escaped = 0;
-			else if (ch == '\\')
-				escaped = 1;
-			else if (ch == '"')
-				in_string = 0;
+		if (ch == '"') {
+			for (i++; i < len && p[i] != '"'; i++)
+				if (p[i] == '\\')
+					i++; /* the escaped character, whatever it is */
 			continue;
 		}
-		if (ch == '"')
-			in_string = 1;
-		else if (ch == '[' || ch == '{') {
+		if (ch == '[' || ch == '{') {
 			if (++depth > max_depth) {
 				*ret_offset = i;
 				return -E2BIG;

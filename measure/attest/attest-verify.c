@@ -357,6 +357,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	struct tpm2_public pub;
 	struct replay_pcrs rp;
 	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
+	const struct golden *golden = o->golden;
 	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
 	unsigned quoted_banks = 0;
 	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
@@ -381,6 +382,8 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	r = check_ak(s, b, o, &pub, &ak);
 	if (r < 0 || s->failed)
 		return r;
+	if (!golden && (r = o->golden_wait(o->golden_wait_userdata, &golden)) < 0)
+		return r;
 
 	qi = (struct quote_input){
 		.attest = b->attest.data, .attest_size = b->attest.size,
@@ -390,10 +393,10 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 		.pcrs = &b->pcrs,
 	};
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
-		if (!o->golden->banks[k].present)
+		if (!golden->banks[k].present)
 			continue;
 		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++)
-			if (o->golden->banks[k].pcrs[p].present)
+			if (golden->banks[k].pcrs[p].present)
 				qi.required[k] |= 1u << p;
 		qi.required[k] |= o->runtime_pcrs;
 	}
@@ -422,16 +425,16 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 
 	/* Golden values: the quoted value equals the golden one, or one of its phases. */
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
-		if (!o->golden->banks[k].present)
+		if (!golden->banks[k].present)
 			continue;
 		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++) {
-			const struct golden_pcr *g = &o->golden->banks[k].pcrs[p];
+			const struct golden_pcr *g = &golden->banks[k].pcrs[p];
 			const uint8_t *q = b->pcrs.value[k][p];
 			const char *phase = NULL;
 
 			if (!g->present || (o->runtime_pcrs & (1u << p)))
 				continue;
-			if (golden_banks_need_v2(o->golden->banks)) {
+			if (golden_banks_need_v2(golden->banks)) {
 				r = judge_pcr(s, g, k, p, q, rules, phases);
 				if (r < 0 || s->failed)
 					return r;
@@ -460,7 +463,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	}
 	if (json_object_set(s->v, "phases", phases) < 0)
 		return -ENOMEM;
-	if (golden_banks_need_v2(o->golden->banks) && json_object_set(s->v, "pcr_rules", rules) < 0)
+	if (golden_banks_need_v2(golden->banks) && json_object_set(s->v, "pcr_rules", rules) < 0)
 		return -ENOMEM;
 
 	/* Logs: parse, replay in the quoted banks, compare every quoted PCR. */
@@ -519,7 +522,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 								      : "");
 			}
 			if (!(o->runtime_pcrs & (1u << p)) &&
-			    !(o->golden->banks[k].present && o->golden->banks[k].pcrs[p].present)) {
+			    !(golden->banks[k].present && golden->banks[k].pcrs[p].present)) {
 				char key[16];
 				snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
 				r = set_hex(unlisted, key, b->pcrs.value[k][p], bank_size(k));

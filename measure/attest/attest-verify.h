@@ -17,7 +17,12 @@
 #include "measure-eventlog.h"
 
 struct verify_options {
-	const struct golden *golden;      /* required */
+	const struct golden *golden;      /* required, unless golden_wait is set */
+	/* Or: golden is NULL and this is called when a bundle first needs the golden values (after
+	 * its parse, nonce and AK checks), so the caller can load golden.json meanwhile (verify:
+	 * on a second thread). < 0 ends the evaluation with that error. */
+	int (*golden_wait)(void *userdata, const struct golden **ret);
+	void *golden_wait_userdata;
 	const uint8_t *nonce;
 	size_t nonce_size;
 	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */

@@ -12,6 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
+#include "background.h"
 #include "fileio.h"
 #include "hexstr.h"
 #include "json.h"
@@ -582,7 +583,7 @@ struct verify_cli {
 	uint8_t *nonce, *cred_secret, *cred_name;
 	EVP_PKEY *ak;
 	X509_STORE *ca;
-	const char *golden_path, *out, *make_credential;
+	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
 
@@ -627,11 +628,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 				return EXIT_USAGE;
 			break;
 		case 'a':
-			EVP_PKEY_free(v->ak);
-			v->ak = NULL;
-			r = manifest_load_public_key(optarg, &v->ak);
-			if (r < 0)
-				return log_error_errno(r, "verify: cannot load --ak-pub '%s'", optarg);
+			v->ak_path = optarg; /* loaded while golden.json loads: verb_verify() */
 			break;
 		case 'c':
 			if (!v->ca && !(v->ca = X509_STORE_new()))
@@ -669,20 +666,67 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak && !v->ca)) {
+	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak_path && !v->ca)) {
 		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
 		return EXIT_USAGE;
 	}
 	if ((v->make_credential || v->cred_secret) &&
-	    (!v->ca || v->ak || argc - optind != 1)) {
+	    (!v->ca || v->ak_path || argc - optind != 1)) {
 		log_error("verify: --make-credential / --credential-secret need --ca, no --ak-pub, "
 			  "and one bundle");
 		return EXIT_USAGE;
 	}
 	v->o.nonce = v->nonce;
-	v->o.ak = v->ak;
 	v->o.ca = v->ca;
 	return VERB_PROCEED;
+}
+
+/* golden.json, loaded on a second thread (helpers/background.h) while the main thread loads the
+ * AK key and parses and checks the first bundle: the two halves cost about the same (jansson
+ * parsing golden.json; OpenSSL's first key import and the bundle's JSON), so a verifier that
+ * runs one process per quote waits for the longer of the two, not their sum (issue 9). */
+struct golden_job {
+	const char *path;
+	struct golden *golden;
+	struct background_job job;
+	bool started, logged;
+	char err[512];
+};
+
+static int golden_job_run(void *userdata)
+{
+	struct golden_job *g = userdata;
+	return golden_load_file(g->path, &g->golden, g->err, sizeof(g->err));
+}
+
+static void golden_job_start(struct golden_job *g)
+{
+	g->job = (struct background_job){.run = golden_job_run, .userdata = g};
+	background_start(&g->job);
+	g->started = true;
+}
+
+/* verify_options.golden_wait: joins the job (once; later calls return the same result). */
+static int golden_job_wait(void *userdata, const struct golden **ret)
+{
+	struct golden_job *g = userdata;
+	int r = background_join(&g->job);
+
+	if (r < 0) {
+		if (!g->logged)
+			log_error_errno(r, "verify: golden manifest '%s': %s", g->path, g->err);
+		g->logged = true;
+		return r;
+	}
+	*ret = g->golden;
+	return 0;
+}
+
+static void golden_job_done(struct golden_job *g)
+{
+	if (g->started)
+		background_join(&g->job);
+	golden_free(g->golden);
 }
 
 /* attest_verify_bundle() on each file; the summaries on stdout, the verdicts into all. */
@@ -702,6 +746,15 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot read '%s'", paths[i]);
 		r = attest_verify_bundle(data, len, paths[i], &v->o, &verdict, &ok);
+		if (!v->o.golden) {
+			/* golden.json is judged before any verdict is printed, even if this
+			 * bundle failed before it needed it. */
+			int rg = golden_job_wait(v->o.golden_wait_userdata, &v->o.golden);
+			if (rg < 0) {
+				json_decref(verdict);
+				return rg;
+			}
+		}
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
@@ -756,11 +809,10 @@ int verb_verify(int argc, char *argv[])
 	_cleanup_(verify_cli_done) struct verify_cli v = {
 		.o = {.runtime_pcrs = (1u << 14) | (1u << 15)},
 	};
-	_cleanup_(golden_freep) struct golden *golden = NULL;
+	_cleanup_(golden_job_done) struct golden_job golden = {};
 	_cleanup_(json_decrefp) json_t *challenge = NULL, *challenge_secret = NULL;
 	_cleanup_(json_decrefp) json_t *all = json_array();
 	bool all_ok = true;
-	char err[512];
 	int r;
 
 	if (!all)
@@ -772,10 +824,16 @@ int verb_verify(int argc, char *argv[])
 		v.o.ret_challenge = &challenge;
 		v.o.ret_challenge_secret = &challenge_secret;
 	}
-	r = golden_load_file(v.golden_path, &golden, err, sizeof(err));
-	if (r < 0)
-		return log_error_errno(r, "verify: golden manifest '%s': %s", v.golden_path, err);
-	v.o.golden = golden;
+	golden.path = v.golden_path;
+	golden_job_start(&golden);
+	v.o.golden_wait = golden_job_wait;
+	v.o.golden_wait_userdata = &golden;
+	if (v.ak_path) {
+		r = manifest_load_public_key(v.ak_path, &v.ak);
+		if (r < 0)
+			return log_error_errno(r, "verify: cannot load --ak-pub '%s'", v.ak_path);
+		v.o.ak = v.ak;
+	}
 	r = verify_bundles(argv + optind, (size_t)(argc - optind), &v, all, &all_ok);
 	if (r < 0)
 		return r;

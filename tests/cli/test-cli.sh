@@ -33,4 +33,29 @@ pcr_lists 2 "" 24 3-1 1- -1 +1 1,,2 1, ,1 "1 ,2" 0x1 1:2
 for verb in containers pe-hash uki predict eventlog extend attest verify manifest; do
 	"$BOOTPROOF" --help | grep -q "^  $verb " || fail "verb $verb missing from --help"
 done
+
+# verify reads golden.json and the --ak-pub key side by side (on two threads): whichever is
+# broken is named, exit 1, whatever the other one is.
+W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$W/ak.key" 2>/dev/null
+openssl pkey -in "$W/ak.key" -pubout -out "$W/ak.pem"
+zeros=0000000000000000000000000000000000000000000000000000000000000000
+printf '{"format":"bootproof-golden/1","secure_boot":false,"banks":{"sha256":{"0":{"events":[],"value":"%s"}}}}' \
+	$zeros >"$W/golden.json"
+printf '{}' >"$W/bundle.json"
+printf 'not a key' >"$W/bad.pem"
+verify_rc() { # verify_rc RC MESSAGE GOLDEN AK
+	set +e
+	"$BOOTPROOF" verify "$W/bundle.json" --nonce 00 --golden "$3" --ak-pub "$4" >"$W/err" 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = "$1" ] || fail "verify --golden $3 --ak-pub $4 exited $rc, expected $1"
+	grep -qF "$2" "$W/err" || fail "verify --golden $3 --ak-pub $4: no '$2' in: $(cat "$W/err")"
+}
+verify_rc 1 "golden manifest '$W/missing.json'" "$W/missing.json" "$W/ak.pem"
+verify_rc 1 "golden manifest '$W/bad.pem'" "$W/bad.pem" "$W/ak.pem"
+verify_rc 1 "cannot load --ak-pub '$W/missing.pem'" "$W/golden.json" "$W/missing.pem"
+verify_rc 1 "cannot load --ak-pub '$W/bad.pem'" "$W/golden.json" "$W/bad.pem"
+verify_rc 1 "cannot load --ak-pub '$W/bad.pem'" "$W/missing.json" "$W/bad.pem"
+verify_rc 3 "bundle-malformed" "$W/golden.json" "$W/ak.pem"
 echo "ok"

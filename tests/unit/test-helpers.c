@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Unit tests for helpers/: cursor bounds, size overflow, hex, banks and digests (FIPS 180-4
  * known answers), JSON caps and canonical output, atomic writes. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "cursor.h"
 #include "digest.h"
 #include "dlopen-lib.h"
@@ -94,6 +96,45 @@ TEST(hex)
 	ASSERT_OK(hex_decode_alloc("aabbcc", 3, &dyn, &n));
 	ASSERT_EQ(n, 3);
 	free(dyn);
+}
+
+/* Every pair of bytes against libc's isxdigit()/isupper() (the C locale): the decoder's table
+ * accepts exactly the hex digits, upper case only when asked. */
+TEST(hex_every_byte)
+{
+	for (unsigned hi = 0; hi < 256; hi++)
+		for (unsigned lo = 0; lo < 256; lo++) {
+			char s[3] = {(char)hi, (char)lo, 0};
+			bool digits = hi && lo && isxdigit((int)hi) && isxdigit((int)lo);
+			bool upper = isupper((int)hi) || isupper((int)lo);
+			uint8_t out;
+			if (!hi || !lo)
+				continue; /* a NUL ends the string: a length error, tested above */
+			ASSERT_EQ(hex_decode_exact(s, 1, true, &out), digits ? 0 : -EBADMSG);
+			ASSERT_EQ(hex_decode_exact(s, 1, false, &out),
+				  digits && !upper ? 0 : -EBADMSG);
+			if (digits)
+				ASSERT_EQ(out, (uint8_t)strtoul(s, NULL, 16));
+		}
+}
+
+static int background_add(void *p)
+{
+	int *v = p;
+	*v += 41;
+	return *v == 42 ? 0 : -EINVAL;
+}
+
+TEST(background_job)
+{
+	int v = 1;
+	struct background_job job = {.run = background_add, .userdata = &v};
+	background_start(&job);
+	ASSERT_OK(background_join(&job));
+	ASSERT_EQ(v, 42);
+	v = 0; /* the job's error comes back from the join */
+	background_start(&job);
+	ASSERT_ERR(background_join(&job), -EINVAL);
 }
 
 TEST(parse_numbers)
@@ -221,6 +262,10 @@ TEST(json_caps_and_canonical)
 	ASSERT_ERR(json_parse_capped("[[[[1]]]]", 9, 100, 3, &j, err, sizeof(err)), -E2BIG);
 	ASSERT_OK(json_parse_capped("[\"[[[[\"]", 8, 100, 1, &j, err, sizeof(err))); /* brackets in strings do not count */
 	json_decref(j);
+	/* an escaped quote does not end the string; an escaped backslash before a quote does */
+	ASSERT_OK(json_parse_capped("[\"\\\"[[\"]", 8, 100, 1, &j, err, sizeof(err)));
+	json_decref(j);
+	ASSERT_ERR(json_parse_capped("[\"\\\\\",[[1]]]", 12, 100, 2, &j, err, sizeof(err)), -E2BIG);
 	ASSERT_ERR(json_parse_capped("[1]", 3, 2, 8, &j, err, sizeof(err)), -E2BIG);
 	ASSERT_ERR(json_parse_capped("[1] x", 5, 100, 8, &j, err, sizeof(err)), -EBADMSG);
 	ASSERT_OK(json_parse_capped("{\"b\":1,\"a\":\"\xc3\xa9\"}", 16, 100, 8, &j, err,

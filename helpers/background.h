@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* One function run on a second thread while the caller does other work, then joined: how a short
+ * verb uses the second core for an independent input (verify parses golden.json while it loads
+ * the AK key). If no thread can be started, background_start() runs the function itself, so
+ * the result is the same either way; only the wall time differs. */
+#pragma once
+
+#include <pthread.h>
+#include <stdbool.h>
+
+struct background_job {
+	int (*run)(void *userdata); /* returns 0 or -errno */
+	void *userdata;
+	int result;
+	bool threaded;
+	pthread_t thread;
+};
+
+/* Starts job->run(job->userdata). Always pair with background_join(). */
+void background_start(struct background_job *job);
+/* Waits for the job; returns its result. */
+int background_join(struct background_job *job);
