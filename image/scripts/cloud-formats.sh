@@ -16,6 +16,12 @@
 # Secure Boot keys: a Secure Boot release folder (PK.crt KEK.crt db.crt dbx.esl) supplies its own;
 # SB_KEYS=DIR with PK.pem KEK.pem db.pem [dbx.esl] overrides that (tests). With keys:
 # gce-{PK,KEK,db}.der for gcloud, azure-uefi-settings.json for the gallery image version,
+# a non-empty dbx split into its entries (dbx.esl: EFI_CERT_SHA256 and EFI_CERT_X509 entries only):
+# gce-dbx-NNN.bin (a raw SHA-256) / gce-dbx-NNN.der (a certificate) for --forbidden-database-file,
+# and one additionalSignatures.dbx element per entry for Azure; GCE and Azure make one
+# EFI_SIGNATURE_LIST per file / per certificate or hash element, so PCR 7 of golden-gce.json and
+# golden-azure.json is predicted from those single-entry lists (sbsiglist: GCE's owner GUID for GCE,
+# SB_OWNER_GUID for Azure), in the order carried, not from dbx.esl's own grouping;
 # aws-uefi-data.b64 for register-image --uefi-data (virt-fw-vars: PK, KEK, db from the
 # certificates, dbx = dbx.esl's bytes; an empty dbx.esl leaves dbx out of the blob: EDK2 measures
 # an absent dbx exactly as a 0-byte one, see docs/cloud-aws.md), and PCR 7 predicted from the same
@@ -94,6 +100,60 @@ have_keys() {
 # a dbx to carry: a non-empty dbx.esl (empty = no revocations = no dbx variable)
 have_dbx() { have_keys && [ -s "$SB_KEYS/dbx.esl" ]; }
 
+# dbx_entries: dbx.esl split into its entries, $tmp/dbx-entries/NNN.sha256 (32 bytes) or NNN.x509
+# (DER), NNN from 001 in list order. GCE's --forbidden-database-file and Azure's uefiSettings carry
+# hashes and certificates, not lists: any other entry type is refused. Bounded walk: every size is
+# checked against what is left of the file before it is used.
+dbx_entries() {
+	rm -rf "$tmp/dbx-entries"
+	mkdir -p "$tmp/dbx-entries"
+	tt python3 - "$SB_KEYS/dbx.esl" "$tmp/dbx-entries" <<'PY'
+import struct, sys, uuid
+path, out = sys.argv[1], sys.argv[2]
+SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328")  # EFI_CERT_SHA256_GUID
+X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072")    # EFI_CERT_X509_GUID
+MAX_ENTRIES = 999  # NNN: three digits keep the file names in list order
+d = open(path, "rb").read()
+def bad(off, what):
+    sys.exit(f"cloud-formats: {path}: offset {off}: {what}")
+off, n = 0, 0
+while off < len(d):
+    if len(d) - off < 28:
+        bad(off, f"{len(d) - off} bytes left, an EFI_SIGNATURE_LIST header needs 28")
+    t = uuid.UUID(bytes_le=d[off:off + 16])
+    lsize, hsize, ssize = struct.unpack_from("<III", d, off + 16)
+    if lsize > len(d) - off or lsize < 28 + hsize:
+        bad(off, f"SignatureListSize {lsize} does not fit (header size {hsize}, {len(d) - off} bytes left)")
+    if ssize <= 16 or (lsize - 28 - hsize) % ssize:
+        bad(off, f"SignatureSize {ssize} does not divide the {lsize - 28 - hsize} bytes of signatures")
+    if t == SHA256 and ssize != 16 + 32:
+        bad(off, f"an EFI_CERT_SHA256 list with SignatureSize {ssize}, not 48")
+    if t not in (SHA256, X509):
+        bad(off, f"signature type {t}: GCE's --forbidden-database-file and Azure's uefiSettings carry only "
+                 "SHA-256 hashes (EFI_CERT_SHA256) and certificates (EFI_CERT_X509)")
+    p = off + 28 + hsize
+    while p < off + lsize:
+        n += 1
+        if n > MAX_ENTRIES:
+            bad(p, f"more than {MAX_ENTRIES} entries")
+        ext = "sha256" if t == SHA256 else "x509"
+        with open(f"{out}/{n:03d}.{ext}", "wb") as f:
+            f.write(d[p + 16:p + ssize])  # EFI_SIGNATURE_DATA: owner GUID, then the hash or DER
+        p += ssize
+    off += lsize
+PY
+}
+
+# dbx_lists OWNER OUT: the dbx a cloud builds from the carried entries: one single-entry
+# EFI_SIGNATURE_LIST per entry (sbsiglist), owner OWNER, in order.
+dbx_lists() {
+	: >"$2"
+	for e in "$tmp"/dbx-entries/*; do
+		tt sbsiglist --owner "$1" --type "${e##*.}" --output "$tmp/dbx-one.esl" "$e"
+		cat "$tmp/dbx-one.esl" >>"$2"
+	done
+}
+
 # golden TARGET [predict args...]: platform-T.json and (with the UKI) golden-T.json.
 golden() {
 	t=$1; shift
@@ -125,7 +185,12 @@ keys() {
 	t=$1 owner=$2
 	for k in PK KEK db; do esl "$SB_KEYS/$k.pem" "$owner" "$tmp/$t-$k.esl"; done
 	set -- --secure-boot on --pk "$tmp/$t-PK.esl" --kek "$tmp/$t-KEK.esl" --db "$tmp/$t-db.esl"
-	! have_dbx || set -- "$@" --dbx "$SB_KEYS/dbx.esl"
+	if have_dbx; then
+		case $t in
+		aws) set -- "$@" --dbx "$SB_KEYS/dbx.esl" ;;	# the blob carries dbx.esl's bytes
+		*) dbx_lists "$owner" "$tmp/$t-dbx.esl"; set -- "$@" --dbx "$tmp/$t-dbx.esl" ;;
+		esac
+	fi
 	echo "$@" >"$tmp/$t.predict-args"
 }
 
@@ -147,8 +212,18 @@ for t in $targets; do
 			sh "$tmp/gce" "$SOURCE_DATE_EPOCH" "$tmp/gce.tar.gz" &
 		gz_pid=$! gz_t0=$t0
 		args=""
+		rm -f "$dir"/gce-dbx-*
 		if have_keys; then
 			for k in PK KEK db; do tt openssl x509 -in "$SB_KEYS/$k.pem" -outform DER -out "$dir/gce-$k.der"; done
+			if have_dbx; then
+				# --forbidden-database-file takes DER certificates and raw binary (SHA-256) files
+				dbx_entries
+				for e in "$tmp"/dbx-entries/*; do
+					b=$(basename "$e")
+					case $b in *.sha256) cp "$e" "$dir/gce-dbx-${b%.*}.bin" ;; *) cp "$e" "$dir/gce-dbx-${b%.*}.der" ;; esac
+				done
+				echo "    gce dbx: $(ls "$tmp/dbx-entries" | wc -l) entries as gce-dbx-NNN.{bin,der}"
+			fi
 			keys gce "$GCE_OWNER"
 			args=$(cat "$tmp/gce.predict-args")
 		fi
@@ -166,15 +241,23 @@ for t in $targets; do
 		args=""
 		if have_keys; then
 			for k in PK KEK db; do tt openssl x509 -in "$SB_KEYS/$k.pem" -outform DER -out "$tmp/azure-$k.der"; done
+			! have_dbx || dbx_entries
 			tt python3 - "$tmp" "$dir/azure-uefi-settings.json" <<'PY'
-import base64, json, sys
+import base64, json, os, sys
 d, out = sys.argv[1:3]
+def b64(path):
+    return base64.b64encode(open(path, "rb").read()).decode()
 def der(k):
-    return base64.b64encode(open(f"{d}/azure-{k}.der", "rb").read()).decode()
-s = {"signatureTemplateNames": ["NoSignatureTemplate"],
-     "additionalSignatures": {"pk": {"type": "x509", "value": [der("PK")]},
-                              "kek": [{"type": "x509", "value": [der("KEK")]}],
-                              "db": [{"type": "x509", "value": [der("db")]}]}}
+    return b64(f"{d}/azure-{k}.der")
+a = {"pk": {"type": "x509", "value": [der("PK")]},
+     "kek": [{"type": "x509", "value": [der("KEK")]}],
+     "db": [{"type": "x509", "value": [der("db")]}]}
+# dbx: one element per entry, in order (Azure makes one list per certificate; one element per
+# hash keeps one list per hash too, the model predict is given)
+e = f"{d}/dbx-entries"
+if os.path.isdir(e):
+    a["dbx"] = [{"type": f.split(".")[1], "value": [b64(f"{e}/{f}")]} for f in sorted(os.listdir(e))]
+s = {"signatureTemplateNames": ["NoSignatureTemplate"], "additionalSignatures": a}
 with open(out, "w") as f:
     json.dump({"uefiSettings": s}, f, indent=2, sort_keys=True)
     f.write("\n")

@@ -6,13 +6,17 @@
 #   prepare     public material into $OUT/stage/secure-boot (flat, these names go into the release):
 #                 PK.crt PK.der KEK.crt KEK.der db.crt db.der   certificates, PEM and DER
 #                 PK.esl KEK.esl db.esl                         EFI signature lists, owner GUID below
-#                 PK.auth KEK.auth db.auth                      time-based authenticated writes (PK and
-#                                                               KEK signed by PK, db by KEK), timestamp
-#                                                               = SOURCE_DATE_EPOCH
+#                 PK.auth KEK.auth db.auth [dbx.auth]           time-based authenticated writes (PK and
+#                                                               KEK signed by PK, db and dbx by KEK),
+#                                                               timestamp = SOURCE_DATE_EPOCH
 #                 dbx.esl                                       the dbx choice: empty unless SECURE_BOOT_DBX
+#                                                               (dbx.auth only for a non-empty dbx: an
+#                                                               empty dbx is no variable at all)
 #                 secure-boot.txt                               what all this is, fingerprints, key origin
 #               and the .auth files into $OUT/stage/secure-boot-esp (-> ESP /loader/keys/auto/, where
-#               systemd-boot enrolls them on a machine in setup mode).
+#               systemd-boot enrolls them on a machine in setup mode: systemd 257 src/boot/secure-boot.c
+#               secure_boot_enroll_at() reads db.auth, dbx.auth (optional), KEK.auth, PK.auth and
+#               writes them in that order, so dbx is in place before PK ends setup mode).
 #               Sign mode: keys from SECURE_BOOT_KEYS=DIR (PK.key PK.crt KEK.key KEK.crt db.key db.crt),
 #               else development keys generated once under $OUT/keys/secure-boot (their certificates
 #               say "bootproof development", and secure-boot.txt says so).
@@ -20,6 +24,8 @@
 #               certificates, .auth files, dbx and detached signatures are the release's; the ESLs are
 #               remade from the certificates and must equal the published ones.
 #   keys        print the keys folder (SECURE_BOOT_KEYS, or the development keys, made if missing)
+#   dbx-auth ESL AUTH   sign ESL as a dbx write with the KEK of that keys folder, timestamp
+#               SOURCE_DATE_EPOCH (what prepare does for SECURE_BOOT_DBX; the boot test's dbx boot)
 #   mkosi-args  the mkosi options: --secure-boot, key (sign mode: the db key; attach mode: the bundle of
 #               published signatures), certificate, the ESP keys folder as an extra tree
 #   finish      after mkosi: detach the signatures of the signed PEs on the ESP
@@ -80,6 +86,10 @@ do_prepare() {
 			[ -f "$rel/$f" ] || die "the release $rel has no $f (not a Secure Boot release? then SECURE_BOOT=off)"
 		done
 		cp "$rel/PK.crt" "$rel/KEK.crt" "$rel/db.crt" "$rel/PK.auth" "$rel/KEK.auth" "$rel/db.auth" "$rel/dbx.esl" "$st/"
+		if [ -s "$rel/dbx.esl" ]; then
+			[ -f "$rel/dbx.auth" ] || die "the release $rel has a non-empty dbx.esl but no dbx.auth"
+			cp "$rel/dbx.auth" "$st/"
+		fi
 		{
 			echo "# bootproof published signatures (image/scripts/secure-boot.sh): the audit's sbsign attaches these"
 			for s in "$rel"/*.efi.pkcs7; do
@@ -128,25 +138,45 @@ do_prepare() {
 		# runs give the same bytes (checked), so no frozen clock is needed here.
 		# (the tools tree sees only the repository and $OUT: PK and KEK keys are copied into a 0700
 		# folder for the two commands and removed right after)
-		ts=$(sb_time)
-		kt=$signer/auth-keys
-		(umask 077 && mkdir -p "$kt" && cp "$k/PK.key" "$k/PK.crt" "$k/KEK.key" "$k/KEK.crt" "$kt/")
-		for v in PK:PK KEK:PK db:KEK; do
-			var=${v%%:*} by=${v#*:}
-			tools sign-efi-sig-list -g "$SB_OWNER_GUID" -t "$ts" -k "$kt/$by.key" -c "$kt/$by.crt" \
-				"$var" "$st/$var.esl" "$st/$var.auth" >/dev/null || { rm -rf "$kt"; die "sign-efi-sig-list $var failed"; }
-		done
-		rm -rf "$kt"
-		chmod 644 "$st"/*.auth
+		# dbx.auth only for a non-empty dbx: an empty one stays no variable (EDK2 measures the
+		# absent dbx with 0 data bytes, which predict models)
+		set -- PK:PK KEK:PK db:KEK
+		[ ! -s "$st/dbx.esl" ] || set -- "$@" dbx:KEK
+		sign_auth "$k" "$@"
 	fi
 	# an .auth file is the authentication header followed by the ESL it writes
-	for c in PK KEK db; do
+	set -- PK KEK db
+	[ ! -s "$st/dbx.esl" ] || set -- "$@" dbx
+	for c; do
 		n=$(stat -c %s "$st/$c.esl")
 		tail -c "$n" "$st/$c.auth" | cmp -s - "$st/$c.esl" || die "$c.auth does not write $c.esl"
 		cp "$st/$c.auth" "$esp/$c.auth"
 	done
 	write_notes >"$st/secure-boot.txt"
 	echo "    owner GUID $SB_OWNER_GUID; $(sed -n 's/^keys: //p' "$st/secure-boot.txt")"
+}
+
+# sign_auth KEYS VAR:BY...: $st/VAR.auth = the time-based authenticated write of $st/VAR.esl,
+# signed by BY's key from KEYS, timestamp SOURCE_DATE_EPOCH. -t parses only '%Y-%m-%d %H:%M:%S'
+# (anything else silently gives 1900-01-00). The PKCS#7 has no signed attributes (no signingTime):
+# two runs give the same bytes, so no frozen clock is needed. The tools tree sees only the
+# repository and $OUT: the signing keys are copied into a 0700 folder and removed right after.
+sign_auth() {
+	_k=$1; shift
+	_ts=$(sb_time)
+	_kt=$signer/auth-keys
+	rm -rf "$_kt"
+	(umask 077 && mkdir -p "$_kt")
+	for _v; do
+		(umask 077 && cp "$_k/${_v#*:}.key" "$_k/${_v#*:}.crt" "$_kt/") || { rm -rf "$_kt"; die "cannot read the ${_v#*:} key of $_k"; }
+	done
+	for _v; do
+		_var=${_v%%:*} _by=${_v#*:}
+		tools sign-efi-sig-list -g "$SB_OWNER_GUID" -t "$_ts" -k "$_kt/$_by.key" -c "$_kt/$_by.crt" \
+			"$_var" "$st/$_var.esl" "$st/$_var.auth" >/dev/null || { rm -rf "$_kt"; die "sign-efi-sig-list $_var failed"; }
+		chmod 644 "$st/$_var.auth"
+	done
+	rm -rf "$_kt"
 }
 
 fingerprint() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'; }
@@ -160,7 +190,7 @@ write_notes() {
 		origin="the publisher's keys (SECURE_BOOT_KEYS)"
 	fi
 	if [ -s "$st/dbx.esl" ]; then
-		dbx="dbx.esl as given by the publisher (SECURE_BOOT_DBX), $(stat -c %s "$st/dbx.esl") bytes"
+		dbx="dbx.esl as given by the publisher (SECURE_BOOT_DBX), $(stat -c %s "$st/dbx.esl") bytes, sha256 $(sha256sum <"$st/dbx.esl" | cut -c1-64); dbx.auth (signed by KEK) writes it"
 	else
 		dbx="empty (dbx.esl has 0 bytes): no revocations; the db holds only this publisher's own certificate, so no third-party binary is trusted that would need revoking. systemd-boot enrolls no dbx; PCR 7 measures dbx with 0 data bytes"
 	fi
@@ -168,7 +198,7 @@ write_notes() {
 Secure Boot material of this release (made by image/scripts/secure-boot.sh)
 keys: $origin
 owner GUID of every signature list entry: $SB_OWNER_GUID
-.auth timestamp: $(sb_time) UTC (SOURCE_DATE_EPOCH); PK.auth and KEK.auth signed by PK, db.auth by KEK
+.auth timestamp: $(sb_time) UTC (SOURCE_DATE_EPOCH); PK.auth and KEK.auth signed by PK, db.auth$([ ! -s "$st/dbx.esl" ] || echo ' and dbx.auth') by KEK
 dbx: $dbx
 PK  subject: $(subject "$st/PK.crt")  sha256(DER): $(fingerprint "$st/PK.crt")
 KEK subject: $(subject "$st/KEK.crt")  sha256(DER): $(fingerprint "$st/KEK.crt")
@@ -176,7 +206,7 @@ db  subject: $(subject "$st/db.crt")  sha256(DER): $(fingerprint "$st/db.crt")
 signed with the db key: \\EFI\\BOOT\\BOOTX64.EFI = \\EFI\\systemd\\systemd-bootx64.efi (signature: systemd-bootx64.efi.pkcs7),
   the UKI \\EFI\\Linux\\*.efi = bootproof.efi (signature: bootproof.efi.pkcs7); the kernel inside the UKI keeps
   Debian's signature (systemd-stub starts it without the firmware's check when Secure Boot is on)
-enrollment: the ESP carries PK.auth KEK.auth db.auth in /loader/keys/auto/ (systemd-boot enrolls them on a
+enrollment: the ESP carries PK.auth KEK.auth db.auth$([ ! -s "$st/dbx.esl" ] || echo ' dbx.auth') in /loader/keys/auto/ (systemd-boot enrolls them on a
   machine in setup mode); or virt-fw-vars / the firmware's setup with the .der/.esl files (docs/secure-boot.md)
 EOT
 }
@@ -209,7 +239,7 @@ do_finish() {
 	img=$OUT/image
 	if [ "$SECURE_BOOT" = off ]; then
 		# left-overs of an earlier Secure Boot build would make predict.sh model Secure Boot on
-		(cd "$img" && rm -f PK.* KEK.* db.* dbx.esl secure-boot.txt ./*.efi.pkcs7)
+		(cd "$img" && rm -f PK.* KEK.* db.* dbx.* secure-boot.txt ./*.efi.pkcs7)
 		return 0
 	fi
 	w=$OUT/stage/secure-boot-pe
@@ -231,7 +261,9 @@ do_finish() {
 		fi
 	done
 	for f in PK KEK db; do cp "$st/$f.crt" "$st/$f.der" "$st/$f.esl" "$st/$f.auth" "$img/"; done
+	rm -f "$img/dbx.auth"
 	cp "$st/dbx.esl" "$st/secure-boot.txt" "$img/"
+	[ ! -f "$st/dbx.auth" ] || cp "$st/dbx.auth" "$img/"
 	[ ! -f "$img/secure-boot-unsigned.txt" ] || return 0	# nothing signed to check
 	if [ -n "${SECURE_BOOT_SIGNATURES:-}" ]; then
 		# the audit rebuilds what was published, valid or not, and reports the check at its end
@@ -275,6 +307,19 @@ case "$1" in
 keys)	# the keys folder a release uses: SECURE_BOOT_KEYS, or the development keys (made if missing)
 	if [ -n "${SECURE_BOOT_KEYS:-}" ]; then echo "$SECURE_BOOT_KEYS"; else gen_dev_keys >&2; echo "$devkeys"; fi ;;
 prepare) step "Secure Boot material (SECURE_BOOT=$SECURE_BOOT)"; do_prepare ;;
+dbx-auth)	# ESL AUTH: ESL signed as a dbx write by the KEK of the keys folder (the boot test's dbx boot)
+	esl=$(readlink -f "${2:?usage: secure-boot.sh dbx-auth ESL AUTH}") auth=${3:?usage: secure-boot.sh dbx-auth ESL AUTH}
+	[ -s "$esl" ] || die "$esl is empty or missing: an empty dbx is no variable, nothing to sign"
+	if [ -n "${SECURE_BOOT_KEYS:-}" ]; then k=$SECURE_BOOT_KEYS; else gen_dev_keys >&2; k=$devkeys; fi
+	st=$OUT/stage/secure-boot-dbx
+	signer=$st
+	rm -rf "$st"; mkdir -p "$st"; chmod 700 "$st"
+	cp "$esl" "$st/dbx.esl"
+	sign_auth "$k" dbx:KEK
+	n=$(stat -c %s "$st/dbx.esl")
+	tail -c "$n" "$st/dbx.auth" | cmp -s - "$st/dbx.esl" || die "dbx.auth does not write $esl"
+	cp "$st/dbx.auth" "$auth"
+	rm -rf "$st" ;;
 mkosi-args) do_mkosi_args ;;
 finish) step "Secure Boot: detached signatures, check"; do_finish ;;
 check) do_check "${2:?usage: secure-boot.sh check DIR}" ;;

@@ -14,6 +14,9 @@
 #   3. the release's disk with one byte of the UKI changed, and 4. with the UKI's signature removed:
 #      the firmware must refuse the UKI (systemd-boot and the firmware's boot manager report
 #      "Access denied" on the serial console) and no kernel may start.
+#   then a non-empty dbx (tests/boot/dbx-test.sh, three boots): systemd-boot enrolls a dbx.auth made
+#      now, the booted PCR 7 and event log match `bootproof predict --dbx`, and the UKI's own hash in
+#      dbx makes the firmware refuse it.
 #   5.-8. the sealed data volume (tests/boot/seal-test.sh): the same machine unlocks it and reads
 #      back boot 2's marker; a one-byte UKI change signed again with the db key, the golden UKI
 #      with -smbios type=11 kernel-cmdline-extra, and a fresh TPM boot but do not unlock.
@@ -199,6 +202,14 @@ rm -f "$t/disks/uki.efi"
 refuse unsigned "$t/disks/unsigned.raw" 4
 
 note "Secure Boot boots (enrollment, Secure Boot on with checks, two refusals): $(($(date +%s) - t0))s"
+
+# A non-empty dbx, end to end (the release's dbx is empty by default): its own three boots
+if [ -z "${REUSE_BOOT:-}" ]; then
+	"$TOP/tests/boot/dbx-test.sh" "$rel"
+	cat "$t/dbx/summary.txt" >>"$summary"
+else
+	note "note: no dbx boots (REUSE_BOOT)"
+fi
 
 if [ -d "$seal/tpm" ]; then
 	t1=$(date +%s)

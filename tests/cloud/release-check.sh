@@ -5,9 +5,14 @@
 # release's cloud-formats.json lists:
 #   gce    GNU tar -xzS of bootproof-gce.tar.gz gives exactly one file, disk.raw, equal to
 #          bootproof.raw padded with zeros (truncate) to a multiple of 1 GiB; the DER files are the
-#          release's own PK.der KEK.der db.der
+#          release's own PK.der KEK.der db.der; gce-dbx-NNN.{bin,der} are dbx.esl's entries in order
+#          (none for an empty dbx)
 #   azure  qemu-img convert -f vpc of bootproof-azure.vhd gives bootproof.raw padded to 1 MiB;
-#          azure-uefi-settings.json carries the release's DER certificates
+#          azure-uefi-settings.json carries the release's DER certificates and dbx.esl's entries
+#   gce, azure: golden-T.json's PCR 7 events measure exactly the lists that cloud builds from what
+#          is carried: one EFI_SIGNATURE_LIST per DER file / JSON value (GCE: owner
+#          d281fad2-8d88-47a4-9792-5baa47bb1b89; Azure: the owner_guid of cloud-formats.json), dbx
+#          with 0 bytes when nothing is carried; lists rebuilt here in Python, digests recomputed
 #   aws    the --uefi-data blob decoded by virt-fw-vars carries PK, KEK, db equal to the release's
 #          own PK.esl KEK.esl db.esl (efitools' cert-to-efi-sig-list in the tools tree: another
 #          writer than virt-fw-vars) and dbx equal to dbx.esl, or no dbx when dbx.esl is empty; and
@@ -38,6 +43,73 @@ listed() {	# FILE...: each is in SHA256SUMS
 }
 has_keys() { [ -f "$rel/PK.esl" ] && [ -f "$rel/KEK.esl" ] && [ -f "$rel/db.esl" ]; }
 
+# carried_vs_golden gce|azure: the dbx entries of dbx.esl are what the cloud's files carry, and
+# golden-T.json's PCR 7 measures the lists the cloud builds from them (see the header)
+carried_vs_golden() {
+	python3 - "$rel" "$1" <<'PY'
+import base64, glob, hashlib, json, os, struct, sys, uuid
+r, cloud = sys.argv[1], sys.argv[2]
+SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328").bytes_le
+X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072").bytes_le
+def esl_entries(d):  # [(type, data)] of an EFI_SIGNATURE_LIST chain (UEFI 2.10 32.4.1)
+    out, off = [], 0
+    while off < len(d):
+        lsize, hsize, ssize = struct.unpack_from("<III", d, off + 16)
+        assert 28 + hsize <= lsize <= len(d) - off and ssize > 16, f"dbx.esl: bad list at {off}"
+        p = off + 28 + hsize
+        while p < off + lsize:
+            out.append(("sha256" if d[off:off + 16] == SHA256 else "x509" if d[off:off + 16] == X509 else "other", d[p + 16:p + ssize]))
+            p += ssize
+        off += lsize
+    return out
+def one_list(kind, owner, data):  # a single-entry EFI_SIGNATURE_LIST
+    return (SHA256 if kind == "sha256" else X509) + struct.pack("<III", 28 + 16 + len(data), 0, 16 + len(data)) + owner + data
+want_entries = esl_entries(open(f"{r}/dbx.esl", "rb").read())
+der = lambda k: open(f"{r}/{k}.der", "rb").read()
+if cloud == "gce":
+    owner = uuid.UUID("d281fad2-8d88-47a4-9792-5baa47bb1b89").bytes_le
+    files = sorted(glob.glob(f"{r}/gce-dbx-*"))
+    carried = [("sha256" if f.endswith(".bin") else "x509", open(f, "rb").read()) for f in files]
+    names = [os.path.basename(f) for f in files]
+    assert names == [f"gce-dbx-{i:03d}.{'bin' if k == 'sha256' else 'der'}" for i, (k, _) in enumerate(carried, 1)], names
+    keys = {k: der(k) for k in ("PK", "KEK", "db")}
+    for k in keys:
+        assert open(f"{r}/gce-{k}.der", "rb").read() == keys[k], f"gce-{k}.der"
+else:
+    owner = uuid.UUID(json.load(open(f"{r}/cloud-formats.json"))["owner_guid"]).bytes_le
+    a = json.load(open(f"{r}/azure-uefi-settings.json"))["uefiSettings"]["additionalSignatures"]
+    carried = [(e["type"], base64.b64decode(v)) for e in a.get("dbx", []) for v in e["value"]]
+    keys = {"PK": base64.b64decode(a["pk"]["value"][0]), "KEK": base64.b64decode(a["kek"][0]["value"][0]),
+            "db": base64.b64decode(a["db"][0]["value"][0])}
+    for k in keys:
+        assert keys[k] == der(k), f"azure {k}"
+assert carried == want_entries, f"{cloud} carries {len(carried)} dbx entries, dbx.esl has {len(want_entries)} (or they differ)"
+lists = {k: one_list("x509", owner, v) for k, v in keys.items()}
+lists["dbx"] = b"".join(one_list(k, owner, v) for k, v in carried)
+if not os.path.exists(f"{r}/golden-{cloud}.json"):
+    print(f"dbx: {len(carried)} entries carried (no golden-{cloud}.json: no UKI)")
+    sys.exit(0)
+g = json.load(open(f"{r}/golden-{cloud}.json"))
+algs = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
+seen = {}
+for bank, pcrs in g["banks"].items():
+    for ev in pcrs["7"]["events"]:
+        if ev["type"] != "EV_EFI_VARIABLE_DRIVER_CONFIG":
+            continue
+        d = bytes.fromhex(ev["data"])
+        nlen, dlen = struct.unpack_from("<QQ", d, 16)
+        name = d[32:32 + 2 * nlen].decode("utf-16-le")
+        data = d[32 + 2 * nlen:]
+        assert len(data) == dlen and algs[bank](d).hexdigest() == ev["digest"], f"{bank} {name}: event data/digest"
+        if name in lists:
+            assert data == lists[name], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the {cloud} lists of what is carried have {len(lists[name])}"
+            seen.setdefault(name, set()).add(bank)
+assert set(seen) == set(lists), f"golden-{cloud}.json PCR 7 measures {sorted(seen)}"
+print(f"golden-{cloud}.json PCR 7 = the {cloud} lists of the carried PK/KEK/db and {len(carried)} dbx entries "
+      f"(dbx {len(lists['dbx'])} bytes) in {', '.join(sorted(g['banks']))}")
+PY
+}
+
 for p in $platforms; do
 	t0=$(date +%s)
 	listed "platform-$p.json"
@@ -56,8 +128,10 @@ for p in $platforms; do
 		if has_keys; then
 			listed gce-PK.der gce-KEK.der gce-db.der
 			for k in PK KEK db; do cmp "$rel/gce-$k.der" "$rel/$k.der" || fail "gce-$k.der is not the release's $k.der"; done
+			for f in "$rel"/gce-dbx-*; do [ ! -f "$f" ] || listed "$(basename "$f")"; done
+			carried_vs_golden gce >"$w/gce-pcr7.txt" || fail "GCE key files or golden-gce.json's PCR 7"
 		fi
-		echo "gce: tar -xzS gives disk.raw = bootproof.raw ($rawsize bytes) + zeros to $size bytes$(has_keys && echo "; gce-{PK,KEK,db}.der = the release's") ($(secs "$t0") s)"
+		echo "gce: tar -xzS gives disk.raw = bootproof.raw ($rawsize bytes) + zeros to $size bytes$(has_keys && echo "; gce-{PK,KEK,db}.der = the release's; $(cat "$w/gce-pcr7.txt")") ($(secs "$t0") s)"
 		;;
 	azure)
 		listed bootproof-azure.vhd
@@ -81,8 +155,9 @@ assert base64.b64decode(a["pk"]["value"][0]) == der("PK")
 assert base64.b64decode(a["kek"][0]["value"][0]) == der("KEK")
 assert base64.b64decode(a["db"][0]["value"][0]) == der("db")
 PY
+			carried_vs_golden azure >"$w/azure-pcr7.txt" || fail "azure-uefi-settings.json's dbx or golden-azure.json's PCR 7"
 		fi
-		echo "azure: qemu-img convert -f vpc gives bootproof.raw + zeros to $size bytes$(has_keys && echo "; uefiSettings carry the release's DER") ($(secs "$t0") s)"
+		echo "azure: qemu-img convert -f vpc gives bootproof.raw + zeros to $size bytes$(has_keys && echo "; uefiSettings carry the release's DER; $(cat "$w/azure-pcr7.txt")") ($(secs "$t0") s)"
 		;;
 	aws)
 		if ! has_keys; then
