@@ -25,6 +25,7 @@
 set -eu
 rel=$(cd "${1:?usage: release-check.sh RELEASE_DIR WORKDIR}" && pwd)
 w=${2:?usage: release-check.sh RELEASE_DIR WORKDIR}
+here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 [ -f "$rel/cloud-formats.json" ] || { echo "cloud formats: none (the release has no cloud-formats.json: PLATFORM=qemu)"; exit 0; }
 rm -rf "$w"
@@ -46,8 +47,9 @@ has_keys() { [ -f "$rel/PK.esl" ] && [ -f "$rel/KEK.esl" ] && [ -f "$rel/db.esl"
 # carried_vs_golden gce|azure: the dbx entries of dbx.esl are what the cloud's files carry, and
 # golden-T.json's PCR 7 measures the lists the cloud builds from them (see the header)
 carried_vs_golden() {
-	python3 - "$rel" "$1" <<'PY'
-import base64, glob, hashlib, json, os, struct, sys, uuid
+	PYTHONPATH=$here python3 - "$rel" "$1" <<'PY'
+import base64, glob, json, os, struct, sys, uuid
+from pcr7vars import pcr7_variables
 r, cloud = sys.argv[1], sys.argv[2]
 SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328").bytes_le
 X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072").bytes_le
@@ -89,24 +91,15 @@ lists["dbx"] = b"".join(one_list(k, owner, v) for k, v in carried)
 if not os.path.exists(f"{r}/golden-{cloud}.json"):
     print(f"dbx: {len(carried)} entries carried (no golden-{cloud}.json: no UKI)")
     sys.exit(0)
-g = json.load(open(f"{r}/golden-{cloud}.json"))
-algs = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
+banks, events = pcr7_variables(f"{r}/golden-{cloud}.json")
 seen = {}
-for bank, pcrs in g["banks"].items():
-    for ev in pcrs["7"]["events"]:
-        if ev["type"] != "EV_EFI_VARIABLE_DRIVER_CONFIG":
-            continue
-        d = bytes.fromhex(ev["data"])
-        nlen, dlen = struct.unpack_from("<QQ", d, 16)
-        name = d[32:32 + 2 * nlen].decode("utf-16-le")
-        data = d[32 + 2 * nlen:]
-        assert len(data) == dlen and algs[bank](d).hexdigest() == ev["digest"], f"{bank} {name}: event data/digest"
-        if name in lists:
-            assert data == lists[name], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the {cloud} lists of what is carried have {len(lists[name])}"
-            seen.setdefault(name, set()).add(bank)
+for bank, _, name, data in events:
+    if name in lists:
+        assert data == lists[name], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the {cloud} lists of what is carried have {len(lists[name])}"
+        seen.setdefault(name, set()).add(bank)
 assert set(seen) == set(lists), f"golden-{cloud}.json PCR 7 measures {sorted(seen)}"
 print(f"golden-{cloud}.json PCR 7 = the {cloud} lists of the carried PK/KEK/db and {len(carried)} dbx entries "
-      f"(dbx {len(lists['dbx'])} bytes) in {', '.join(sorted(g['banks']))}")
+      f"(dbx {len(lists['dbx'])} bytes) in {', '.join(banks)}")
 PY
 }
 
@@ -167,8 +160,9 @@ PY
 		fi
 		listed aws-uefi-data.b64
 		virt-fw-vars -l warning -i "$rel/aws-uefi-data.b64" --output-json "$w/aws-vars.json"
-		python3 - "$rel" "$w/aws-vars.json" >"$w/aws.txt" <<'PY' || fail "the AWS blob or golden-aws.json's PCR 7"
-import hashlib, json, os, struct, sys, uuid
+		PYTHONPATH=$here python3 - "$rel" "$w/aws-vars.json" >"$w/aws.txt" <<'PY' || fail "the AWS blob or golden-aws.json's PCR 7"
+import json, os, sys
+from pcr7vars import pcr7_variables
 r, vj = sys.argv[1], sys.argv[2]
 blob = {x["name"]: (x["guid"], bytes.fromhex(x["data"])) for x in json.load(open(vj))["variables"]}
 dbx = open(f"{r}/dbx.esl", "rb").read()
@@ -181,31 +175,20 @@ for k, esl in want.items():
 if not os.path.exists(f"{r}/golden-aws.json"):
     print("blob = the release's lists (no golden-aws.json: no UKI)")
     sys.exit(0)
-g = json.load(open(f"{r}/golden-aws.json"))
-algs = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha384": hashlib.sha384}
+banks, events = pcr7_variables(f"{r}/golden-aws.json")
 seen = {}
-for bank, pcrs in g["banks"].items():
-    for ev in pcrs["7"]["events"]:
-        if ev["type"] != "EV_EFI_VARIABLE_DRIVER_CONFIG":
-            continue
-        d = bytes.fromhex(ev["data"])
-        guid = uuid.UUID(bytes_le=d[:16])
-        nlen, dlen = struct.unpack_from("<QQ", d, 16)
-        name = d[32:32 + 2 * nlen].decode("utf-16-le")
-        data = d[32 + 2 * nlen:]
-        assert len(data) == dlen, f"{bank} {name}: VariableDataLength {dlen}, {len(data)} bytes follow"
-        assert algs[bank](d).hexdigest() == ev["digest"], f"{bank} {name}: digest is not the hash of the event data"
-        if name in ("PK", "KEK", "db", "dbx"):
-            # an absent variable is measured with no data (Tcg2Dxe ReadAndMeasureVariable)
-            carried = blob.get(name, (None, b""))
-            assert data == carried[1], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the blob carries {len(carried[1])}"
-            if carried[0] is not None:
-                assert str(guid) == carried[0], f"{bank} {name}: vendor GUID {guid}, the blob's {carried[0]}"
-            seen.setdefault(name, set()).add(bank)
+for bank, guid, name, data in events:
+    if name in ("PK", "KEK", "db", "dbx"):
+        # an absent variable is measured with no data (Tcg2Dxe ReadAndMeasureVariable)
+        carried = blob.get(name, (None, b""))
+        assert data == carried[1], f"{bank} PCR 7 {name}: {len(data)} bytes measured, the blob carries {len(carried[1])}"
+        if carried[0] is not None:
+            assert guid == carried[0], f"{bank} {name}: vendor GUID {guid}, the blob's {carried[0]}"
+        seen.setdefault(name, set()).add(bank)
 assert set(seen) == {"PK", "KEK", "db", "dbx"}, f"golden-aws.json PCR 7 measures {sorted(seen)}"
 sizes = ", ".join(f"{k} {len(want.get(k, b''))}" for k in ("PK", "KEK", "db", "dbx"))
 print(f"blob = the release's PK/KEK/db/dbx.esl = golden-aws.json's PCR 7 variable data ({sizes} bytes; "
-      f"{'dbx carried' if dbx else 'dbx empty: absent from the blob, measured with 0 bytes'}) in {', '.join(sorted(g['banks']))}")
+      f"{'dbx carried' if dbx else 'dbx empty: absent from the blob, measured with 0 bytes'}) in {', '.join(banks)}")
 PY
 		echo "aws: $(cat "$w/aws.txt") ($(secs "$t0") s)"
 		;;
