@@ -18,5 +18,6 @@ struct background_job {
 
 /* Starts job->run(job->userdata). Always pair with background_join(). */
 void background_start(struct background_job *job);
-/* Waits for the job; returns its result. */
+/* Waits for the job; returns its result. A zero-initialised job that was never started: 0 at
+ * once, so clean-up code can join whether or not it started. */
 int background_join(struct background_job *job);

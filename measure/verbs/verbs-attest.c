@@ -688,8 +688,8 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 struct golden_job {
 	const char *path;
 	struct golden *golden;
-	struct background_job job;
-	bool started, logged;
+	struct background_job job; /* zeroed until started: joining it then is a no-op */
+	bool logged;
 	char err[512];
 };
 
@@ -703,7 +703,6 @@ static void golden_job_start(struct golden_job *g)
 {
 	g->job = (struct background_job){.run = golden_job_run, .userdata = g};
 	background_start(&g->job);
-	g->started = true;
 }
 
 /* verify_options.golden_wait: joins the job (once; later calls return the same result). */
@@ -724,8 +723,7 @@ static int golden_job_wait(void *userdata, const struct golden **ret)
 
 static void golden_job_done(struct golden_job *g)
 {
-	if (g->started)
-		background_join(&g->job);
+	background_join(&g->job);
 	golden_free(g->golden);
 }
 
