@@ -24,8 +24,7 @@
 # Writes $OUT/secure-boot-test/dbx/ (summary.txt, golden-dbx.json, boots). Usage: dbx-test.sh RELEASE_DIR
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
-code=${OVMF_SECBOOT_CODE:-/usr/share/OVMF/OVMF_CODE_4M.secboot.fd}
-vars=${OVMF_SECBOOT_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+. "$(dirname "$0")/secure-boot-lib.sh"
 rel=$(cd "${1:?usage: dbx-test.sh RELEASE_DIR}" && pwd)
 [ -f "$rel/db.esl" ] || die "$rel is not a Secure Boot release (no db.esl)"
 [ -x "$BOOTPROOF" ] || "$TOP/image/scripts/pipeline.sh" tool
@@ -36,7 +35,6 @@ mkdir -p "$t"
 summary=$t/summary.txt
 : >"$summary"
 note() { printf '%s\n' "$*" | tee -a "$summary"; }
-kernel_started='EFI stub: |Linux version [0-9]'
 owner=$(sed -n 's/^SB_OWNER_GUID=//p' "$TOP/image/scripts/secure-boot.sh")
 # hex on stdin -> bytes on stdout
 unhex() { python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))'; }
@@ -90,11 +88,7 @@ cp --sparse=always "$rel/bootproof.raw" "$disk"
 s=$(sfdisk -J "$disk" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
 img="$disk@@$((s * 512))"
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" "$t/dbx.auth" ::/loader/keys/auto/dbx.auth
-BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$vars BOOT_UNTIL=exit \
-	"$TOP/tests/boot/boot.sh" "$disk" "$t/enroll" "${BOOT_TIMEOUT:-600}" || die "dbx enrollment boot failed (see $t/enroll/console.log)"
-grep -a -q 'Custom Secure Boot keys successfully enrolled' "$t/enroll/console.log" ||
-	{ tail -n 30 "$t/enroll/console.log" >&2; die "systemd-boot did not report the enrollment"; }
-! grep -a -q -E "$kernel_started" "$t/enroll/console.log" || die "a kernel started during the dbx enrollment boot"
+enrollment_boot "$disk" "$t/enroll" "dbx enrollment boot"
 cp "$t/enroll/vars.fd" "$t/enrolled-vars.fd"
 virt-fw-vars -l warning -i "$t/enrolled-vars.fd" --output-json "$t/enrolled-vars.json"
 jq -r '.variables[] | select(.name == "dbx") | .data' "$t/enrolled-vars.json" | unhex >"$t/enrolled-dbx.esl"
@@ -183,21 +177,9 @@ PY
 virt-fw-vars -l warning -i "$t/enrolled-vars.fd" -o "$t/refuse-vars.fd" --set-json "$t/dbx-uki.json"
 virt-fw-vars -l warning -i "$t/refuse-vars.fd" --output-json - | jq -r '.variables[] | select(.name == "dbx") | .data' |
 	unhex | cmp -s - "$t/dbx-uki.esl" || die "the refusal store's dbx is not the UKI's hash list"
-# as secure-boot-test.sh: EDK2 answers EFI_ACCESS_DENIED / EFI_SECURITY_VIOLATION for an image whose
-# hash is in dbx; systemd-boot and the firmware's boot manager both report it
-sdboot_refused='Error loading .*\.efi: (Access denied|Security violation)'
-fw_refused='BdsDxe: failed to start Boot[0-9A-F]{4} "UEFI Misc Device".*: (Access Denied|Security Violation)'
-BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/refuse-vars.fd BOOT_UNTIL="console:$fw_refused|$kernel_started" \
-	"$TOP/tests/boot/boot.sh" "$rel/bootproof.raw" "$t/refuse" "${BOOT_TIMEOUT:-600}" || die "boot R failed (see $t/refuse/console.log)"
-c=$t/refuse/console.log
-! grep -a -q -E "$kernel_started" "$c" || die "boot R: a kernel started: the firmware accepted a UKI whose hash is in dbx"
-printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g' | tr -cd '[:print:]\n'; }
-l1=$(printable <"$c" | grep -E "$sdboot_refused" | head -n1)
-l2=$(printable <"$c" | grep -E "$fw_refused" | head -n1)
-[ -n "$l1" ] || die "boot R: systemd-boot reported no refusal of the UKI"
-[ -n "$l2" ] || die "boot R: the firmware reported no refusal"
+refusal_boot "$rel/bootproof.raw" "$t/refuse-vars.fd" "$t/refuse" "boot R (the UKI's hash in dbx)"
 note "boot R (refused, $(sed -n 's/^done //p' "$t/refuse/timing")s, no kernel started):"
-note "    $l1"
-note "    $l2"
+note "    $refused_sdboot"
+note "    $refused_fw"
 rm -rf "$t/disks"
 note "dbx boots (enrollment with dbx.auth, Secure Boot on with the dbx, refusal by dbx): $(($(date +%s) - t0))s"

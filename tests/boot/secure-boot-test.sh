@@ -25,23 +25,16 @@
 # Usage: secure-boot-test.sh RELEASE_DIR | secure-boot-test.sh --record-platform DISK
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
-code=${OVMF_SECBOOT_CODE:-/usr/share/OVMF/OVMF_CODE_4M.secboot.fd}
-vars=${OVMF_SECBOOT_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+. "$(dirname "$0")/secure-boot-lib.sh"
 for f in "$code" "$vars"; do [ -f "$f" ] || die "$f missing (apt-get install ovmf)"; done
 [ -x "$BOOTPROOF" ] || "$TOP/image/scripts/pipeline.sh" tool
 t=$OUT/secure-boot-test
 summary=$t/summary.txt
 note() { printf '%s\n' "$*" | tee -a "$summary"; }
-# what must never be on the console of a boot that is not allowed to reach Linux
-kernel_started='EFI stub: |Linux version [0-9]'
 
 enroll() {	# DISK
 	step "boot 1: enrollment (fresh variable store in setup mode, keys from the ESP)"
-	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$vars BOOT_UNTIL=exit \
-		"$TOP/tests/boot/boot.sh" "$1" "$t/enroll" "${BOOT_TIMEOUT:-600}" || die "enrollment boot failed (see $t/enroll/console.log)"
-	grep -a -q 'Custom Secure Boot keys successfully enrolled' "$t/enroll/console.log" ||
-		{ tail -n 30 "$t/enroll/console.log" >&2; die "systemd-boot did not report the enrollment"; }
-	! grep -a -q -E "$kernel_started" "$t/enroll/console.log" || die "a kernel started during the enrollment boot"
+	enrollment_boot "$1" "$t/enroll" "enrollment boot"
 	cp "$t/enroll/vars.fd" "$t/enrolled-vars.fd"
 	note "enrollment boot: $(grep -a -o 'Custom Secure Boot keys successfully enrolled[^!]*!' "$t/enroll/console.log" | head -n1) ($(sed -n 's/^done //p' "$t/enroll/timing")s, QEMU exited on the reset)"
 }
@@ -158,27 +151,12 @@ cat "$OUT/boot-test/summary.txt" >>"$summary"
 	grep -A1 -E '^sha(1|256|384) +7 ' "$OUT/boot-test/pcr-table.txt"
 } | tee -a "$summary"
 
-# When the firmware's image verification fails, LoadImage() returns EFI_ACCESS_DENIED (EDK2's
-# DxeImageVerificationLib: signature or digest not in db) or EFI_SECURITY_VIOLATION. systemd-boot
-# reports it ("Error loading \EFI\Linux\<uki>.efi: Access denied") and returns to the firmware, whose
-# boot manager reports it too ("BdsDxe: failed to start Boot0001 ...: Access Denied"). Both lines are
-# required; the boot ends once the firmware's line is on the console.
-sdboot_refused='Error loading .*\.efi: (Access denied|Security violation)'
-fw_refused='BdsDxe: failed to start Boot[0-9A-F]{4} "UEFI Misc Device".*: (Access Denied|Security Violation)'
-printable() { sed 's/\x1b\[[0-9;?=]*[A-Za-z]//g' | tr -cd '[:print:]\n'; }
 refuse() {	# NAME DISK WHAT
 	step "boot $3: the firmware must refuse the UKI ($1)"
-	BOOT_SECURE_BOOT=1 OVMF_CODE=$code OVMF_VARS=$t/enrolled-vars.fd BOOT_UNTIL="console:$fw_refused|$kernel_started" \
-		"$TOP/tests/boot/boot.sh" "$2" "$t/refuse-$1" "${BOOT_TIMEOUT:-600}" || die "boot '$1' failed (see $t/refuse-$1/console.log)"
-	c=$t/refuse-$1/console.log
-	! grep -a -q -E "$kernel_started" "$c" || die "$1: a kernel started: the firmware accepted the UKI"
-	l1=$(printable <"$c" | grep -E "$sdboot_refused" | head -n1)
-	l2=$(printable <"$c" | grep -E "$fw_refused" | head -n1)
-	[ -n "$l1" ] || die "$1: systemd-boot reported no refusal of the UKI on the console"
-	[ -n "$l2" ] || die "$1: the firmware reported no refusal on the console"
+	refusal_boot "$2" "$t/enrolled-vars.fd" "$t/refuse-$1" "boot '$1'"
 	note "refused ($1, $(sed -n 's/^done //p' "$t/refuse-$1/timing")s, no kernel started):"
-	note "    $l1"
-	note "    $l2"
+	note "    $refused_sdboot"
+	note "    $refused_fw"
 	rm -f "$2"
 }
 
