@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "measure-eventlog.h"
+#include "measure-golden.h"
 
 struct verify_options {
 	const struct golden *golden;      /* required, unless golden_wait is set */

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evlog-decode.h"
 #include "eventlog-compare.h"
 #include "hexstr.h"
-#include "platform-status.h"
+#include "measure-eventlog.h"
+#include "pcr-judge.h"
 
 struct compare_result *compare_result_free(struct compare_result *r)
 {
@@ -164,7 +164,7 @@ static int compare_one(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 	return 0;
 }
 
-/* compare_one() under the PCR's rule (platform-status.h): variable and per-instance PCRs are
+/* compare_one() under the PCR's rule (pcr-judge.h): variable and per-instance PCRs are
  * only listed, observed ones warn, any listed alternative may match. */
 static int compare_ruled(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 			 const struct evlog_event *events, size_t n, int locality,

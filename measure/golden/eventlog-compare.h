@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 #include "golden.h"
-#include "tcg-eventlog.h"
+#include "measure-eventlog.h"
 
 enum compare_diff {
 	COMPARE_DIFF_NONE,        /* match */

@@ -9,10 +9,11 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "golden-seal.h"
 #include "golden.h"
 #include "hexstr.h"
 #include "json.h"
-#include "seal-policy.h"
+#include "measure-seal.h"
 
 static const char *const log_names[_GOLDEN_LOG_MAX] = {
 	[GOLDEN_LOG_FIRMWARE] = "firmware",

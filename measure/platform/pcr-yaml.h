@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "quote-verify.h"
+#include "measure-golden.h"
 
 #define PCR_YAML_MAX_SIZE (64u << 10)
 #define PCR_YAML_MAX_LINE 256u

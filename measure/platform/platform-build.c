@@ -8,7 +8,7 @@
 #include "fileio.h"
 #include "hexstr.h"
 #include "pcr-yaml.h"
-#include "platform-target.h"
+#include "platform-build.h"
 
 /* PCR pcr of bank b becomes an observed value from the YAML file. */
 static int set_observed(struct golden_pcr *p, enum bank b, const uint8_t *value,

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* `bootproof eventlog profile` beyond one reference log: a target's PCR 0-7 rules
- * (platform-status.h), bare PCR values (tpm2_pcrread YAML, pcr-yaml.h) as observed values, or
+ * (platform-target.h), bare PCR values (tpm2_pcrread YAML, pcr-yaml.h) as observed values, or
  * both. The result is a bootproof-platform/2 profile whenever a rule or value is involved. */
 #pragma once
 
-#include "measure-eventlog.h"
-#include "quote-verify.h"
+#include "measure-golden.h"
+#include "platform-profile.h"
+#include "platform-target.h"
 
 struct platform_build {
 	int target;                          /* enum platform_target, or -1: none */

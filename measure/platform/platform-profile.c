@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evlog-decode.h"
 #include "errbuf.h"
 #include "fileio.h"
 #include "hexstr.h"
 #include "json.h"
+#include "measure-eventlog.h"
 #include "platform-profile.h"
-#include "replay.h"
 
 struct platform_profile *platform_profile_free(struct platform_profile *p)
 {

@@ -28,11 +28,11 @@
 
 #include <jansson.h>
 
-#include "golden.h"
-#include "tcg-eventlog.h"
+#include "measure-eventlog.h"
+#include "measure-golden.h"
 
 #define PLATFORM_PROFILE_FORMAT "bootproof-platform/1"
-/* Format 2: PCR status, source and alternatives per PCR (platform-status.h). */
+/* Format 2: PCR status, source and alternatives per PCR (platform-target.h). */
 #define PLATFORM_PROFILE_FORMAT_V2 "bootproof-platform/2"
 #define PLATFORM_PROFILE_MAX_SIZE GOLDEN_MAX_SIZE
 #define PLATFORM_PROFILE_DEFAULT_PCRS ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7))

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Platform targets and PCR rules (platform-status.h). Event formats: TCG PC Client PFP 1.05r23
+/* Platform targets and PCR rules (platform-target.h). Event formats: TCG PC Client PFP 1.05r23
  * §10.4.1 (EV_S_CRTM_VERSION: UCS-2 string with NUL; EV_NONHOST_INFO; EV_SEPARATOR 00000000);
  * GCE's PCR 0 content as replayed from Google's public event logs (go-eventlog testdata,
  * ../shared/reference/cloud-platforms.md §2.1); EDK2 Tcg2Dxe's ExitBootServices actions. */
@@ -7,51 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "platform-status.h"
-#include "tcg-types.h"
+#include "measure-eventlog.h"
+#include "platform-target.h"
 
 #define EBS_INVOCATION "Exit Boot Services Invocation"
 #define EBS_FAILURE "Exit Boot Services Returned with Failure"
 #define EBS_RETRY_NAME "ebs-retry"
-
-void pcr_judge_value(const struct golden_pcr *p, enum bank b, const uint8_t *value,
-		     struct pcr_judgement *ret)
-{
-	size_t sz = bank_size(b);
-
-	*ret = (struct pcr_judgement){
-		.rule = p->status == PCR_STATUS_UNSET ? PCR_STATUS_EXACT : p->status,
-		.outcome = PCR_OUTCOME_FAIL,
-	};
-	if (ret->rule == PCR_STATUS_VARIABLE || ret->rule == PCR_STATUS_PER_INSTANCE) {
-		ret->outcome = PCR_OUTCOME_NOT_JUDGED;
-		return;
-	}
-	if (!p->no_value) {
-		if (memcmp(value, p->value, sz) == 0) {
-			ret->outcome = PCR_OUTCOME_PASS;
-			ret->matched = p->n_phases > 0 ? p->phases[p->n_phases - 1].phase : "value";
-			return;
-		}
-		/* A quote taken before the last phase (PCR 11). */
-		for (size_t i = 0; i < p->n_phases; i++)
-			if (memcmp(value, p->phases[i].value, sz) == 0) {
-				ret->outcome = PCR_OUTCOME_PASS;
-				ret->matched = p->phases[i].phase;
-				return;
-			}
-	}
-	for (size_t i = 0; i < p->n_alternatives; i++)
-		if (!p->alternatives[i].no_value && memcmp(value, p->alternatives[i].value, sz) == 0) {
-			ret->outcome = PCR_OUTCOME_PASS;
-			ret->matched = p->alternatives[i].name;
-			return;
-		}
-	/* Observed values are the vendor's promise, not ours: a mismatch (or no value seen yet)
-	 * is reported, never fatal. */
-	if (ret->rule == PCR_STATUS_OBSERVED)
-		ret->outcome = PCR_OUTCOME_WARN;
-}
 
 static const char *const target_names[_PLATFORM_TARGET_MAX] = {
 	[PLATFORM_TARGET_QEMU] = "qemu",

@@ -2,9 +2,6 @@
 /* Platform targets and the rules a verifier applies to PCR 0-7 (golden format 2, pcr-status.h,
  * docs/golden-format.md "PCR status", image/platform/README.md).
  *
- * - pcr_judge_value(): one quoted or replayed PCR value against a golden PCR: which rule judged
- *   it and what came out (pass, fail, warn, not judged), naming the value, phase or alternative
- *   that matched.
  * - platform_target_*: the per-target status table (qemu, gce, azure, aws) and the events bootproof
  *   computes itself: GCE's PCR 0 from the firmware version and the confidential-VM type
  *   (EV_S_CRTM_VERSION "GCE Virtual Firmware vN", EV_NONHOST_INFO "GCE NonHostInfo" + type byte,
@@ -17,18 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "golden.h"
-#include "pcr-status.h"
-
-struct pcr_judgement {
-	enum pcr_status rule;      /* never UNSET: format 1 PCRs are judged as exact */
-	enum pcr_outcome outcome;
-	const char *matched;       /* "value", a phase word or an alternative's name; NULL: none */
-};
-
-/* Judges value (bank_size(b) bytes) by p's rule. Never fails. */
-void pcr_judge_value(const struct golden_pcr *p, enum bank b, const uint8_t *value,
-		     struct pcr_judgement *ret);
+#include "measure-golden.h"
 
 enum platform_target {
 	PLATFORM_TARGET_QEMU,

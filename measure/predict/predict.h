@@ -14,7 +14,8 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
 
 #define PREDICT_MAX_PHASES 8u
 #define PREDICT_PHASE_MAX_LEN 64u

@@ -9,7 +9,8 @@
  * hash SHA-256 whatever the bank (as systemd-cryptenroll's sessions; sealing.md §1.5).
  *
  * golden.json carries it as "seal" (docs/golden-format.md); golden.c calls seal_policy_load()
- * and seal_policy_to_json(). */
+ * and seal_policy_to_json(); golden/golden-seal.h builds it from golden values and checks it
+ * against them. */
 #pragma once
 
 #include <stdbool.h>
@@ -50,15 +51,6 @@ int seal_policy_pcr_step(enum bank bank, uint32_t mask, const uint8_t values[][D
 /* Sets p->digest from p's bank, mask and values. */
 int seal_policy_compute(struct seal_policy *p);
 
-/* Fills ret from golden banks (golden.h's struct golden_bank[_BANK_MAX]): the final value of
- * every PCR in mask, PCR 11 at phase path `phase` (e.g. "enter-initrd:leave-initrd", which must
- * be a prefix of the predicted phases), then the digest. -ENOENT (errbuf says which) when a PCR,
- * the bank or the phase is not in the golden values. */
-struct golden_bank;
-int seal_policy_from_banks(const struct golden_bank *banks, enum bank bank, uint32_t mask,
-			   const char *phase, struct seal_policy *ret, char *errbuf,
-			   size_t errbuf_size);
-
 /* golden.json's "seal" object, canonical. */
 int seal_policy_to_json(const struct seal_policy *p, json_t **ret);
 
@@ -68,23 +60,10 @@ int seal_policy_to_json(const struct seal_policy *p, json_t **ret);
  * -EBADMSG on any defect. */
 int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t errbuf_size);
 
-/* Cross-check against the golden values of the same document: every sealed value must equal
- * what seal_policy_from_banks() derives (a hand-edited seal cannot drift from the PCRs).
- * -EBADMSG with errbuf naming the PCR. */
-int seal_policy_check_banks(const struct seal_policy *p, const struct golden_bank *banks,
-			    char *errbuf, size_t errbuf_size);
-
 /* systemd-cryptenroll (>= 255) literal form "4:sha256=HEX+7:sha256=HEX+...", malloc'd. */
 int seal_policy_cryptenroll_pcrs(const struct seal_policy *p, char **ret);
 /* The PCR list "4,7,9,11,12" into buf (>= 3 * SEAL_PCR_MAX bytes). */
 void seal_pcr_mask_format(uint32_t mask, char sep, char *buf, size_t size);
-
-/* predict's step: g->seal = the policy over g's own golden values. With required false (the
- * defaults), a missing bank, PCR or phase leaves g->seal NULL and returns 0; with required true
- * it is an error (-ENOENT, errbuf says what is missing). */
-struct golden;
-int seal_policy_attach(struct golden *g, enum bank bank, uint32_t mask, const char *phase,
-		       bool required, char *errbuf, size_t errbuf_size);
 
 /* The literal form "4:sha256=HEX+7:sha256=HEX..." (systemd-cryptenroll >= 255 --tpm2-pcrs) into
  * ret with its digest; one bank for all, PCRs in any order, each once. -EINVAL on any defect. */

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 
 #include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
+#include "measure-seal.h"
 #include "verb-options.h"
 
 int pcr_list_parse(const char *s, uint32_t *ret_mask)

@@ -2,7 +2,7 @@
 /* Verb `bootproof eventlog show | replay | compare | profile` (declared in verbs-pcr.h): option
  * parsing, file loading and output only; the logic is in tcg-eventlog.c, systemd-log.c,
  * replay.c, evlog-decode.c, eventlog-compare.c and platform-profile.c, and for `profile
- * --target/--pcrs` in attest/platform-target.c. */
+ * --target/--pcrs` in platform/platform-build.c. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +15,9 @@
 #include "log.h"
 #include "measure-attest.h"
 #include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
+#include "measure-seal.h"
 #include "measure-verbs.h"
 #include "parse.h"
 #include "verb-options.h"

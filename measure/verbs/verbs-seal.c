@@ -15,6 +15,9 @@
 #include "log.h"
 #include "measure-attest.h"
 #include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
+#include "measure-seal.h"
 #include "measure-verbs.h"
 #include "verbs.h"
 

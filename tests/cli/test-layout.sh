@@ -10,10 +10,12 @@ fail=0
 # folder: the folders it may use
 allowed() {
 	case $1 in
-	pe | eventlog) echo "" ;;
-	predict) echo "pe eventlog" ;;
-	attest) echo "eventlog" ;;
-	verbs) echo "pe eventlog predict attest" ;;
+	pe | eventlog | seal) echo "" ;;
+	golden) echo "eventlog seal" ;;
+	platform) echo "golden eventlog seal" ;;
+	predict) echo "pe golden platform eventlog seal" ;;
+	attest) echo "golden eventlog seal" ;;
+	verbs) echo "pe eventlog seal golden platform predict attest" ;;
 	*) echo "?" ;;
 	esac
 }

@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/eventlog/golden.h"
-#include "measure/predict/predict.h"
 #include "json.h"
+#include "measure-golden.h"
+#include "measure-predict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "measure/eventlog/luks-token.h"
+#include "measure-seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

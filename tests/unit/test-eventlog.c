@@ -9,13 +9,10 @@
 #include "evlog-builder.h"
 #include "hexstr.h"
 #include "json.h"
-#include "measure/eventlog/eventlog-compare.h"
-#include "measure/eventlog/evlog-decode.h"
-#include "measure/eventlog/platform-profile.h"
-#include "measure/predict/predict.h"
-#include "measure/eventlog/replay.h"
-#include "measure/eventlog/systemd-log.h"
-#include "measure/eventlog/tcg-eventlog.h"
+#include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
+#include "measure-predict.h"
 #include "test.h"
 
 static const uint8_t sep[4] = {0, 0, 0, 0};

@@ -6,14 +6,11 @@
 #include <string.h>
 
 #include "evlog-builder.h"
-#include "measure/attest/pcr-yaml.h"
-#include "measure/eventlog/eventlog-compare.h"
-#include "measure/eventlog/golden.h"
-#include "measure/eventlog/platform-status.h"
-#include "measure/eventlog/tcg-eventlog.h"
-#include "measure/eventlog/tcg-types.h"
 #include "hexstr.h"
 #include "json.h"
+#include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
 #include "test.h"
 
 static const uint8_t sep[4];

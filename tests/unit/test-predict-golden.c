@@ -4,9 +4,9 @@
  * systemd's src/pcrlock/pcrlock.d/350-action-efi-application.pcrlock and 500-separator). */
 #include <string.h>
 
-#include "golden.h"
 #include "hexstr.h"
 #include "json.h"
+#include "measure-golden.h"
 #include "test.h"
 
 static const char action[] = "Calling EFI Application from Boot Option";
