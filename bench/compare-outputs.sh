@@ -89,7 +89,7 @@ case_() {
 	rm -rf "$tmp/res/old/$id" "$tmp/res/new/$id"
 }
 
-section() { echo "== $1"; }
+section() { echo "== $1 (cases so far: $cases)"; }
 
 # --- predict
 section predict
