@@ -139,84 +139,75 @@ int platform_profile_to_json(const struct platform_profile *p, json_t **ret)
 	return 0;
 }
 
-static bool only_keys(json_t *o, const char *const *keys)
-{
-	const char *k;
-	json_t *v;
-	json_object_foreach(o, k, v) {
-		bool ok = false;
-		for (size_t i = 0; keys[i]; i++)
-			if (strcmp(k, keys[i]) == 0)
-				ok = true;
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
+/* The one reader of platform.json, for predict (and the tests): the rules and messages are the
+ * ones predict has always applied, so golden.json and predict's refusals stay as they were. */
 int platform_profile_load(const void *data, size_t len, struct platform_profile **ret,
 			  char *errbuf, size_t errbuf_size)
 {
-	static const char *const top_keys[] = {"format", "name", "source", "banks", NULL};
+	static const char *const keys[] = {"format", "name", "banks", "source", NULL};
 	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
-	json_t *src, *banks;
-	const char *s;
-	char err[200];
-	unsigned version = 1;
+	const char *key, *format = NULL, *name = NULL;
+	json_t *v;
 	int r;
 
-	r = json_parse_capped(data, len, PLATFORM_PROFILE_MAX_SIZE, JSON_MAX_DEPTH_DEFAULT, &j, err,
-			      sizeof(err));
+	r = json_parse_capped(data, len, PLATFORM_PROFILE_MAX_SIZE, PLATFORM_PROFILE_MAX_DEPTH, &j,
+			      errbuf, errbuf_size);
 	if (r < 0)
-		return errbuf_set(errbuf, errbuf_size, r, "%s", err);
+		return r;
 	if (!json_is_object(j))
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "not a JSON object");
-	if (!only_keys(j, top_keys))
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "unknown top-level key");
-	if (json_get_string(j, "format", &s) < 0)
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "format: missing");
-	if (strcmp(s, PLATFORM_PROFILE_FORMAT_V2) == 0)
-		version = 2;
-	else if (strcmp(s, PLATFORM_PROFILE_FORMAT) != 0)
-		return errbuf_set(errbuf, errbuf_size, -EOPNOTSUPP, "format: \"%.40s\" is not %s", s,
-			       PLATFORM_PROFILE_FORMAT);
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "(top level): not an object");
+	json_object_foreach(j, key, v) {
+		bool ok = false;
+		for (size_t i = 0; keys[i]; i++)
+			if (strcmp(key, keys[i]) == 0)
+				ok = true;
+		if (!ok)
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+					  "(top level): unknown key \"%.64s\"", key);
+	}
+	if (json_get_string(j, "format", &format) < 0 ||
+	    (strcmp(format, PLATFORM_PROFILE_FORMAT) != 0 &&
+	     strcmp(format, PLATFORM_PROFILE_FORMAT_V2) != 0))
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+				  "format: not \"bootproof-platform/1\" or \"/2\"");
+	if (json_get_string(j, "name", &name) < 0 || !name[0] ||
+	    strlen(name) > PLATFORM_PROFILE_MAX_NAME)
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+				  "name: missing, empty or longer than 256 bytes");
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	if (json_get_string(j, "name", &s) < 0 || !*s || strlen(s) > GOLDEN_MAX_STRING)
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "name: missing or empty");
-	p->name = strdup(s);
+	p->name = strdup(name);
 	if (!p->name)
 		return -ENOMEM;
-	src = json_object_get(j, "source");
-	if (src) {
-		if (!json_is_string(src) || strlen(json_string_value(src)) > GOLDEN_MAX_STRING)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG, "source: not a string");
-		p->source = strdup(json_string_value(src));
+	/* A string (what `eventlog profile` writes); an object is accepted and not kept, as
+	 * predict always did. */
+	v = json_object_get(j, "source");
+	if (v && !json_is_string(v) && !json_is_object(v))
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "source: not a string or an object");
+	if (json_is_string(v)) {
+		p->source = strdup(json_string_value(v));
 		if (!p->source)
 			return -ENOMEM;
 	}
-	if (json_get_object(j, "banks", &banks) < 0)
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "banks: missing");
-	r = golden_banks_load_format(banks, "banks", p->bank, version, true, errbuf, errbuf_size);
+	v = json_object_get(j, "banks");
+	if (!v)
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "(top level): missing \"banks\"");
+	/* Format 2 profiles carry PCR status rules and placeholders (platform-target.h). */
+	r = golden_banks_load_format(v, "banks", p->bank,
+				     strcmp(format, PLATFORM_PROFILE_FORMAT_V2) == 0 ? 2 : 1, true,
+				     errbuf, errbuf_size);
 	if (r < 0)
 		return r;
 	for (enum bank b = 0; b < _BANK_MAX; b++) {
-		unsigned pcrs = 0;
 		if (!p->bank[b].present)
 			continue;
+		p->banks |= BANK_MASK(b);
 		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++)
 			if (p->bank[b].pcrs[pcr].present)
-				pcrs |= 1u << pcr;
-		if (p->banks && pcrs != p->pcrs)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-				       "banks.%s: lists other PCRs than the other banks", bank_name(b));
-		p->banks |= BANK_MASK(b);
-		p->pcrs = pcrs;
+				p->pcrs |= 1u << pcr;
 	}
-	if (!p->banks)
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "banks: empty");
 	r = digest_buffer(BANK_SHA256, data, len, p->file_sha256);
 	if (r < 0)
 		return r;

@@ -13,8 +13,8 @@
  *                                           "digest": "<hex>", "data": "<hex>"}]},
  *                         "7": {...}}, "sha1": {...}}}
  *
- * Top-level keys are exactly format, name, source (a string) and banks: predict's own reader
- * (predict_platform_load) accepts these and no others.
+ * Top-level keys are exactly format, name, source (a string) and banks; platform_profile_load()
+ * is the one reader (predict's).
  * "banks" has exactly golden.json's shape (golden_banks_load), so predict copies the PCR
  * objects into golden.json as they are. EV_NO_ACTION events are left out (never extended);
  * StartupLocality becomes PCR 0's "startup_locality" and an H-CRTM start becomes
@@ -35,6 +35,8 @@
 /* Format 2: PCR status, source and alternatives per PCR (platform-target.h). */
 #define PLATFORM_PROFILE_FORMAT_V2 "bootproof-platform/2"
 #define PLATFORM_PROFILE_MAX_SIZE GOLDEN_MAX_SIZE
+#define PLATFORM_PROFILE_MAX_DEPTH 16u  /* banks.<bank>.<pcr>.events[i].<key> and room */
+#define PLATFORM_PROFILE_MAX_NAME 256u  /* bytes of "name" */
 #define PLATFORM_PROFILE_DEFAULT_PCRS ((1u << 0) | (1u << 1) | (1u << 2) | (1u << 3) | (1u << 6) | (1u << 7))
 
 struct platform_profile {
@@ -43,7 +45,7 @@ struct platform_profile {
 	uint8_t log_sha256[32];     /* sha256 of the reference log file (profiles made here) */
 	uint8_t file_sha256[32];    /* sha256 of platform.json itself (golden's profile_sha256) */
 	unsigned banks;             /* banks present */
-	unsigned pcrs;              /* bit p: PCR p present (in every bank) */
+	unsigned pcrs;              /* bit p: PCR p present (in some bank) */
 	struct golden_bank bank[_BANK_MAX]; /* bank[b].pcrs[p]: value, startup_locality, events */
 };
 
@@ -61,9 +63,12 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 /* Canonical JSON (see above). */
 int platform_profile_to_json(const struct platform_profile *p, json_t **ret);
 
-/* Strict loader: format must be PLATFORM_PROFILE_FORMAT, unknown keys rejected, "source" a string,
- * "banks" checked by golden_banks_load() (values must equal the replay of their events), every
- * bank must list the same PCRs. errbuf names the JSON path and the defect. */
+/* The one reader of platform.json (predict --platform): format PLATFORM_PROFILE_FORMAT or _V2,
+ * unknown top-level keys rejected, "name" 1..PLATFORM_PROFILE_MAX_NAME bytes, "source" a string
+ * (kept) or an object (accepted, not kept), "banks" checked by golden_banks_load_format() (values
+ * must equal the replay of their events; format 2 adds status rules). pcrs is the union of the
+ * banks' PCRs; file_sha256 the digest of data. -EBADMSG with errbuf naming the JSON path and the
+ * defect ("(top level): unknown key \"x\"", "banks.sha256.0: ..."). */
 int platform_profile_load(const void *data, size_t len, struct platform_profile **ret,
 			  char *errbuf, size_t errbuf_size);
 /* Reads path ("-" = stdin) capped at PLATFORM_PROFILE_MAX_SIZE, then platform_profile_load(). */
