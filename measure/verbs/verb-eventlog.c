@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Verb `bootproof eventlog show | replay | compare | profile` (declared in verbs-pcr.h): option
- * parsing, file loading and output only; the logic is in tcg-eventlog.c, systemd-log.c,
+/* Verb `bootproof eventlog show | replay | compare | profile` (declared in measure-verbs.h):
+ * option parsing, file loading and output only; the logic is in tcg-eventlog.c, systemd-log.c,
  * replay.c, evlog-decode.c, eventlog-compare.c and platform-profile.c, and for `profile
  * --target/--pcrs` in platform/platform-build.c. */
 #include <errno.h>
