@@ -2,6 +2,8 @@
 # Attestation: TPM structure decoders, quote verification, bundles, runtime measurement, manifests.
 bp_unit_test(test-attest unit/test-attest.c LIBS bp_measure)
 bp_unit_test(test-attest-runtime unit/test-attest-runtime.c LIBS bp_measure)
+# verify on a bundle made by a real TPM (tests/attest/fixture), one case per catalogue reason
+bp_unit_test(test-attest-verify unit/test-attest-verify.c LIBS bp_measure)
 bp_fuzz_target(fuzz-attest fuzz/fuzz-attest.c LIBS bp_measure)
 bp_fuzz_target(fuzz-signature fuzz/fuzz-signature.c LIBS bp_measure)
 bp_fuzz_target(fuzz-bundle fuzz/fuzz-bundle.c LIBS bp_measure)
