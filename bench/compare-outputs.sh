@@ -8,8 +8,10 @@
 # there (tests off); without NEW_BUILD_DIR the working tree (uncommitted changes included) is
 # built the same way. Inputs:
 #   predict    the release's disk and UKI (/work/base/out/release or $RELEASE_DIR, skipped with a
-#              message when absent), the UKIs of tests/fuzz/corpus/fuzz-uki, and every platform
-#              profile / golden file of tests/fuzz/corpus/fuzz-golden as --platform
+#              message when absent) with the release's own arguments and each of its platform
+#              profiles (and whether the new binary reproduces its golden.json), the UKIs of
+#              tests/fuzz/corpus/fuzz-uki, and every platform profile / golden file of
+#              tests/fuzz/corpus/fuzz-golden as --platform
 #   verify     the attack catalogue of tests/attest/test-attest-swtpm.sh (its bundles are made
 #              once with a real swtpm and the NEW binary, then verified by both; skipped when
 #              swtpm is missing); the credential-challenge case writes a random secret by design
@@ -17,7 +19,8 @@
 #   containers every archive of tests/fuzz/corpus/fuzz-docker-archive (bootproof and aicert
 #              formats)
 #   eventlog   show (text, --json), replay (--json --all) and profile of every log in
-#              ../shared/data/eventlogs and tests/fuzz/corpus/fuzz-eventlog; the systemd logs of
+#              ../shared/data/eventlogs, image/platform (the OVMF reference logs) and
+#              tests/fuzz/corpus/fuzz-eventlog; the systemd logs of
 #              fuzz-jsonseq behind a real firmware log; compare and seal policy against every
 #              golden file of fuzz-golden; profile --pcrs of every fuzz-pcr-yaml file
 # Each case runs in the same directory for both binaries (so paths in messages agree), with argv[0]
@@ -94,16 +97,38 @@ section() { echo "== $1 (cases so far: $cases)"; }
 # --- predict
 section predict
 if [ -f "$RELEASE/bootproof.raw" ] && [ -f "$RELEASE/bootproof.efi" ]; then
-	plat=()
-	for p in "$RELEASE"/*platform*.json; do [ -f "$p" ] && plat=(--platform "$p") && break; done
-	case_ "predict release disk" "$tmp" predict --disk "$RELEASE/bootproof.raw" "${plat[@]}" \
-		--name bootproof --image-version 1 -o @OUT@/golden.json
+	# The release's own command (image/scripts/predict.sh): its platform profile, its Secure
+	# Boot keys when it has them, its version and SOURCE_DATE_EPOCH (from its golden.json).
+	rel=(--disk "$RELEASE/bootproof.raw" --name bootproof --banks sha1,sha256,sha384)
+	if [ -f "$RELEASE/golden.json" ]; then
+		version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["image"]["version"])' "$RELEASE/golden.json")
+		epoch=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["image"].get("source_date_epoch", ""))' "$RELEASE/golden.json")
+		rel+=(--image-version "$version")
+		[ -z "$epoch" ] || export SOURCE_DATE_EPOCH=$epoch
+	fi
+	[ -f "$RELEASE/PK.esl" ] && rel+=(--secure-boot on --pk "$RELEASE/PK.esl" --kek "$RELEASE/KEK.esl"
+		--db "$RELEASE/db.esl" --dbx "$RELEASE/dbx.esl")
+	for p in "$RELEASE"/platform.json "$RELEASE"/platform-*.json; do
+		[ -f "$p" ] || continue
+		case_ "predict release disk, $(basename "$p")" "$tmp" predict "${rel[@]}" --platform "$p" \
+			-o @OUT@/golden.json
+	done
 	for fmt in systemd tpm2-pcrs tpm2-values; do
-		case_ "predict release disk ($fmt)" "$tmp" predict --disk "$RELEASE/bootproof.raw" \
-			--format $fmt -o @OUT@/out
+		case_ "predict release disk ($fmt)" "$tmp" predict "${rel[@]}" --format $fmt -o @OUT@/out
 	done
 	case_ "uki inspect release" "$tmp" uki inspect "$RELEASE/bootproof.efi"
-	case_ "pe-hash release UKI" "$tmp" pe-hash "$RELEASE/bootproof.efi"
+	case_ "pe-hash release UKI" "$tmp" pe-hash --bank sha1,sha256,sha384 "$RELEASE/bootproof.efi"
+	case_ "seal policy release" "$tmp" seal policy --golden "$RELEASE/golden.json"
+	# Not a comparison of the two binaries: does the new one give the golden.json the release
+	# shipped? (It was made by whatever tree built the release.)
+	if [ -f "$RELEASE/golden.json" ] && [ -f "$RELEASE/platform.json" ]; then
+		"$NEW_BIN" predict "${rel[@]}" --platform "$RELEASE/platform.json" -o "$tmp/release-golden.json"
+		if cmp -s "$tmp/release-golden.json" "$RELEASE/golden.json"; then
+			echo "the release's golden.json: reproduced byte for byte by the new binary"
+		else
+			echo "the release's golden.json: NOT reproduced by the new binary (the release may come from another tree)"
+		fi
+	fi
 else
 	echo "SKIP: no release in $RELEASE (bootproof.raw, bootproof.efi): predict on the release's disk not compared"
 fi
@@ -162,7 +187,7 @@ section eventlog
 LOGS=()
 [ -d "$DATA/eventlogs" ] && while IFS= read -r f; do LOGS+=("$f"); done < <(find "$DATA/eventlogs" -name '*.bin' | sort)
 [ ${#LOGS[@]} -gt 0 ] || echo "SKIP: no event logs in $DATA/eventlogs"
-LOGS+=("$ROOT"/tests/fuzz/corpus/fuzz-eventlog/*)
+LOGS+=("$ROOT"/image/platform/*.eventlog "$ROOT"/tests/fuzz/corpus/fuzz-eventlog/*)
 for l in "${LOGS[@]}"; do
 	n=$(basename "$l")
 	case_ "eventlog show $n" "$tmp" eventlog show "$l"
