@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Fuzz the tpm2_pcrread YAML reader (measure/attest/pcr-yaml.c). */
+/* Fuzz the tpm2_pcrread YAML reader (measure/platform/pcr-yaml.c). */
 #include <stdint.h>
 #include <stdlib.h>
 
