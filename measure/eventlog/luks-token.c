@@ -304,7 +304,7 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 	v.n_keyslots = (unsigned)json_object_size(keyslots);
 	v.n_tokens = (unsigned)json_object_size(tokens);
 	json_object_foreach(tokens, key, e) {
-		unsigned k;
+		unsigned k, slot = 0;
 		json_t *type = json_is_object(e) ? json_object_get(e, "type") : NULL;
 		if (id_parse(key, LUKS2_MAX_TOKENS, &k) < 0 || !type || !json_is_string(type))
 			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
@@ -317,11 +317,11 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 			     "the golden TPM policy can open the volume", key, json_string_value(type));
 			continue;
 		}
-		r = check_tpm2_token(key, e, policy, &v, present, &k);
+		r = check_tpm2_token(key, e, policy, &v, present, &slot);
 		if (r < 0)
 			return r;
 		if (v.ok)
-			bind_keyslot(&v, k, key, tpm2_blob_json_text(json_object_get(e, "tpm2-blob")),
+			bind_keyslot(&v, slot, key, tpm2_blob_json_text(json_object_get(e, "tpm2-blob")),
 				     bound_by, blob_of, &bound);
 	}
 	if (v.ok && v.n_keyslots == 0)
