@@ -198,9 +198,10 @@ bool tpm2_blob_sealed_to(const struct tpm2_blob *b, const uint8_t policy[32], ch
 		return why_not(why, why_size, "userWithAuth is set (attributes 0x%08x): the "
 			       "object's authValue alone unseals it, without the policy",
 			       b->attributes);
-	if (b->attributes != TPM2_BLOB_SEALED_ATTRIBUTES)
+	if ((b->attributes & ~(uint32_t)TPM2_BLOB_OPTIONAL_ATTRIBUTES) != TPM2_BLOB_SEALED_ATTRIBUTES)
 		return why_not(why, why_size, "object attributes 0x%08x, not systemd's fixedTPM|"
-			       "fixedParent (0x%08x)", b->attributes, TPM2_BLOB_SEALED_ATTRIBUTES);
+			       "fixedParent (0x%08x) [|noDA]", b->attributes,
+			       TPM2_BLOB_SEALED_ATTRIBUTES);
 	if (b->scheme != TPM2_ALG_NULL_ID || b->unique_size != 32)
 		return why_not(why, why_size, "keyed-hash scheme 0x%04x / unique of %u bytes, not "
 			       "a sealed data object (scheme NULL, 32 bytes)", b->scheme,

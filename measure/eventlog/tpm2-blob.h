@@ -11,11 +11,14 @@
  * area's name, so the authPolicy in the blob is what the TPM enforces at TPM2_Unseal; the
  * token's "tpm2-policy-hash" is only systemd's note of it (used to skip a doomed attempt).
  *
- * The public area of systemd's sealed object (tpm2_seal's hmac_template, with or without PIN:
- * a PIN goes into the sensitive userAuth and a PolicyAuthValue step, never the attributes):
- *   type KEYEDHASH, nameAlg SHA256, objectAttributes fixedTPM | fixedParent (userWithAuth clear:
+ * The public area of systemd's sealed object (tpm2_seal's hmac_template; a PIN goes into the
+ * sensitive userAuth and a PolicyAuthValue step, never into userWithAuth):
+ *   type KEYEDHASH, nameAlg SHA256, objectAttributes fixedTPM | fixedParent, plus noDA when
+ *   sealed without PIN (systemd >= 256, PR #30728: 0x412 from systemd-cryptenroll 257, 0x12 from
+ *   252/254 or with a PIN; noDA only exempts the object from dictionary-attack lockout, there is
+ *   no low-entropy authValue to guard), scheme NULL, unique 32 bytes. userWithAuth stays clear:
  *   the USER role, i.e. TPM2_Unseal, needs a policy session satisfying authPolicy; with it set
- *   the authValue alone, empty without PIN, would unseal), scheme NULL, unique 32 bytes.
+ *   the authValue alone, empty without PIN, would unseal.
  *
  * Encoding (TPM 2.0 Part 2): all integers big-endian; TPMT_PUBLIC = u16 type, u16 nameAlg,
  * u32 objectAttributes, TPM2B_DIGEST authPolicy, parameters (keyed hash: TPMT_KEYEDHASH_SCHEME
@@ -44,8 +47,11 @@
 #define TPMA_OBJECT_FIXEDTPM 0x00000002u
 #define TPMA_OBJECT_FIXEDPARENT 0x00000010u
 #define TPMA_OBJECT_USERWITHAUTH 0x00000040u
-/* What systemd's tpm2_seal() gives its sealed object, and nothing else. */
+#define TPMA_OBJECT_NODA 0x00000400u
+/* What systemd's tpm2_seal() gives its sealed object: these always, noDA optionally, nothing
+ * else. */
 #define TPM2_BLOB_SEALED_ATTRIBUTES (TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT)
+#define TPM2_BLOB_OPTIONAL_ATTRIBUTES TPMA_OBJECT_NODA
 
 /* The decoded blob (native fields, no pointers into the input). */
 struct tpm2_blob {

@@ -2,7 +2,7 @@
 /* The systemd-tpm2 "tpm2-blob" reader (tpm2-blob.c) and the token rules of luks-token.c that
  * cryptsetup's own header validation keeps out of a real volume. Real blobs from the fuzz corpus
  * (tests/fuzz/corpus/fuzz-tpm2-blob): systemd-cryptenroll 252 and 254 on swtpm, --tpm2-pcrs=4+7
- * with both PCRs zero, without and with --tpm2-with-pin. The expected values come from outside
+ * with both PCRs zero, without and with --tpm2-with-pin, and 257 (real_257 below). The expected values come from outside
  * bootproof: the authPolicy equals the token's own tpm2-policy-hash written by systemd
  * (4f3d0316...e2f9, and 3e39754a...317d with PIN), which is also PolicyPCR of systemd's
  * test-tpm2.c form followed by PolicyAuthValue = SHA256(D || 0000016B) (TPM 2.0 Part 3 §23.18),
@@ -93,6 +93,57 @@ TEST(real_blobs)
 	ASSERT_TRUE(!tpm2_blob_sealed_to(&b, p.digest, why, sizeof(why)));
 	ASSERT_TRUE(strstr(why, "authPolicy " POLICY_4_7_PIN " is not the golden policy digest "
 			   POLICY_4_7) != NULL);
+}
+
+/* systemd-cryptenroll 257.13 (Debian trixie, the image's) on swtpm, enrolled as data-init does:
+ * --tpm2-public-key= --tpm2-pcrs=<golden.json's literal values of the stub-257 UKI fixture>
+ * --wipe-slot=password, then the same with --tpm2-with-pin. systemd >= 256 adds noDA without PIN
+ * (0x412); the token's own tpm2-policy-hash is 341095a0...8fb7, the digest test-seal-tpm gets
+ * from a tpm2-tools trial session, and c37c9865...0694 = SHA256(341095a0... || 0000016B) with
+ * PIN. The head of the first volume (both LUKS2 headers) passes the whole check. */
+#define GOLDEN_LITERAL                                                                             \
+	"4:sha256=2d8e0b815c1d5145072feb041278733975fb6110178bb4fa3061f377b7faccda+"               \
+	"7:sha256=65caf8dd1e0ea7a6347b635d2b379c93b9a1351edc2afc3ecda700e534eb3068+"               \
+	"9:sha256=ca5cb765875f1e92f40e71a248992bb8d846abf029d7868985f1d50440255ff0+"               \
+	"11:sha256=cbe400986cba6b0eca581acdce396a39403e4ab4fc801ec4f60c0da64b53f983+"              \
+	"12:sha256=" ZERO64
+#define GOLDEN_DIGEST "341095a0db1fd7aa13db1be56d71155c53282f1d65cd6bdf244e0123cb978fb7"
+TEST(real_257)
+{
+	_cleanup_(freep) uint8_t *blob = NULL, *pin = NULL, *head = NULL;
+	struct seal_policy p;
+	struct luks_verdict v;
+	struct tpm2_blob b;
+	const char *json;
+	char err[256], why[320];
+	size_t len, jlen;
+
+	ASSERT_OK(seal_policy_parse_literal(GOLDEN_LITERAL, &p));
+	read_corpus("fuzz-tpm2-blob/cryptenroll257-golden.bin", &blob, &len);
+	ASSERT_OK(tpm2_blob_parse(blob, len, &b, err, sizeof(err)));
+	ASSERT_EQ(b.type, 0x0008);
+	ASSERT_EQ(b.name_alg, 0x000b);
+	ASSERT_EQ(b.attributes, 0x412); /* fixedTPM | fixedParent | noDA */
+	ASSERT_EQ(b.scheme, 0x0010);
+	ASSERT_EQ(b.unique_size, 32);
+	ASSERT_TRUE(!b.has_seed);
+	expect_policy(&b, GOLDEN_DIGEST);
+	ASSERT_TRUE(tpm2_blob_sealed_to(&b, p.digest, why, sizeof(why)));
+
+	read_corpus("fuzz-tpm2-blob/cryptenroll257-golden-pin.bin", &pin, &len);
+	ASSERT_OK(tpm2_blob_parse(pin, len, &b, err, sizeof(err)));
+	ASSERT_EQ(b.attributes, 0x12); /* with a PIN: no noDA */
+	expect_policy(&b, "c37c98658d220bc7e5b37ba1edeedd0a602f6c3999b373dcdd39bbed48290694");
+	ASSERT_TRUE(!tpm2_blob_sealed_to(&b, p.digest, why, sizeof(why)));
+
+	read_corpus("fuzz-luks/head-cryptenroll257-golden.bin", &head, &len);
+	ASSERT_OK(luks2_header_json(head, len, &json, &jlen, err, sizeof(err)));
+	ASSERT_OK(luks2_check_json(json, jlen, &p, &v, err, sizeof(err)));
+	if (!v.ok)
+		TEST_FAIL("systemd 257 volume refused: %s", v.why);
+	ASSERT_STREQ(v.token_policy_hash, GOLDEN_DIGEST);
+	ASSERT_EQ(v.n_keyslots, 1);
+	ASSERT_EQ(v.n_tokens, 1);
 }
 
 TEST(base64_token_value)
@@ -201,6 +252,14 @@ TEST(verdicts)
 	x.attributes = 0;
 	ASSERT_TRUE(!tpm2_blob_sealed_to(&x, p.digest, why, sizeof(why)));
 	ASSERT_TRUE(strstr(why, "object attributes 0x00000000") != NULL);
+	x = b;
+	x.attributes = 0x412; /* noDA: systemd >= 256 without PIN */
+	ASSERT_TRUE(tpm2_blob_sealed_to(&x, p.digest, why, sizeof(why)));
+	x.attributes = 0x412 | 0x80; /* adminWithPolicy: not systemd's */
+	ASSERT_TRUE(!tpm2_blob_sealed_to(&x, p.digest, why, sizeof(why)));
+	x.attributes = 0x32; /* sensitiveDataOrigin */
+	ASSERT_TRUE(!tpm2_blob_sealed_to(&x, p.digest, why, sizeof(why)));
+	ASSERT_TRUE(strstr(why, "object attributes 0x00000032") != NULL);
 	x = b;
 	x.name_alg = 0x0004;
 	ASSERT_TRUE(!tpm2_blob_sealed_to(&x, p.digest, why, sizeof(why)));
