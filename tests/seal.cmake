@@ -3,3 +3,6 @@
 bp_unit_test(test-seal unit/test-seal.c LIBS bp_measure)
 bp_script_test(test-seal-tpm seal/test-seal-tpm.sh LABELS interop TIMEOUT 600)
 bp_fuzz_target(fuzz-luks fuzz/fuzz-luks.c LIBS bp_measure)
+bp_script_test(test-seal-forged seal/test-seal-forged.sh LABELS interop TIMEOUT 300)
+bp_fuzz_target(fuzz-tpm2-blob fuzz/fuzz-tpm2-blob.c LIBS bp_measure)
+bp_unit_test(test-tpm2-blob unit/test-tpm2-blob.c LIBS bp_measure)

@@ -18,6 +18,7 @@
 #include "luks-token.h"
 #include "parse.h"
 #include "size.h"
+#include "tpm2-blob.h"
 
 static const uint8_t magic_primary[6] = {'L', 'U', 'K', 'S', 0xba, 0xbe};
 static const uint8_t magic_secondary[6] = {'S', 'K', 'U', 'L', 0xba, 0xbe};
@@ -130,10 +131,14 @@ static int fail(struct luks_verdict *v, const char *fmt, ...)
 	return 0;
 }
 
-/* LUKS2 object ids are decimal strings; keyslots/tokens are capped at 32. */
+/* LUKS2 object ids are decimal strings; keyslots/tokens are capped at 32. Only the canonical
+ * spelling (no leading zero, no sign): "01" would name keyslot 1 here while cryptsetup never
+ * treats it as keyslot 1, so a token bound to "01" could look as if it bound keyslot 1. */
 static int id_parse(const char *s, unsigned max, unsigned *ret)
 {
 	uint32_t v;
+	if (s[0] == '0' && s[1] != '\0')
+		return -EBADMSG;
 	if (safe_atou32(s, &v) < 0 || v >= max)
 		return -EBADMSG;
 	*ret = v;
@@ -145,9 +150,10 @@ static void mask_format(uint32_t mask, char *buf, size_t size)
 	seal_pcr_mask_format(mask, ',', buf, size);
 }
 
-/* One systemd-tpm2 token against the policy; marks the keyslots it binds in *bound. */
+/* One systemd-tpm2 token against the policy; *ret_keyslot = the one keyslot it binds (valid
+ * while v->ok). */
 static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy *pol,
-			    struct luks_verdict *v, uint32_t keyslots_present, uint32_t *bound)
+			    struct luks_verdict *v, uint32_t keyslots_present, unsigned *ret_keyslot)
 {
 	json_t *ks = json_object_get(t, "keyslots"), *pcrs = json_object_get(t, "tpm2-pcrs"),
 	       *bank = json_object_get(t, "tpm2-pcr-bank"),
@@ -156,9 +162,19 @@ static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy 
 	uint32_t mask = 0;
 	size_t i;
 
-	if (!ks || !json_is_array(ks) || json_array_size(ks) == 0 ||
-	    json_array_size(ks) > LUKS2_MAX_KEYSLOTS)
+	if (!ks || !json_is_array(ks) || json_array_size(ks) == 0)
 		return fail(v, "token %s: binds no keyslot", id);
+	/* systemd writes and reads exactly one (cryptsetup_get_keyslot_from_token): a second
+	 * keyslot in the list is one the TPM secret was never enrolled in. */
+	if (json_array_size(ks) != 1)
+		return fail(v, "token %s: lists %zu keyslots; a systemd-tpm2 token binds exactly one",
+			    id, json_array_size(ks));
+	e = json_array_get(ks, 0);
+	if (!json_is_string(e) || id_parse(json_string_value(e), LUKS2_MAX_KEYSLOTS, ret_keyslot) < 0)
+		return fail(v, "token %s: keyslots[0] is not a canonical keyslot id (0..31, decimal "
+			    "without leading zeros)", id);
+	if (!(keyslots_present & (1u << *ret_keyslot)))
+		return fail(v, "token %s: keyslots[0] names no keyslot of the volume", id);
 	if (!pcrs || !json_is_array(pcrs) || json_array_size(pcrs) > SEAL_PCR_MAX)
 		return fail(v, "token %s: no tpm2-pcrs list", id);
 	json_array_foreach(pcrs, i, e) {
@@ -214,14 +230,36 @@ static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy 
 	if (strcasecmp(json_string_value(hash), want_hash) != 0)
 		return fail(v, "token %s: tpm2-policy-hash %s is not the golden policy digest %s",
 			    id, json_string_value(hash), want_hash);
-	json_array_foreach(ks, i, e) {
-		unsigned k;
-		if (!json_is_string(e) || id_parse(json_string_value(e), LUKS2_MAX_KEYSLOTS, &k) < 0 ||
-		    !(keyslots_present & (1u << k)))
-			return fail(v, "token %s: keyslots[%zu] names no keyslot of the volume", id, i);
-		*bound |= 1u << k;
-	}
+	/* The string above is systemd's note; the TPM enforces the sealed object's own policy. */
+	if (!tpm2_blob_json_sealed_to(id, json_object_get(t, "tpm2-blob"), pol->digest, v->why,
+				      sizeof(v->why)))
+		v->ok = false;
 	return 0;
+}
+
+/* Token `token` (checked) binds keyslot k: no other token may bind it (which secret would open
+ * it?), and no other token may carry the same sealed object (one TPM secret enrolled in two
+ * keyslots is never what systemd-cryptenroll writes: it seals a fresh secret per keyslot, so a
+ * copy is a decoy for a keyslot opened by something else). */
+static void bind_keyslot(struct luks_verdict *v, unsigned k, const char *token, const char *blob,
+			 const char *bound_by[], const char *blob_of[], uint32_t *bound)
+{
+	if (*bound & (1u << k)) {
+		fail(v, "keyslot %u: bound by tokens %s and %s; exactly one systemd-tpm2 token may "
+		     "bind a keyslot", k, bound_by[k], token);
+		return;
+	}
+	for (unsigned i = 0; i < LUKS2_MAX_KEYSLOTS; i++)
+		if ((*bound & (1u << i)) && blob && blob_of[i] && strcmp(blob, blob_of[i]) == 0) {
+			fail(v, "tokens %s and %s carry the same sealed object (tpm2-blob) for "
+			     "keyslots %u and %u: systemd seals a fresh secret per keyslot, so one "
+			     "is a copy standing in for a keyslot opened by something else",
+			     bound_by[i], token, i, k);
+			return;
+		}
+	*bound |= 1u << k;
+	bound_by[k] = token;
+	blob_of[k] = blob;
 }
 
 int luks2_check_json(const char *json, size_t len, const struct seal_policy *policy,
@@ -231,6 +269,8 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 	struct luks_verdict v = {.ok = true};
 	json_t *keyslots, *tokens, *e;
 	uint32_t present = 0, bound = 0;
+	/* per keyslot: the token binding it and that token's "tpm2-blob" (borrowed from j) */
+	const char *bound_by[LUKS2_MAX_KEYSLOTS] = {}, *blob_of[LUKS2_MAX_KEYSLOTS] = {};
 	const char *key;
 	int r;
 
@@ -256,18 +296,20 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 		unsigned k;
 		if (id_parse(key, LUKS2_MAX_KEYSLOTS, &k) < 0 || !json_is_object(e))
 			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "keyslots.%.16s: not a keyslot id 0..31 with an object",
+					  "keyslots.%.16s: not a canonical keyslot id (0..31, "
+					  "decimal without leading zeros) with an object",
 					  key);
 		present |= 1u << k;
 	}
 	v.n_keyslots = (unsigned)json_object_size(keyslots);
 	v.n_tokens = (unsigned)json_object_size(tokens);
 	json_object_foreach(tokens, key, e) {
-		unsigned k;
+		unsigned k, slot = 0;
 		json_t *type = json_is_object(e) ? json_object_get(e, "type") : NULL;
 		if (id_parse(key, LUKS2_MAX_TOKENS, &k) < 0 || !type || !json_is_string(type))
 			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "tokens.%.16s: not a token id 0..31 with a type", key);
+					  "tokens.%.16s: not a canonical token id (0..31, decimal "
+					  "without leading zeros) with a type", key);
 		if (!v.ok)
 			continue;
 		if (strcmp(json_string_value(type), "systemd-tpm2") != 0) {
@@ -275,9 +317,12 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 			     "the golden TPM policy can open the volume", key, json_string_value(type));
 			continue;
 		}
-		r = check_tpm2_token(key, e, policy, &v, present, &bound);
+		r = check_tpm2_token(key, e, policy, &v, present, &slot);
 		if (r < 0)
 			return r;
+		if (v.ok)
+			bind_keyslot(&v, slot, key, tpm2_blob_json_text(json_object_get(e, "tpm2-blob")),
+				     bound_by, blob_of, &bound);
 	}
 	if (v.ok && v.n_keyslots == 0)
 		fail(&v, "the volume has no keyslot");

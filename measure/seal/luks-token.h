@@ -2,10 +2,12 @@
 /* Is a LUKS2 volume openable only by the golden boot? Reads the LUKS2 on-disk header (LUKS2
  * On-Disk Format Specification 1.1.x §2-§3: binary header, JSON area, two copies) or the JSON
  * metadata alone (`cryptsetup luksDump --dump-json-metadata`), and checks it against a sealing
- * policy (seal-policy.h): every keyslot is bound by a systemd-tpm2 token (systemd 254-257,
- * src/shared/tpm2-util.c tpm2_make_luks2_json) whose PCR list, bank and policy hash equal the
- * policy, without PIN, signed-policy public key or pcrlock; no other token, no keyslot without
- * such a token.
+ * policy (seal-policy.h): every keyslot is bound by exactly one systemd-tpm2 token (systemd
+ * 254-257, src/shared/tpm2-util.c tpm2_make_luks2_json) that lists exactly that keyslot, whose PCR
+ * list, bank and policy hash equal the policy, without PIN, signed-policy public key or pcrlock,
+ * and whose sealed object (tpm2-blob.h) carries the policy's digest as its authPolicy; ids in
+ * canonical decimal only; no other token, no keyslot without such a token, no sealed object in
+ * two tokens. What this cannot prove (that a keyslot's secret is its token's): docs/sealing.md.
  *
  * The header and JSON are untrusted: sizes are checked against the spec's fixed header sizes
  * and the caps below, both binary headers must carry a valid SHA-256 checksum, the same sequence

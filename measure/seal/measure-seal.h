@@ -7,3 +7,4 @@
 
 #include "luks-token.h"
 #include "seal-policy.h"
+#include "tpm2-blob.h"
