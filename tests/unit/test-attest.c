@@ -7,6 +7,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include <openssl/kdf.h>
@@ -399,10 +400,12 @@ TEST(bundle_roundtrip_and_strictness)
 	bundle_free(b);
 
 	static const char base[] =
-		"{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":{\"attest\":\"00\","
+		"{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":{\"attest\":\"00\","
 		"\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\"},"
 		"\"ek_certificate\":null,\"eventlog\":{\"firmware\":null,\"userspace\":null},"
-		"\"container_measurements\":null%s}";
+		"\"container_measurements\":null,\"binding\":{\"ak.public\":null,"
+		"\"ek_certificate\":null,\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
+		"\"container_measurements\":null,\"credential\":null,\"luks2_metadata\":null}%s}";
 	char doc[2048];
 	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
 	snprintf(doc, sizeof(doc), base, z, "");
@@ -421,15 +424,36 @@ TEST(bundle_roundtrip_and_strictness)
 	up[64] = 0;
 	snprintf(doc, sizeof(doc), base, up, "");
 	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":"
 			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"01\":"
 			      "\"00\"}}}", &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "pcrs.sha256.01: PCR index not in canonical form");
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":"
 			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"md5\":{}}}",
 			      &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "pcrs.md5: unknown bank");
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\"}", &c, err), -EBADMSG);
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/3\"}", &c, err), -EBADMSG);
+	/* a bundle from before the binding: refused as such, not as malformed */
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\"}", &c, err), -EPROTONOSUPPORT);
+	ASSERT_TRUE(strstr(err, "before the quote bound its fields") != NULL);
+	/* "binding": every bound field exactly once, 32-byte digests or null */
+	static const char lm[] = ",\"luks2_metadata\":null";
+	char *e;
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, ",\"luks2_metadata\":null}");
+	ASSERT_TRUE(e != NULL);
+	memmove(e, e + strlen(lm), strlen(e + strlen(lm)) + 1);
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "binding.luks2_metadata: missing");
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, "\"credential\":null");
+	memcpy(e, "\"credentiaX\":null", strlen("\"credentiaX\":null"));
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "binding.credential: missing");
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, "\"ek_certificate\":null,\"eventlog.firmware");
+	memcpy(e, "\"ek_certificate\":\"00\"", strlen("\"ek_certificate\":\"00\""));
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
 	ASSERT_ERR(parse_text("[]", &c, err), -EBADMSG);
 }
 
