@@ -64,6 +64,20 @@ static int verify_bundle_bytes(const struct seal_bundle_inputs *in, const uint8_
 	return VERB_PROCEED;
 }
 
+int seal_bundle_check_usage(const struct seal_bundle_inputs *in)
+{
+	if (in->bundle && (!in->golden || !in->nonce || !in->ak_pub)) {
+		log_error("seal check: --bundle is judged only after the bundle verifies (its quote "
+			  "binds luks2_metadata): give --golden, --nonce and --ak-pub");
+		return EXIT_USAGE;
+	}
+	if (!in->bundle && (in->nonce || in->ak_pub)) {
+		log_error("seal check: --nonce and --ak-pub go with --bundle");
+		return EXIT_USAGE;
+	}
+	return VERB_PROCEED;
+}
+
 int seal_bundle_metadata(const struct seal_bundle_inputs *in, uint8_t **ret, size_t *ret_len)
 {
 	_cleanup_(bundle_freep) struct bundle *bu = NULL;

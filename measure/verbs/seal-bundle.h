@@ -15,6 +15,11 @@ struct seal_bundle_inputs {
 	const char *ak_pub;  /* --ak-pub PEM: the enrolled AK */
 };
 
+/* --bundle needs --golden, --nonce and --ak-pub (a bundle's metadata is only what the machine
+ * says unless its quote is checked); --nonce and --ak-pub need --bundle. Returns VERB_PROCEED or
+ * EXIT_USAGE (logged). */
+int seal_bundle_check_usage(const struct seal_bundle_inputs *in);
+
 /* Verifies the bundle, then hands out its luks2_metadata (malloc'ed). Returns VERB_PROCEED, or
  * the exit code to end with after logging why: EXIT_MISMATCH when the bundle does not verify or
  * carries no metadata, EXIT_ERROR when a check could not run, EXIT_USAGE for a bad --nonce. */

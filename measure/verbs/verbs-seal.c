@@ -302,18 +302,11 @@ static int verb_seal_check(int argc, char *argv[])
 			  "--device/--luks-dump/--bundle");
 		return EXIT_USAGE;
 	}
-	/* A bundle's metadata is only what the machine says unless its quote is checked. */
-	if (bundle && (!golden || !bi.nonce || !bi.ak_pub)) {
-		log_error("seal check: --bundle is judged only after the bundle verifies (its quote "
-			  "binds luks2_metadata): give --golden, --nonce and --ak-pub");
-		return EXIT_USAGE;
-	}
-	if (!bundle && (bi.nonce || bi.ak_pub)) {
-		log_error("seal check: --nonce and --ak-pub go with --bundle");
-		return EXIT_USAGE;
-	}
 	bi.bundle = bundle;
 	bi.golden = golden;
+	r = seal_bundle_check_usage(&bi);
+	if (r != VERB_PROCEED)
+		return r;
 	r = load_policy(golden, seal, literal, &p);
 	if (r == -EINVAL)
 		return EXIT_USAGE;
