@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck shell=sh
 # Sourced by test-attest-swtpm.sh (its TPM A, fixture, golden.json, ak.pem, $ATT, $V, $N1): the
 # sealed volume's LUKS2 metadata in a bundle (issue 22). Two real LUKS2 volumes (plain files)
 # enrolled by systemd-cryptenroll on TPM A's PCR 7: "sealed" (the passphrase keyslot wiped) and
