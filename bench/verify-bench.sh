@@ -6,10 +6,11 @@
 # Setup (not timed): a swtpm, the test fixture's boot (firmware log + systemd phases, golden.json),
 # runtime records on PCR 14/15, a persistent AK (tpm2-tools), N bundles from `bootproof attest`,
 # each with its own quote, all answering the same challenge (bootproof verify takes one --nonce);
-# each bundle also converted to tpm2_checkquote's inputs.
-# Timed: (a) `bootproof verify` of all N bundles in one process: signature, nonce, selection,
-# pcrDigest, golden PCRs, replay of both event logs, runtime records; (b) N tpm2_checkquote
-# processes (signature, nonce, pcrDigest only); (c) N bootproof processes, one per bundle. (b) and
+# each bundle also converted to tpm2_checkquote's inputs (with its qualifying data, which binds
+# the bundle's fields: computed by tests/attest/binding.py, docs/attest.md).
+# Timed: (a) `bootproof verify` of all N bundles in one process: signature, qualifying data
+# (hashing every bound field), selection, pcrDigest, golden PCRs, replay of both event logs,
+# runtime records; (b) N tpm2_checkquote processes (signature, qualifying data, pcrDigest only); (c) N bootproof processes, one per bundle. (b) and
 # (c) alternate over BENCH_ROUNDS rounds (default 3); each keeps its fastest round.
 # Pass: per quote, (a) is at least 10x faster than (b), and one bootproof process per bundle (c)
 # takes at most 0.5x the time of one tpm2_checkquote process (issue 9: verifiers that run one
@@ -76,8 +77,9 @@ python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); v=v if isinstance(v
 checkquote_all() {
 	i=1
 	while [ $i -le "$N" ]; do
+		read -r qd <"$WORK/cq/$i.qd" # the qualifying data: H(nonce || H(fields)), binding.py
 		tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/cq/$i.msg" -s "$WORK/cq/$i.sig" \
-			-f "$WORK/cq/$i.pcrs" -g sha256 -q $NONCE >/dev/null ||
+			-f "$WORK/cq/$i.pcrs" -g sha256 -q "$qd" >/dev/null ||
 			fail "tpm2_checkquote rejects quote $i"
 		i=$((i + 1))
 	done

@@ -64,9 +64,11 @@ static int read_ek_certificate(struct tpm *t, struct bundle *b, int *ret_error)
 	return r;
 }
 
-/* Quote, then read the PCRs; retry if a PCR moved in between (the digest check). */
+/* Quote over qualifying (bundle-binding.h), then read the PCRs; retry if a PCR moved in
+ * between (the digest check). */
 static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t sel[_BANK_MAX],
-			     struct bundle *b, char *err, size_t err_size)
+			     const uint8_t qualifying[BUNDLE_BINDING_DIGEST], struct bundle *b,
+			     char *err, size_t err_size)
 {
 	for (int attempt = 0;; attempt++) {
 		struct tpm2_attest a;
@@ -77,8 +79,8 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 		free(b->attest.data);
 		free(b->signature.data);
 		b->attest = b->signature = (struct blob){};
-		r = tpm_quote(t, ak, b->nonce, b->nonce_size, sel, &b->attest.data, &b->attest.size,
-			      &b->signature.data, &b->signature.size);
+		r = tpm_quote(t, ak, qualifying, BUNDLE_BINDING_DIGEST, sel, &b->attest.data,
+			      &b->attest.size, &b->signature.data, &b->signature.size);
 		if (r < 0)
 			return errbuf_set(err, err_size, r, "TPM2_Quote failed: %s", strerror(-r));
 		b->attest.present = b->signature.present = true;
@@ -108,6 +110,7 @@ static int quote_with_ak(struct tpm *t, struct ak *ak, struct attest_quote_optio
 			 struct bundle *b, char *err, size_t err_size)
 {
 	uint32_t sel[_BANK_MAX] = {};
+	uint8_t qualifying[BUNDLE_BINDING_DIGEST];
 	unsigned banks, unknown;
 	int r;
 
@@ -137,7 +140,13 @@ static int quote_with_ak(struct tpm *t, struct ak *ak, struct attest_quote_optio
 	if (r < 0)
 		return errbuf_set(err, err_size, r, "%s", strerror(-r));
 	FOREACH_BANK(k, banks) sel[k] = o->pcr_mask;
-	return quote_stable_pcrs(t, ak, sel, b, err, err_size);
+	/* Every field is in the bundle by now (logs read before, AK, credential, EK certificate
+	 * above): bind them all into the quote. */
+	r = bundle_bind(b, qualifying);
+	if (r < 0)
+		return errbuf_set(err, err_size, r, "cannot hash the bundle's fields: %s",
+				  strerror(-r));
+	return quote_stable_pcrs(t, ak, sel, qualifying, b, err, err_size);
 }
 
 int attest_quote(struct attest_quote_options *o, struct bundle *b, char *err, size_t err_size)

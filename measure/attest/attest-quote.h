@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* `bootproof attest` on the TPM: with an attestation key (created, or a persistent one), quote
- * the PCRs of every active bank over the bundle's nonce, read the PCRs that match the quote,
+ * the PCRs of every active bank over the bundle's nonce and the digests of all its other fields
+ * (bundle-binding.h: qualifyingData), read the PCRs that match the quote,
  * and optionally activate a verifier's credential challenge; all of it into the bundle. */
 #pragma once
 
@@ -22,7 +23,7 @@ struct attest_quote_options {
 				    * null), or 0 */
 };
 
-/* Fills b's quote, signature, PCR values, AK public key, EK certificate and credential; b's
- * nonce must be set. Returns 0, or a negative errno with err holding one line (for the
+/* Fills b's quote, signature, PCR values, AK public key, EK certificate, credential and binding;
+ * b's nonce, logs, container measurements and LUKS2 metadata must be set (they are bound). Returns 0, or a negative errno with err holding one line (for the
  * caller's "attest: " prefix). */
 int attest_quote(struct attest_quote_options *o, struct bundle *b, char *err, size_t err_size);

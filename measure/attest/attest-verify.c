@@ -347,6 +347,27 @@ static int check_runtime(struct vstate *s, const struct evlog *fw, const struct 
 	return 0;
 }
 
+/* After the quote holds: every bound field must still be the one whose digest the quote signed
+ * (through "binding"). A field changed after the quote fails here, and is named. */
+static int check_binding(struct vstate *s, const struct bundle *b)
+{
+	struct bundle_binding actual;
+	enum bound_field f;
+	char h1[2 * BUNDLE_BINDING_DIGEST + 1] = "absent", h2[2 * BUNDLE_BINDING_DIGEST + 1] = "absent";
+	int r = bundle_binding_check(b, &f, &actual);
+
+	if (r <= 0)
+		return r;
+	if (actual.present[f])
+		hex_encode(actual.digest[f], BUNDLE_BINDING_DIGEST, h1);
+	if (b->binding.present[f])
+		hex_encode(b->binding.digest[f], BUNDLE_BINDING_DIGEST, h2);
+	return vfail(s, "bundle-field-not-bound",
+		     "bundle field %s is not bound by the quote: its sha256 is %s, the quote binds "
+		     "%s (changed after the quote)",
+		     bound_field_name(f), h1, h2);
+}
+
 static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			const struct verify_options *o)
 {
@@ -354,6 +375,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	_cleanup_(evlog_freep) struct evlog *fw = NULL;
 	_cleanup_(sdlog_freep) struct sdlog *sd = NULL;
 	struct quote_input qi = {};
+	uint8_t qualifying[BUNDLE_BINDING_DIGEST];
 	struct quote_verdict qv;
 	struct tpm2_public pub;
 	struct replay_pcrs rp;
@@ -370,6 +392,8 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	r = bundle_parse(data, len, &b, err, sizeof(err));
 	if (r == -ENOMEM)
 		return r;
+	if (r == -EPROTONOSUPPORT)
+		return vfail(s, "bundle-format-unbound", "%s", err);
 	if (r < 0)
 		return vfail(s, "bundle-malformed", "%s", err);
 
@@ -386,11 +410,15 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	if (!golden && (r = o->golden_wait(o->golden_wait_userdata, &golden)) < 0)
 		return r;
 
+	/* The quote must answer H(our nonce ‖ the bundle's field digests) (bundle-binding.h). */
+	r = bundle_qualifying_data(o->nonce, o->nonce_size, &b->binding, qualifying);
+	if (r < 0)
+		return r;
 	qi = (struct quote_input){
 		.attest = b->attest.data, .attest_size = b->attest.size,
 		.signature = b->signature.data, .signature_size = b->signature.size,
 		.ak = ak, .ak_public = &pub,
-		.nonce = o->nonce, .nonce_size = o->nonce_size,
+		.nonce = qualifying, .nonce_size = sizeof(qualifying),
 		.pcrs = &b->pcrs,
 	};
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
@@ -404,8 +432,16 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	r = quote_verify(&qi, &qv);
 	if (r < 0)
 		return r;
+	if (!qv.ok && qv.why == QUOTE_NONCE_MISMATCH)
+		return vfail(s, quote_failure_to_string(qv.why),
+			     "the quote's qualifying data is not H(--nonce ‖ the bundle's binding): "
+			     "the quote answers another challenge (stale or replayed quote) or the "
+			     "bundle's \"binding\" was changed");
 	if (!qv.ok)
 		return vfail(s, quote_failure_to_string(qv.why), "%s", qv.detail);
+	r = check_binding(s, b);
+	if (r < 0 || s->failed)
+		return r;
 	{
 		json_t *q = json_object();
 		if (!q || json_object_set_new(s->v, "quote", q) < 0 ||
@@ -569,8 +605,8 @@ int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,
 	if (!s.failed &&
 	    (json_object_set_new(v, "reason", json_string("ok")) < 0 ||
 	     json_object_set_new(v, "detail",
-				 json_string("quote, golden PCRs, event logs and runtime records "
-					     "verified")) < 0))
+				 json_string("quote (binding every bundle field), golden PCRs, event "
+					     "logs and runtime records verified")) < 0))
 		return -ENOMEM;
 	if (json_object_set_new(v, "ok", json_boolean(!s.failed)) < 0)
 		return -ENOMEM;

@@ -140,12 +140,47 @@ static int parse_pcrs(json_t *pcrs, struct pcr_values *ret, char *err, size_t er
 	return 0;
 }
 
+/* "binding": exactly one key per bound field, each a SHA-256 in hex or null (absent field). */
+static int parse_binding(json_t *obj, struct bundle_binding *ret, char *err, size_t errsz)
+{
+	if (!json_is_object(obj))
+		return errbuf_set(err, errsz, -EBADMSG, "binding: missing or not an object");
+	if (json_object_size(obj) != _BOUND_FIELD_MAX) {
+		/* Names the first unknown or missing key. */
+		const char *key;
+		json_t *v;
+		json_object_foreach(obj, key, v) {
+			enum bound_field f = 0;
+			while (f < _BOUND_FIELD_MAX && strcmp(bound_field_name(f), key) != 0)
+				f++;
+			if (f == _BOUND_FIELD_MAX)
+				return errbuf_set(err, errsz, -EBADMSG, "binding: unknown key '%s'", key);
+		}
+	}
+	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
+		const char *name = bound_field_name(f);
+		json_t *v = json_object_get(obj, name);
+
+		if (!v)
+			return errbuf_set(err, errsz, -EBADMSG, "binding.%s: missing", name);
+		if (json_is_null(v))
+			continue;
+		if (!json_is_string(v) || hex_decode_exact(json_string_value(v), BUNDLE_BINDING_DIGEST,
+							   false, ret->digest[f]) < 0)
+			return errbuf_set(err, errsz, -EBADMSG,
+					  "binding.%s: not null or %u bytes of lowercase hex", name,
+					  BUNDLE_BINDING_DIGEST);
+		ret->present[f] = true;
+	}
+	return 0;
+}
+
 int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err, size_t errsz)
 {
 	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
 					       "ek_certificate", "eventlog",
 					       "container_measurements", "credential",
-					       "luks2_metadata", NULL};
+					       "luks2_metadata", "binding", NULL};
 	static const char *const quote_keys[] = {"attest", "signature", NULL};
 	static const char *const ak_keys[] = {"public", NULL};
 	static const char *const log_keys[] = {"firmware", "userspace", NULL};
@@ -164,6 +199,13 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	if (r < 0)
 		return r;
 	v = json_object_get(j, "format");
+	if (json_is_string(v) && strcmp(json_string_value(v), BUNDLE_FORMAT_UNBOUND) == 0)
+		return errbuf_set(err, errsz, -EPROTONOSUPPORT,
+				  "format: \"%s\" is a bundle from before the quote bound its fields "
+				  "(its qualifying data is the bare nonce): its AK public area, EK "
+				  "certificate, logs, container_measurements, credential and "
+				  "luks2_metadata could have been changed after the quote; make a new "
+				  "bundle with this version's bootproof attest", BUNDLE_FORMAT_UNBOUND);
 	if (!json_is_string(v) || strcmp(json_string_value(v), BUNDLE_FORMAT) != 0)
 		return errbuf_set(err, errsz, -EBADMSG, "format: not \"%s\"", BUNDLE_FORMAT);
 
@@ -244,6 +286,9 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		if (r < 0)
 			return r;
 	}
+	r = parse_binding(json_object_get(j, "binding"), &b->binding, err, errsz);
+	if (r < 0)
+		return r;
 	*ret = TAKE_PTR(b);
 	return 0;
 }
@@ -261,6 +306,21 @@ static json_t *hex_or_null(const struct blob *bl)
 	j = json_string(s);
 	free(s);
 	return j;
+}
+
+static json_t *binding_to_json(const struct bundle_binding *bb)
+{
+	_cleanup_(json_decrefp) json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
+		struct blob d = {.data = (uint8_t *)(uintptr_t)bb->digest[f],
+				 .size = BUNDLE_BINDING_DIGEST, .present = bb->present[f]};
+		if (json_object_set_new(o, bound_field_name(f), hex_or_null(&d)) < 0)
+			return NULL;
+	}
+	return TAKE_PTR(o);
 }
 
 int bundle_to_json(const struct bundle *b, json_t **ret)
@@ -305,7 +365,8 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 	    (b->credential.present &&
 	     json_object_set_new(j, "credential", hex_or_null(&b->credential)) < 0) ||
 	    (b->luks2_metadata.present &&
-	     json_object_set_new(j, "luks2_metadata", hex_or_null(&b->luks2_metadata)) < 0))
+	     json_object_set_new(j, "luks2_metadata", hex_or_null(&b->luks2_metadata)) < 0) ||
+	    json_object_set_new(j, "binding", binding_to_json(&b->binding)) < 0)
 		return -ENOMEM;
 	*ret = TAKE_PTR(j);
 	return 0;

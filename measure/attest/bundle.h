@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* bundle.json: what `bootproof attest` collects on the machine and `bootproof verify` checks.
- * Schema "bootproof-bundle/1" (docs/attest.md):
- *   {"format": "bootproof-bundle/1",
+ * Schema "bootproof-bundle/2" (docs/attest.md):
+ *   {"format": "bootproof-bundle/2",
  *    "nonce": hex,                                  the challenge the quote was asked for
  *    "quote": {"attest": hex, "signature": hex},    TPMS_ATTEST, TPMT_SIGNATURE (marshalled)
  *    "pcrs": {bank: {"<pcr>": hex}},                every selected PCR of every active bank
@@ -14,6 +14,12 @@
  *    "luks2_metadata": hex}                         optional: the JSON metadata of the sealed
  *                                                   data volume's LUKS2 header (luks-token.h),
  *                                                   for `bootproof seal check --bundle`
+ *    "binding": {"<bound field>": sha256 hex | null} the SHA-256 of every field above other
+ *                                                   than format, nonce, quote and pcrs: what the
+ *                                                   quote's qualifyingData binds
+ *                                                   (bundle-binding.h)}
+ * "bootproof-bundle/1" (bootproof before the binding, qualifyingData = nonce) is refused with
+ * -EPROTONOSUPPORT: its fields are not bound by the quote.
  * Loading is strict: unknown or missing keys, wrong types, non-canonical hex, unknown banks,
  * PCR keys other than "0".."23", and sizes over the caps are all rejected with the key path. */
 #pragma once
@@ -24,9 +30,11 @@
 
 #include <jansson.h>
 
+#include "bundle-binding.h"
 #include "quote-verify.h"
 
-#define BUNDLE_FORMAT "bootproof-bundle/1"
+#define BUNDLE_FORMAT "bootproof-bundle/2"
+#define BUNDLE_FORMAT_UNBOUND "bootproof-bundle/1"
 #define BUNDLE_MAX_FILE_SIZE (64u * 1024 * 1024)
 #define BUNDLE_MAX_DEPTH 8u
 #define BUNDLE_MAX_NONCE 64u
@@ -55,13 +63,15 @@ struct bundle {
 	struct blob container_measurements;
 	struct blob credential;
 	struct blob luks2_metadata; /* optional key: absent when not present */
+	struct bundle_binding binding; /* the per-field digests the quote binds */
 };
 
 struct bundle *bundle_new(void);
 struct bundle *bundle_free(struct bundle *b);
 DEFINE_FREE_FUNC(struct bundle, bundle_free)
 
-/* Parses untrusted bytes. On -EBADMSG / -E2BIG writes "key path: defect" to errbuf. */
+/* Parses untrusted bytes. On -EBADMSG / -E2BIG writes "key path: defect" to errbuf; an unbound
+ * "bootproof-bundle/1" bundle gives -EPROTONOSUPPORT (and a sentence saying so). */
 int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *errbuf,
 		 size_t errbuf_size);
 /* Canonical JSON for a bundle (the caller writes it with json_write_canonical). */

@@ -54,7 +54,8 @@ struct quote_input {
 	size_t signature_size;
 	EVP_PKEY *ak;                  /* the trusted attestation key */
 	const struct tpm2_public *ak_public; /* its TPM description, for the pinned scheme; or NULL */
-	const uint8_t *nonce;
+	const uint8_t *nonce;          /* the extraData expected: for a bundle, the qualifying data
+					* of its nonce and fields (bundle-binding.h) */
 	size_t nonce_size;
 	const struct pcr_values *pcrs; /* supplied values: each must be quoted, each quoted one given */
 	uint32_t required[_BANK_MAX];  /* PCRs that must be in the selection (golden) */

@@ -19,6 +19,7 @@
 #include "measure-platform.h"
 #include "measure-seal.h"
 #include "measure-verbs.h"
+#include "seal-bundle.h"
 #include "verbs.h"
 
 #define LUKS_DUMP_MAX (LUKS2_HDR_MAX + 4096u)
@@ -191,7 +192,8 @@ static void check_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: bootproof seal check (--golden FILE | --seal FILE | --pcr-values LIST)\n"
-		"                            (--device DEV | --luks-dump FILE | --bundle FILE) [--json]\n"
+		"                            (--device DEV | --luks-dump FILE |\n"
+		"                             --bundle FILE --nonce HEX --ak-pub FILE) [--json]\n"
 		"\n"
 		"Exit 0 only if every keyslot of the LUKS2 volume is bound by exactly one systemd-tpm2\n"
 		"token whose PCR list, bank and policy hash equal the golden sealing policy and whose\n"
@@ -201,17 +203,19 @@ static void check_help(FILE *f)
 		"token's sealed one (docs/sealing.md). Exit 3 names what is wrong.\n"
 		"     --device DEV        the LUKS2 block device or image file (both header copies\n"
 		"                         are read and must agree)\n"
-		"     --luks-dump FILE    its JSON metadata ('cryptsetup luksDump --dump-json-metadata',\n"
-		"                         or the \"luks2_metadata\" of an attestation bundle)\n"
-		"     --bundle FILE       the \"luks2_metadata\" of an attestation bundle\n"
-		"                         (bootproof attest --luks-device DEV)\n"
+		"     --luks-dump FILE    its JSON metadata ('cryptsetup luksDump --dump-json-metadata')\n"
+		"     --bundle FILE       the \"luks2_metadata\" of an attestation bundle (bootproof\n"
+		"                         attest --luks-device DEV), judged only if the bundle verifies\n"
+		"                         as with bootproof verify: needs --golden, and\n"
+		"     --nonce HEX         the challenge the bundle answers\n"
+		"     --ak-pub FILE       the enrolled attestation key (PEM)\n"
 		"     --json              print the verdict as JSON\n");
 }
 
-/* The LUKS2 JSON metadata from --device, --luks-dump or --bundle (exactly one is set).
- * Returns VERB_PROCEED, or the exit code to end with. */
-static int read_metadata(const char *device, const char *dump, const char *bundle, uint8_t **ret,
-			 size_t *ret_len)
+/* The LUKS2 JSON metadata from --device, --luks-dump or --bundle (exactly one is set; a bundle
+ * is verified first, seal-bundle.h). Returns VERB_PROCEED, or the exit code to end with. */
+static int read_metadata(const char *device, const char *dump,
+			 const struct seal_bundle_inputs *bundle, uint8_t **ret, size_t *ret_len)
 {
 	char err[512];
 	int r;
@@ -227,25 +231,9 @@ static int read_metadata(const char *device, const char *dump, const char *bundl
 		if (r < 0)
 			return log_error_errno(r, "seal check: cannot read '%s'", dump);
 	} else {
-		_cleanup_(bundle_freep) struct bundle *bu = NULL;
-		_cleanup_(freep) uint8_t *raw = NULL;
-		size_t raw_len;
-		r = read_file_capped(bundle, BUNDLE_MAX_FILE_SIZE, &raw, &raw_len);
-		if (r < 0)
-			return log_error_errno(r, "seal check: cannot read '%s'", bundle);
-		r = bundle_parse(raw, raw_len, &bu, err, sizeof(err));
-		if (r < 0) {
-			log_error("seal check: bundle '%s': %s", bundle, err);
-			return EXIT_ERROR;
-		}
-		if (!bu->luks2_metadata.present) {
-			log_error("seal check: bundle '%s' carries no luks2_metadata (made without "
-				  "attest --luks-device)", bundle);
-			return EXIT_MISMATCH;
-		}
-		*ret = TAKE_PTR(bu->luks2_metadata.data);
-		*ret_len = bu->luks2_metadata.size;
-		bu->luks2_metadata.present = false;
+		r = seal_bundle_metadata(bundle, ret, ret_len);
+		if (r != VERB_PROCEED)
+			return r;
 	}
 	return VERB_PROCEED;
 }
@@ -272,7 +260,8 @@ static int print_verdict(const struct luks_verdict *v, const char *want, bool as
 
 static int verb_seal_check(int argc, char *argv[])
 {
-	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON };
+	enum { ARG_GOLDEN = 0x100, ARG_VALUES, ARG_SEAL, ARG_DEVICE, ARG_DUMP, ARG_BUNDLE, ARG_JSON,
+	       ARG_NONCE, ARG_AK_PUB };
 	static const struct option options[] = {
 		{"help", no_argument, NULL, 'h'},
 		{"golden", required_argument, NULL, ARG_GOLDEN},
@@ -282,11 +271,14 @@ static int verb_seal_check(int argc, char *argv[])
 		{"luks-dump", required_argument, NULL, ARG_DUMP},
 		{"bundle", required_argument, NULL, ARG_BUNDLE},
 		{"json", no_argument, NULL, ARG_JSON},
+		{"nonce", required_argument, NULL, ARG_NONCE},
+		{"ak-pub", required_argument, NULL, ARG_AK_PUB},
 		{},
 	};
 	const char *golden = NULL, *literal = NULL, *device = NULL, *dump = NULL, *bundle = NULL,
 		   *source;
 	const char *seal = NULL;
+	struct seal_bundle_inputs bi = {};
 	_cleanup_(freep) uint8_t *buf = NULL;
 	struct luks_verdict v;
 	struct seal_policy p;
@@ -305,6 +297,8 @@ static int verb_seal_check(int argc, char *argv[])
 		case ARG_DUMP: dump = optarg; break;
 		case ARG_BUNDLE: bundle = optarg; break;
 		case ARG_JSON: as_json = true; break;
+		case ARG_NONCE: bi.nonce = optarg; break;
+		case ARG_AK_PUB: bi.ak_pub = optarg; break;
 		default: check_help(stderr); return EXIT_USAGE;
 		}
 	if (optind != argc || !!golden + !!seal + !!literal != 1 ||
@@ -313,13 +307,18 @@ static int verb_seal_check(int argc, char *argv[])
 			  "--device/--luks-dump/--bundle");
 		return EXIT_USAGE;
 	}
+	bi.bundle = bundle;
+	bi.golden = golden;
+	r = seal_bundle_check_usage(&bi);
+	if (r != VERB_PROCEED)
+		return r;
 	r = load_policy(golden, seal, literal, &p);
 	if (r == -EINVAL)
 		return EXIT_USAGE;
 	if (r < 0)
 		return EXIT_ERROR;
 
-	r = read_metadata(device, dump, bundle, &buf, &len);
+	r = read_metadata(device, dump, &bi, &buf, &len);
 	if (r != VERB_PROCEED)
 		return r;
 	source = device ? device : dump ? dump : bundle;

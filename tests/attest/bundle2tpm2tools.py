@@ -4,8 +4,12 @@
 # the TPMT_SIGNATURE, and the PCR file in tpm2-tools' "serialized" layout (what tpm2_quote -o
 # writes; layout read from a file tpm2_quote wrote: native little-endian TPML_PCR_SELECTION of
 # 16 x 8-byte TPMS_PCR_SELECTION, a u32 count of TPML_DIGESTs, then TPML_DIGESTs of 8 x
-# TPM2B_DIGEST(u16 size + 64 bytes)). Also prints the -l PCR list.
-import json, struct, sys
+# TPM2B_DIGEST(u16 size + 64 bytes)), and OUT.qd: the qualifying data (hex) to give
+# tpm2_checkquote -q, computed from the bundle's nonce and fields by binding.py (docs/attest.md).
+# Also prints the -l PCR list.
+import json, os, struct, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import binding  # noqa: E402
 
 ALG = {"sha1": 0x4, "sha256": 0xB, "sha384": 0xC, "sha512": 0xD}
 
@@ -15,6 +19,8 @@ def convert(src, out):
     att = bytes.fromhex(b["quote"]["attest"])
     open(out + ".msg", "wb").write(att)
     open(out + ".sig", "wb").write(bytes.fromhex(b["quote"]["signature"]))
+    qd = binding.qualifying_data(bytes.fromhex(b["nonce"]), binding.digests(b))
+    open(out + ".qd", "w").write(qd.hex() + "\n")
 
     # The selection, in the quote's own order (TPMS_ATTEST after magic/type/signer/extra/clock/fw).
     off = 6

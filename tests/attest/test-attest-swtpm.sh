@@ -8,6 +8,7 @@ set -eu
 . "$BOOTPROOF_SOURCE_DIR/tests/attest/lib.sh"
 BP=$BOOTPROOF
 ED="python3 $SRC/bundle-edit.py"
+BD="python3 $SRC/binding.py"   # independent implementation of the quote binding (docs/attest.md)
 
 # TPM A: EK certificates from a local CA made by swtpm_localca, three banks.
 CA=$WORK/ca
@@ -117,15 +118,29 @@ for t in ecc rsapss; do
 	echo "genuine $t bundle: verified"
 done
 
-# Cross-check 1: tpm2_checkquote accepts bootproof's bundle (signature, nonce, pcrDigest).
+# Cross-check 1: tpm2_checkquote accepts bootproof's bundle (signature, pcrDigest, and the
+# qualifying data = H(nonce || H(fields)) computed from the bundle's fields by binding.py, not by
+# bootproof: the binding is what the TPM signed). The bare nonce is not what it signed.
 # (tpm2_checkquote 5.x cannot check RSASSA-PSS quotes: it takes the scheme from the PEM key,
 # tpm2-tools issue #3283; that one is checked with openssl's PSS verifier instead.)
 for t in good ecc; do
 	pem=$WORK/ak.pem; [ $t = good ] || pem=$WORK/$t.pem
 	python3 "$SRC/bundle2tpm2tools.py" "$WORK/$t.json" "$WORK/cq" >/dev/null
+	QD=$($BD qd "$WORK/$t.json" $N1)
 	tpm2_checkquote -u "$pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" -g sha256 \
-		-q $N1 >/dev/null || fail "tpm2_checkquote rejects bootproof's $t bundle"
+		-q "$QD" >/dev/null || fail "tpm2_checkquote rejects bootproof's $t bundle with -q $QD"
+	if tpm2_checkquote -u "$pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" \
+		-g sha256 -q $N1 >/dev/null 2>&1; then
+		fail "the $t quote's qualifying data is the bare nonce: the bundle's fields are not bound"
+	fi
 done
+# The qualifying data changes with every bound field: a renamed container tag gives another one.
+$ED containers-rename "$WORK/good.json" "$WORK/t.json" '@local/test:latest' '@local/evil:latest'
+python3 "$SRC/bundle2tpm2tools.py" "$WORK/good.json" "$WORK/cq" >/dev/null
+if tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" \
+	-g sha256 -q "$($BD qd "$WORK/t.json" $N1)" >/dev/null 2>&1; then
+	fail "tpm2_checkquote accepts the quote for edited container_measurements"
+fi
 python3 "$SRC/bundle2tpm2tools.py" "$WORK/rsapss.json" "$WORK/cq" >/dev/null
 tail -c +7 "$WORK/cq.sig" >"$WORK/cq.rawsig"   # sigAlg, hash, size: 6 bytes, then the signature
 openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest \
@@ -133,10 +148,10 @@ openssl dgst -sha256 -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest
 	fail "openssl rejects the RSASSA-PSS quote signature"
 $ED flip-pcr "$WORK/good.json" "$WORK/t.json" sha256 4
 python3 "$SRC/bundle2tpm2tools.py" "$WORK/t.json" "$WORK/cq" >/dev/null
-if tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" -g sha256 -q $N1 >/dev/null 2>&1; then
+if tpm2_checkquote -u "$WORK/ak.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" -g sha256 -q "$($BD qd "$WORK/t.json" $N1)" >/dev/null 2>&1; then
 	fail "tpm2_checkquote accepts a tampered PCR value"
 fi
-echo "tpm2_checkquote: accepts bootproof bundles (RSASSA, ECDSA), openssl the RSAPSS one; a tampered PCR is rejected"
+echo "tpm2_checkquote: accepts bootproof bundles (RSASSA, ECDSA) with binding.py's qualifying data, not with the bare nonce; openssl the RSAPSS one; a tampered PCR or container tag is rejected"
 
 # Cross-check 2: a quote made by tpm2-tools (AK under the EK, tpm2_quote) verifies with bootproof.
 tpm2_createek -T "$TA" -c "$WORK/ek.ctx" -G rsa -u "$WORK/ek.pub" >/dev/null
@@ -147,16 +162,17 @@ tpm2_flush "$TA"
 tpm2_readpublic -T "$TA" -c "$WORK/tak.ctx" -f pem -o "$WORK/tak.pem" >/dev/null
 tpm2_flush "$TA"
 SEL=$(echo $BANKS | sed 's/ *$//; s/\([a-z0-9]*\)/\1:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15/g; s/ /+/g')
-tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l "$SEL" -q $N1 -m "$WORK/tq.msg" -s "$WORK/tq.sig" \
+# The qualifying data for tpm2_quote -q comes from binding.py over the bundle's fields.
+QD=$($ED fields "$WORK/tq-fields.json" $N1 "$WORK/tak.pub" "$WORK/firmware.bin" "$WORK/run.log")
+tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l "$SEL" -q "$QD" -m "$WORK/tq.msg" -s "$WORK/tq.sig" \
 	-o "$WORK/tq.pcrs" -g sha256 >/dev/null
 tpm2_flush "$TA"
-$ED assemble "$WORK/tq.json" $N1 "$WORK/tq.msg" "$WORK/tq.sig" "$WORK/tak.pub" "$TA" "$SEL" \
-	"$WORK/firmware.bin" "$WORK/run.log"
+$ED assemble "$WORK/tq-fields.json" "$WORK/tq.json" "$WORK/tq.msg" "$WORK/tq.sig" "$TA" "$SEL"
 $BP verify "$WORK/tq.json" --golden "$WORK/golden.json" --ak-pub "$WORK/tak.pem" --nonce $N1 >/dev/null ||
 	fail "bootproof rejects a genuine tpm2_quote quote"
-tpm2_checkquote -u "$WORK/tak.pem" -m "$WORK/tq.msg" -s "$WORK/tq.sig" -f "$WORK/tq.pcrs" -g sha256 -q $N1 >/dev/null ||
+tpm2_checkquote -u "$WORK/tak.pem" -m "$WORK/tq.msg" -s "$WORK/tq.sig" -f "$WORK/tq.pcrs" -g sha256 -q "$QD" >/dev/null ||
 	fail "tpm2_checkquote rejects its own quote"
-echo "tpm2_quote quote (AK under the EK): verified by bootproof and by tpm2_checkquote"
+echo "tpm2_quote quote (AK under the EK, -q from binding.py): verified by bootproof and by tpm2_checkquote"
 
 # A persistent AK (the tpm2-tools one, made persistent with tpm2_evictcontrol) via --ak-handle.
 tpm2_evictcontrol -T "$TA" -C o -c "$WORK/tak.ctx" 0x81010002 >/dev/null
@@ -177,17 +193,52 @@ expect_verdict 3 ak-untrusted "another TPM's AK" "$WORK/other.json" $V --nonce $
 $ED flip-pcr "$WORK/good.json" "$WORK/t.json" sha256 4
 expect_verdict 3 pcr-digest-mismatch "tampered PCR value" "$WORK/t.json" $V --nonce $N1
 
+# Tampered logs, two ways. (1) A lying machine: the edited log is what it gives to attest, so
+# the quote binds it and the replay must catch it. (2) The log edited after the quote: the
+# binding catches it, whatever the edit.
+lying_attest() { # OUT: attest with the logs of $WORK/t.json
+	python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["eventlog"]
+open(sys.argv[2],"wb").write(bytes.fromhex(b["firmware"])); open(sys.argv[3],"wb").write(bytes.fromhex(b["userspace"]))' \
+		"$WORK/t.json" "$WORK/lie-fw.bin" "$WORK/lie-us.log"
+	$BP attest --tcti "$TA" --eventlog "$WORK/lie-fw.bin" --userspace-log "$WORK/lie-us.log" \
+		--containers "$WORK/cm.json" --nonce $N1 -o "$1"
+	tpm2_flush "$TA"
+}
 # The sha256 digest of "Calling EFI Application from Boot Option" (pcr-spec.md §1.2).
 $ED fw-flip "$WORK/good.json" "$WORK/t.json" 3d6772b4f84ed47595d72a2c4c5ffd15f5bb72c7507fe26f2aaee2c69d5633ba
+expect_verdict 3 bundle-field-not-bound "firmware log edited after the quote" "$WORK/t.json" $V --nonce $N1
+lying_attest "$WORK/t.json"
 expect_verdict 3 firmware-log-replay-mismatch "tampered firmware log" "$WORK/t.json" $V --nonce $N1
 
 $ED us-replace "$WORK/good.json" "$WORK/t.json" ":weights:" ":benign:"
+expect_verdict 3 bundle-field-not-bound "runtime log edited after the quote" "$WORK/t.json" $V --nonce $N1
+lying_attest "$WORK/t.json"
 expect_verdict 3 runtime-log-record-invalid "tampered runtime log (record text)" "$WORK/t.json" $V --nonce $N1
 $ED us-drop-last "$WORK/good.json" "$WORK/t.json"
+lying_attest "$WORK/t.json"
 expect_verdict 3 runtime-log-replay-mismatch "tampered runtime log (record removed)" "$WORK/t.json" $V --nonce $N1
 $ED us-replace "$WORK/good.json" "$WORK/t.json" '"string":"sysinit"' '"string":"sysinix"'
+lying_attest "$WORK/t.json"
 expect_verdict 3 userspace-log-record-invalid "tampered userspace log (phase word)" \
 	"$WORK/t.json" $V --nonce $N1
+
+# Fields outside the quote (issue 22): each is bound into the qualifying data.
+$ED containers-rename "$WORK/good.json" "$WORK/t.json" '@local/test:latest' '@local/evil:latest'
+expect_verdict 3 bundle-field-not-bound "container_measurements: a tag renamed" "$WORK/t.json" $V --nonce $N1
+grep -q 'bundle field container_measurements is not bound' "$WORK/verdict.json" || fail "the field is not named"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b["ek_certificate"]=None; json.dump(b,open(sys.argv[2],"w"))' \
+	"$WORK/good.json" "$WORK/t.json"
+expect_verdict 3 bundle-field-not-bound "ek_certificate removed" "$WORK/t.json" $V --nonce $N1
+# Field changed and the "binding" digests recomputed to match: then the quote is not over them.
+python3 -c 'import json,sys; sys.path.insert(0,sys.argv[3]); import binding; b=json.load(open(sys.argv[1]))
+b["binding"]=binding.digests(b); json.dump(b,open(sys.argv[2],"w"))' "$WORK/t.json" "$WORK/t2.json" "$SRC"
+expect_verdict 3 quote-nonce-mismatch "ek_certificate removed, binding recomputed" "$WORK/t2.json" $V --nonce $N1
+# A bundle as bootproof attest wrote it before the binding (format /1): refused, never trusted.
+$ED make-unbound "$WORK/good.json" "$WORK/t.json"
+expect_verdict 3 bundle-format-unbound "bundle from before the binding (bootproof-bundle/1)" \
+	"$WORK/t.json" $V --nonce $N1
+$ED signature-zero "$WORK/good.json" "$WORK/t.json"
+expect_verdict 3 signature-invalid "signature zeroed" "$WORK/t.json" $V --nonce $N1
 
 $BP attest $ATT --nonce $N1 --pcrs 0-3,5-15 -o "$WORK/t.json" --ak-handle 0 2>/dev/null && fail "--ak-handle 0 accepted"
 $BP attest $ATT --nonce $N1 --pcrs 0-3,5-15 -o "$WORK/t.json"
@@ -201,11 +252,10 @@ expect_verdict 3 quote-nonce-mismatch "old quote replayed" "$WORK/t.json" $V --n
 
 # Bank swap: a quote of the sha1 bank only (tpm2_quote, the tpm2-tools AK), presented with the
 # sha256/sha384 values the verifier checks.
-tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l sha1:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 -q $N1 \
+tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l sha1:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15 -q "$QD" \
 	-m "$WORK/sq.msg" -s "$WORK/sq.sig" -g sha256 >/dev/null
 tpm2_flush "$TA"
-$ED assemble "$WORK/sq.json" $N1 "$WORK/sq.msg" "$WORK/sq.sig" "$WORK/tak.pub" "$TA" "$SEL" \
-	"$WORK/firmware.bin" "$WORK/run.log"
+$ED assemble "$WORK/tq-fields.json" "$WORK/sq.json" "$WORK/sq.msg" "$WORK/sq.sig" "$TA" "$SEL"
 expect_verdict 3 pcr-value-not-quoted "bank swapped (sha1-only quote, sha256 values)" "$WORK/sq.json" \
 	--golden "$WORK/golden.json" --ak-pub "$WORK/tak.pem" --nonce $N1
 
@@ -254,5 +304,7 @@ expect_verdict 3 credential-invalid "credential not activated" "$WORK/good.json"
 	--credential-secret "$WORK/ch.json.secret"
 expect_verdict 3 credential-ak-mismatch "credential for another AK (the ECC AK's bundle)" \
 	"$WORK/ecc.json" $G $CAARGS --nonce $N1 --credential-secret "$WORK/ch.json.secret"
+
+. "$SRC/seal-bundle-cases.sh"
 
 echo "all swtpm attestation checks passed"

@@ -75,7 +75,8 @@ marker=$(sed -n 's/^sealed-marker: //p' "$b1/info.txt")
 case "$marker" in "created by boot $(sed -n 's/^boot-id: //p' "$b1/info.txt") under policy $digest") ;;
 	*) die "first boot: marker '$marker'" ;; esac
 note "golden.json policy digest: $digest"
-"$BOOTPROOF" seal check --golden "$rel/golden.json" --bundle "$b1/bundle.json" | sed 's/^/    /' | tee -a "$summary"
+"$BOOTPROOF" seal check --golden "$rel/golden.json" --bundle "$b1/bundle.json" --nonce "$(cat "$b1/nonce")" \
+	--ak-pub "$b1/ak.pem" | sed 's/^/    /' | tee -a "$summary"
 note "boot 1 (the Secure Boot test's boot 2): created, enrolled, unlocked, mounted; marker: $marker"
 
 # 2. second boot: unlock, read back

@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    bundle_parse((const uint8_t *)text, len, &c, err, sizeof(err)) < 0)
 		abort();
 	if (c->nonce_size != b->nonce_size || c->attest.size != b->attest.size ||
-	    memcmp(&c->pcrs, &b->pcrs, sizeof(b->pcrs)) != 0)
+	    memcmp(&c->pcrs, &b->pcrs, sizeof(b->pcrs)) != 0 ||
+	    memcmp(&c->binding, &b->binding, sizeof(b->binding)) != 0)
 		abort();
 	free(text);
 	json_decref(j);

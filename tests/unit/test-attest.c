@@ -7,6 +7,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 #include <string.h>
 
 #include <openssl/kdf.h>
@@ -396,10 +397,12 @@ TEST(bundle_roundtrip_and_strictness)
 	bundle_free(b);
 
 	static const char base[] =
-		"{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":{\"attest\":\"00\","
+		"{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":{\"attest\":\"00\","
 		"\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\"},"
 		"\"ek_certificate\":null,\"eventlog\":{\"firmware\":null,\"userspace\":null},"
-		"\"container_measurements\":null%s}";
+		"\"container_measurements\":null,\"binding\":{\"ak.public\":null,"
+		"\"ek_certificate\":null,\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
+		"\"container_measurements\":null,\"credential\":null,\"luks2_metadata\":null}%s}";
 	char doc[2048];
 	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
 	snprintf(doc, sizeof(doc), base, z, "");
@@ -418,16 +421,112 @@ TEST(bundle_roundtrip_and_strictness)
 	up[64] = 0;
 	snprintf(doc, sizeof(doc), base, up, "");
 	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":"
 			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"01\":"
 			      "\"00\"}}}", &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "pcrs.sha256.01: PCR index not in canonical form");
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\",\"nonce\":\"01\",\"quote\":"
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\",\"nonce\":\"01\",\"quote\":"
 			      "{\"attest\":\"00\",\"signature\":\"00\"},\"pcrs\":{\"md5\":{}}}",
 			      &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "pcrs.md5: unknown bank");
-	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/2\"}", &c, err), -EBADMSG);
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/3\"}", &c, err), -EBADMSG);
+	/* a bundle from before the binding: refused as such, not as malformed */
+	ASSERT_ERR(parse_text("{\"format\":\"bootproof-bundle/1\"}", &c, err), -EPROTONOSUPPORT);
+	ASSERT_TRUE(strstr(err, "before the quote bound its fields") != NULL);
+	/* "binding": every bound field exactly once, 32-byte digests or null */
+	static const char lm[] = ",\"luks2_metadata\":null";
+	char *e;
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, ",\"luks2_metadata\":null}");
+	ASSERT_TRUE(e != NULL);
+	memmove(e, e + strlen(lm), strlen(e + strlen(lm)) + 1);
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "binding.luks2_metadata: missing");
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, "\"credential\":null");
+	memcpy(e, "\"credentiaX\":null", strlen("\"credentiaX\":null"));
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "binding.credential: missing");
+	snprintf(doc, sizeof(doc), base, z, "");
+	e = strstr(doc, "\"ek_certificate\":null,\"eventlog.firmware");
+	memcpy(e, "\"ek_certificate\":\"00\"", strlen("\"ek_certificate\":\"00\""));
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_STREQ(err, "binding.ek_certificate: not null or 32 bytes of lowercase hex");
 	ASSERT_ERR(parse_text("[]", &c, err), -EBADMSG);
+}
+
+/* The qualifying data against the documented encoding (docs/attest.md), built here byte by byte
+ * with OpenSSL's one-shot SHA256(); and a changed field is named by bundle_binding_check(). */
+TEST(bundle_binding_encoding)
+{
+	static const char *const names[] = {"ak.public", "ek_certificate", "eventlog.firmware",
+					    "eventlog.userspace", "container_measurements",
+					    "credential", "luks2_metadata"};
+	struct bundle *b = bundle_new();
+	uint8_t q[32], want[32], f[32], buf[1024];
+	struct bundle_binding actual;
+	enum bound_field which;
+	size_t n;
+
+	ASSERT_TRUE(b);
+	b->nonce_size = 3;
+	memcpy(b->nonce, "\xaa\xbb\xcc", 3);
+	ASSERT_OK(blob_set(&b->ak_public, "ak", 2));
+	ASSERT_OK(blob_set(&b->container_measurements, "", 0)); /* present and empty */
+	ASSERT_OK(blob_set(&b->luks2_metadata, "{}", 2));
+	ASSERT_OK(bundle_bind(b, q));
+
+	memcpy(buf, "bootproof-bundle-binding/1", 27); /* with its NUL */
+	n = 27;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		const struct blob *bl = i == 0 ? &b->ak_public
+				       : i == 4 ? &b->container_measurements
+				       : i == 6 ? &b->luks2_metadata
+						: NULL;
+		size_t len = strlen(names[i]);
+
+		buf[n++] = (uint8_t)len;
+		memcpy(buf + n, names[i], len);
+		n += len;
+		buf[n++] = bl ? 1 : 0;
+		if (bl) {
+			SHA256(bl->data, bl->size, buf + n);
+			n += 32;
+		}
+	}
+	SHA256(buf, n, f);
+	memcpy(buf, "bootproof-qualifying-data/1", 28);
+	n = 28;
+	buf[n++] = 3;
+	memcpy(buf + n, "\xaa\xbb\xcc", 3);
+	n += 3;
+	memcpy(buf + n, f, 32);
+	n += 32;
+	SHA256(buf, n, want);
+	ASSERT_MEMEQ(q, want, 32);
+	ASSERT_TRUE(b->binding.present[BOUND_CONTAINER_MEASUREMENTS]);
+	ASSERT_TRUE(!b->binding.present[BOUND_EK_CERTIFICATE]);
+
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 0);
+	ASSERT_OK(blob_set(&b->luks2_metadata, "{ }", 3)); /* changed after the quote */
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, BOUND_LUKS2_METADATA);
+	ASSERT_STREQ(bound_field_name(which), "luks2_metadata");
+	ASSERT_OK(blob_set(&b->luks2_metadata, "{}", 2));
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 0);
+	/* absent and empty differ */
+	free(b->container_measurements.data);
+	b->container_measurements = (struct blob){};
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, BOUND_CONTAINER_MEASUREMENTS);
+	/* the same fields with another nonce: another qualifying data */
+	ASSERT_OK(blob_set(&b->container_measurements, "", 0));
+	ASSERT_OK(bundle_bind(b, want));
+	ASSERT_MEMEQ(q, want, 32);
+	b->nonce[0] ^= 1;
+	ASSERT_OK(bundle_bind(b, want));
+	ASSERT_TRUE(memcmp(q, want, 32) != 0);
+	bundle_free(b);
 }
 
 /* KDFa against OpenSSL's own SP 800-108 counter-mode KBKDF (HMAC-SHA-256): the TPM's KDFa is that

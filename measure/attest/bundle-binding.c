@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The bundle-to-quote binding (bundle-binding.h for the encoding, docs/attest.md for why). */
+#include <errno.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "bundle-binding.h"
+#include "bundle.h"
+#include "digest.h"
+
+static const char *const field_names[_BOUND_FIELD_MAX] = {
+	[BOUND_AK_PUBLIC] = "ak.public",
+	[BOUND_EK_CERTIFICATE] = "ek_certificate",
+	[BOUND_EVENTLOG_FIRMWARE] = "eventlog.firmware",
+	[BOUND_EVENTLOG_USERSPACE] = "eventlog.userspace",
+	[BOUND_CONTAINER_MEASUREMENTS] = "container_measurements",
+	[BOUND_CREDENTIAL] = "credential",
+	[BOUND_LUKS2_METADATA] = "luks2_metadata",
+};
+
+const char *bound_field_name(enum bound_field f)
+{
+	return (unsigned)f < _BOUND_FIELD_MAX ? field_names[f] : "unknown";
+}
+
+static const struct blob *field_blob(const struct bundle *b, enum bound_field f)
+{
+	switch (f) {
+	case BOUND_AK_PUBLIC: return &b->ak_public;
+	case BOUND_EK_CERTIFICATE: return &b->ek_certificate;
+	case BOUND_EVENTLOG_FIRMWARE: return &b->firmware_log;
+	case BOUND_EVENTLOG_USERSPACE: return &b->userspace_log;
+	case BOUND_CONTAINER_MEASUREMENTS: return &b->container_measurements;
+	case BOUND_CREDENTIAL: return &b->credential;
+	case BOUND_LUKS2_METADATA: return &b->luks2_metadata;
+	default: return NULL;
+	}
+}
+
+int bundle_binding_compute(const struct bundle *b, struct bundle_binding *ret)
+{
+	*ret = (struct bundle_binding){};
+	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
+		const struct blob *bl = field_blob(b, f);
+		int r;
+
+		if (!bl->present)
+			continue;
+		r = digest_buffer(BANK_SHA256, bl->data, bl->size, ret->digest[f]);
+		if (r < 0)
+			return r;
+		ret->present[f] = true;
+	}
+	return 0;
+}
+
+static int update(EVP_MD_CTX *ctx, const void *p, size_t n)
+{
+	return EVP_DigestUpdate(ctx, p, n) == 1 ? 0 : -EIO;
+}
+
+/* u8 length || bytes; every length here is at most 64 (names, nonce). */
+static int update_short(EVP_MD_CTX *ctx, const void *p, size_t n)
+{
+	uint8_t len = (uint8_t)n;
+
+	if (n > UINT8_MAX)
+		return -EINVAL;
+	if (update(ctx, &len, 1) < 0)
+		return -EIO;
+	return update(ctx, p, n);
+}
+
+/* The fields digest F (bundle-binding.h). */
+static int fields_digest(const struct bundle_binding *bb, uint8_t ret[BUNDLE_BINDING_DIGEST])
+{
+	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	static const uint8_t absent = 0, present = 1;
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		return -EIO;
+	r = update(ctx, BUNDLE_BINDING_LABEL, sizeof(BUNDLE_BINDING_LABEL)); /* with its NUL */
+	if (r < 0)
+		return r;
+	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
+		r = update_short(ctx, field_names[f], strlen(field_names[f]));
+		if (r < 0)
+			return r;
+		if (!bb->present[f]) {
+			r = update(ctx, &absent, 1);
+		} else {
+			r = update(ctx, &present, 1);
+			if (r >= 0)
+				r = update(ctx, bb->digest[f], BUNDLE_BINDING_DIGEST);
+		}
+		if (r < 0)
+			return r;
+	}
+	return EVP_DigestFinal_ex(ctx, ret, NULL) == 1 ? 0 : -EIO;
+}
+
+int bundle_qualifying_data(const uint8_t *nonce, size_t nonce_size,
+			   const struct bundle_binding *bb, uint8_t ret[BUNDLE_BINDING_DIGEST])
+{
+	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t f[BUNDLE_BINDING_DIGEST];
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	if (nonce_size == 0 || nonce_size > BUNDLE_MAX_NONCE)
+		return -EINVAL;
+	r = fields_digest(bb, f);
+	if (r < 0)
+		return r;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		return -EIO;
+	r = update(ctx, BUNDLE_QUALIFYING_LABEL, sizeof(BUNDLE_QUALIFYING_LABEL));
+	if (r >= 0)
+		r = update_short(ctx, nonce, nonce_size);
+	if (r >= 0)
+		r = update(ctx, f, sizeof(f));
+	if (r < 0)
+		return r;
+	return EVP_DigestFinal_ex(ctx, ret, NULL) == 1 ? 0 : -EIO;
+}
+
+int bundle_bind(struct bundle *b, uint8_t ret_qualifying[BUNDLE_BINDING_DIGEST])
+{
+	int r = bundle_binding_compute(b, &b->binding);
+
+	if (r < 0)
+		return r;
+	return bundle_qualifying_data(b->nonce, b->nonce_size, &b->binding, ret_qualifying);
+}
+
+int bundle_binding_check(const struct bundle *b, enum bound_field *ret_field,
+			 struct bundle_binding *ret_actual)
+{
+	int r = bundle_binding_compute(b, ret_actual);
+
+	if (r < 0)
+		return r;
+	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
+		if (ret_actual->present[f] != b->binding.present[f] ||
+		    (ret_actual->present[f] &&
+		     CRYPTO_memcmp(ret_actual->digest[f], b->binding.digest[f],
+				   BUNDLE_BINDING_DIGEST) != 0)) {
+			*ret_field = f;
+			return 1;
+		}
+	}
+	return 0;
+}

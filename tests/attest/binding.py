@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# An independent implementation, from docs/attest.md ("What the quote binds"), of the qualifying
+# data bootproof attest asks the TPM to sign: the tests compare it with what the TPM signed
+# (tpm2_checkquote -q) and use it to make tpm2_quote quotes bootproof must accept.
+#   binding.py qd BUNDLE             prints the qualifying data (hex) for the bundle's own nonce
+#   binding.py qd BUNDLE NONCE       ... for another nonce
+import hashlib, json, struct, sys
+
+FIELDS = ["ak.public", "ek_certificate", "eventlog.firmware", "eventlog.userspace",
+          "container_measurements", "credential", "luks2_metadata"]
+
+def field_bytes(bundle, name):
+    """The field's bytes, or None when null / absent."""
+    v = bundle
+    for part in name.split("."):
+        v = v.get(part) if isinstance(v, dict) else None
+    return None if v is None else bytes.fromhex(v)
+
+def digests(bundle):
+    """{field: sha256 hex | None}: the "binding" object as attest writes it."""
+    out = {}
+    for name in FIELDS:
+        b = field_bytes(bundle, name)
+        out[name] = None if b is None else hashlib.sha256(b).hexdigest()
+    return out
+
+def qualifying_data(nonce, binding):
+    f = b"bootproof-bundle-binding/1\0"
+    for name in FIELDS:
+        f += struct.pack("B", len(name)) + name.encode()
+        f += b"\0" if binding[name] is None else b"\1" + bytes.fromhex(binding[name])
+    q = b"bootproof-qualifying-data/1\0" + struct.pack("B", len(nonce)) + nonce
+    return hashlib.sha256(q + hashlib.sha256(f).digest()).digest()
+
+if __name__ == "__main__":
+    if sys.argv[1] == "qd":
+        b = json.load(open(sys.argv[2]))
+        nonce = bytes.fromhex(sys.argv[3] if len(sys.argv) > 3 else b["nonce"])
+        # from the fields themselves, not from the bundle's "binding"
+        print(qualifying_data(nonce, digests(b)).hex())
+    else:
+        sys.exit("usage: binding.py qd BUNDLE [NONCE]")
