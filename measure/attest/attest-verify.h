@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "ak-cert.h"
 #include "measure-eventlog.h"
 
 struct verify_options {
@@ -27,6 +28,9 @@ struct verify_options {
 	size_t nonce_size;
 	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */
 	X509_STORE *ca;                   /* EK certificate trust anchors (--ca), or NULL */
+	const struct ak_anchors *ak_ca;   /* cloud AK certificate roots (--ak-ca), or NULL:
+					   * the bundle's ak.certificate must chain to them */
+	time_t at;                        /* --at: verification time of the AK certificate; 0 now */
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
 	/* Credential activation (credential.h), with ca: */
 	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */

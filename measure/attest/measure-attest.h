@@ -5,6 +5,7 @@
  * the platform profiles built from them or from a cloud target. Depends on eventlog/ only. */
 #pragma once
 
+#include "ak-cert.h"
 #include "attest-quote.h"
 #include "attest-verify.h"
 #include "bundle.h"

@@ -195,6 +195,12 @@ static void attest_help(FILE *f)
 		"  --nonce HEX            the verifier's challenge (1-64 bytes)\n"
 		"  -o --output FILE       bundle.json ('-' = stdout)\n"
 		"  --tcti CONF            TCTI (default: $TPM2TOOLS_TCTI, $TCTI, $TSS2_TCTI, device)\n"
+		"  --ak SOURCE            create (default): bootproof's own AK; gce: the AK from the\n"
+		"                         vTPM's NV template and its certificate (RSA, or ECC with\n"
+		"                         --ak-type ecc); azure: the persistent AK 0x81000003 and its\n"
+		"                         certificate; auto: gce or azure, whichever the TPM has\n"
+		"  --ak-chain FILE        with --ak gce|azure: PEM intermediates of the AK certificate\n"
+		"                         to put in the bundle (ak.intermediates)\n"
 		"  --ak-handle HANDLE     use a persistent AK (0x81...) instead of creating one\n"
 		"  --ak-type T            rsa (RSASSA, default), rsapss or ecc (ECDSA P-256)\n"
 		"  --ak-pub-out FILE      also write the AK public key as PEM (for enrolment)\n"
@@ -229,7 +235,7 @@ struct attest_options {
 	uint8_t *nonce;
 	size_t nonce_size;
 	const char *out, *ak_pub_out, *fw_path, *us_path, *containers, *activate;
-	const char *luks_device;
+	const char *luks_device, *ak_chain;
 	struct attest_quote_options quote;
 };
 
@@ -245,6 +251,8 @@ static const struct option attest_options_table[] = {
 	{"tcti", required_argument, NULL, 'T'},
 	{"ak-handle", required_argument, NULL, 'H'},
 	{"ak-type", required_argument, NULL, 't'},
+	{"ak", required_argument, NULL, 'K'},
+	{"ak-chain", required_argument, NULL, 'C'},
 	{"ak-pub-out", required_argument, NULL, 'P'},
 	{"pcrs", required_argument, NULL, 'p'},
 	{"eventlog", required_argument, NULL, 'e'},
@@ -300,6 +308,15 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 				return EXIT_USAGE;
 			}
 			break;
+		case 'K':
+			if (cloud_ak_from_string(optarg, &o->quote.cloud) < 0) {
+				log_error("attest: --ak must be create, gce, azure or auto");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'C':
+			o->ak_chain = optarg;
+			break;
 		case 'P':
 			o->ak_pub_out = optarg;
 			break;
@@ -330,6 +347,16 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		}
 	if (!o->nonce || !o->out || optind < argc) {
 		log_error("attest: --nonce and -o are required, and nothing else");
+		return EXIT_USAGE;
+	}
+	if (o->ak_chain && (o->quote.cloud == CLOUD_AK_NONE)) {
+		log_error("attest: --ak-chain goes with --ak gce|azure|auto");
+		return EXIT_USAGE;
+	}
+	if (o->quote.cloud != CLOUD_AK_NONE &&
+	    (o->quote.ak_handle || o->quote.ak_type == AK_RSA_RSAPSS)) {
+		log_error("attest: --ak %s takes the cloud's own key: no --ak-handle, and --ak-type "
+			  "only rsa or ecc", cloud_ak_to_string(o->quote.cloud));
 		return EXIT_USAGE;
 	}
 	return VERB_PROCEED;
@@ -368,6 +395,13 @@ static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t
 		r = blob_set(&b->luks2_metadata, meta, meta_len);
 		if (r < 0)
 			return log_error_errno(r, "attest");
+	}
+	if (o->ak_chain) {
+		char err[300];
+		r = ak_chain_load_pem(o->ak_chain, b->ak_intermediates, BUNDLE_MAX_AK_INTERMEDIATES,
+				      &b->n_ak_intermediates, err, sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "attest: --ak-chain %s", err);
 	}
 	memcpy(b->nonce, o->nonce, o->nonce_size);
 	b->nonce_size = o->nonce_size;
@@ -505,7 +539,8 @@ static int load_credential_secret(const char *path, uint8_t **ret_secret, size_t
 static void verify_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: bootproof verify BUNDLE... --golden FILE --nonce HEX (--ak-pub FILE | --ca FILE...)\n"
+		"Usage: bootproof verify BUNDLE... --golden FILE --nonce HEX\n"
+		"                        (--ak-pub FILE | --ak-ca gce|azure|FILE... | --ca FILE...)\n"
 		"\n"
 		"Verifies quote bundles against a golden manifest: signature (scheme pinned by the\n"
 		"signature), magic, type, nonce, PCR selection, pcrDigest, golden PCRs (per phase),\n"
@@ -517,6 +552,13 @@ static void verify_help(FILE *f)
 		"  --ak-pub FILE        the trusted AK (PEM public key recorded at enrolment)\n"
 		"  --ca FILE            EK certificate trust anchor(s), PEM; repeatable. Proves the EK\n"
 		"                       certificate's chain only, not the AK (see docs/attest.md)\n"
+		"  --ak-ca ROOT         trust the AK through the cloud's AK certificate in the bundle:\n"
+		"                       it must chain to ROOT (gce, azure: the shipped public roots\n"
+		"                       in $BOOTPROOF_AK_ROOTS or the installed ak-roots directory;\n"
+		"                       or a PEM file of roots) and certify exactly the bundle's AK.\n"
+		"                       Repeatable\n"
+		"  --at TIME            check the AK certificate's validity at TIME (@EPOCH or\n"
+		"                       YYYY-MM-DDTHH:MM:SSZ) instead of now\n"
 		"  --runtime-pcrs LIST  PCRs replayed from the runtime log (default 14,15)\n"
 		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
 		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
@@ -583,6 +625,7 @@ struct verify_cli {
 	uint8_t *nonce, *cred_secret, *cred_name;
 	EVP_PKEY *ak;
 	X509_STORE *ca;
+	struct ak_anchors ak_ca;
 	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
@@ -594,6 +637,7 @@ static void verify_cli_done(struct verify_cli *v)
 	free(v->cred_name);
 	EVP_PKEY_free(v->ak);
 	X509_STORE_free(v->ca);
+	ak_anchors_done(&v->ak_ca);
 }
 
 static const struct option verify_options_table[] = {
@@ -607,6 +651,8 @@ static const struct option verify_options_table[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"make-credential", required_argument, NULL, 'M'},
 	{"credential-secret", required_argument, NULL, 'S'},
+	{"ak-ca", required_argument, NULL, 'K'},
+	{"at", required_argument, NULL, 't'},
 	{},
 };
 
@@ -662,12 +708,38 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			v->o.credential_secret = v->cred_secret;
 			v->o.credential_ak_name = v->cred_name;
 			break;
+		case 'K': {
+			char err[300];
+			r = ak_anchors_add(&v->ak_ca, optarg, err, sizeof(err));
+			if (r < 0)
+				return log_error_errno(r, "verify: --ak-ca %s: %s", optarg, err);
+			v->o.ak_ca = &v->ak_ca;
+			break;
+		}
+		case 't':
+			if (ak_cert_parse_time(optarg, &v->o.at) < 0) {
+				log_error("verify: --at '%s' is neither @EPOCH nor YYYY-MM-DDTHH:MM:SSZ",
+					  optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		default:
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak_path && !v->ca)) {
-		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
+	if (optind >= argc || !v->golden_path || !v->nonce ||
+	    (!v->ak_path && !v->ca && !v->o.ak_ca)) {
+		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub, --ak-ca or --ca are "
+			  "required");
+		return EXIT_USAGE;
+	}
+	if (v->o.ak_ca && (v->ak_path || v->make_credential || v->cred_secret)) {
+		log_error("verify: --ak-ca is one way to trust the AK; it does not combine with "
+			  "--ak-pub, --make-credential or --credential-secret");
+		return EXIT_USAGE;
+	}
+	if (v->o.at && !v->o.ak_ca) {
+		log_error("verify: --at applies to the AK certificate: it needs --ak-ca");
 		return EXIT_USAGE;
 	}
 	if ((v->make_credential || v->cred_secret) &&
