@@ -455,10 +455,9 @@ static int check_key(X509 *x, EVP_PKEY *ak, struct ak_cert_verdict *v)
 	if (!ck)
 		return fail(v, AK_CERT_MALFORMED, "the AK certificate's public key does not decode");
 	if (EVP_PKEY_get_base_id(ck) != EVP_PKEY_get_base_id(ak))
-		return fail(v, AK_CERT_KEY_TYPE, "the AK certificate is for a %s key, the bundle's "
-			    "AK is %s: a certificate for another AK type",
-			    EVP_PKEY_get_base_id(ck) == EVP_PKEY_RSA ? "RSA" : "non-RSA",
-			    EVP_PKEY_get_base_id(ak) == EVP_PKEY_RSA ? "RSA" : "not RSA");
+		return fail(v, AK_CERT_KEY_TYPE, "the AK certificate is for an %s key, the bundle's "
+			    "AK is an %s key: a certificate for another AK type",
+			    EVP_PKEY_get0_type_name(ck), EVP_PKEY_get0_type_name(ak));
 	if (EVP_PKEY_eq(ck, ak) != 1)
 		return fail(v, AK_CERT_KEY_MISMATCH, "the AK certificate certifies another key than "
 			    "the bundle's AK: the quote was not signed by the certified key");
