@@ -239,3 +239,38 @@ TEST(parse_time)
 	ASSERT_ERR(ak_cert_parse_time("@12x", &t), -EINVAL);
 	ASSERT_ERR(ak_cert_parse_time("@", &t), -EINVAL);
 }
+
+TEST(azure_real_certificate_chains_to_the_azure_root)
+{
+	char path[1024];
+	const char *src = getenv("BOOTPROOF_SOURCE_DIR");
+	FILE *f;
+	X509 *x;
+	struct ak_cert_verdict v;
+
+	snprintf(path, sizeof(path), "%s/tests/data/cloud-ak/azure/akcert_0x01C101D0.der",
+		 src ? src : ".");
+	f = fopen(path, "rb");
+	if (!f) {
+		printf("SKIP: %s absent (tests/data/cloud-ak/README.md)\n", path);
+		exit(77);
+	}
+	x = d2i_X509_fp(f, NULL);
+	fclose(f);
+	ASSERT_TRUE(x != NULL);
+	/* 2026-08-01: inside its validity (2026-07-27 .. 2027-04-21); CA - 03 from the shipped
+	 * intermediates, the root pinned. With its own key as the AK: verified. */
+	v = check(x, X509_get0_pubkey(x), "azure", 1785542400);
+	if (v.why != AK_CERT_OK)
+		TEST_FAIL("%s: %s", ak_cert_failure_to_string(v.why), v.detail);
+	ASSERT_STREQ(jstr(v.info, "subject", NULL), "CN=f859864a6a31.TrustedVM.Azure.windows.net");
+	ASSERT_STREQ(jstr(v.info, "anchor", "sha256"),
+		     "e6c596b17f8ffefba5c300f714cfb1260c6028704ecf7becc4ab5018efb00e95");
+	ASSERT_TRUE(json_object_get(v.info, "gce") == NULL);
+	json_decref(v.info);
+	v = check(x, X509_get0_pubkey(x), "azure", 1830000000); /* 2027-12-29 */
+	ASSERT_EQ(v.why, AK_CERT_EXPIRED);
+	v = check(x, X509_get0_pubkey(x), "gce", 1785542400);
+	ASSERT_EQ(v.why, AK_CERT_INTERMEDIATE_MISSING);
+	X509_free(x);
+}

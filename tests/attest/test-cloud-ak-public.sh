@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Real public Azure data (tests/data/cloud-ak/README.md): a genuine Azure vTPM quote (ca2a's
+# capture: an in-guest AK, nonce, PCRs 0-7) verifies with its AK public key up to and including
+# the quote (the capture has no event log, so the verdict stops at the replay, after the quote,
+# nonce, PCR digest and PCR values held); a flipped signature bit is refused; and the genuine
+# Azure AK certificate from the same VM chains to the shipped Azure root through the shipped
+# Global Virtual TPM CA - 03 (cross-checked with openssl verify) but is refused as the anchor of
+# that quote: it certifies Azure's pre-provisioned AK, not the key that signed it.
+set -eu
+: "${BOOTPROOF:?}" "${BOOTPROOF_SOURCE_DIR:?}"
+D=$BOOTPROOF_SOURCE_DIR/tests/data/cloud-ak/azure
+R=$BOOTPROOF_SOURCE_DIR/data/ak-roots
+for f in quote.msg quote.sig pcrs.bin ak.pub nonce.hex akcert_0x01C101D0.der; do
+	[ -e "$D/$f" ] || { echo "SKIP: $D/$f absent (tests/data/cloud-ak/README.md)"; exit 77; }
+done
+command -v openssl >/dev/null && command -v python3 >/dev/null || { echo "SKIP: openssl/python3"; exit 77; }
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-cloudak.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+export BOOTPROOF_AK_ROOTS=$R
+AT=2026-08-01T00:00:00Z # inside the certificate's validity (2026-07-27 .. 2027-04-21)
+
+RT=$(python3 "$BOOTPROOF_SOURCE_DIR/tests/attest/fixture2bundle.py" "$D" "$WORK" "$D/akcert_0x01C101D0.der")
+N=$(cat "$D/nonce.hex")
+V="--golden $WORK/golden.json --nonce $N --runtime-pcrs $RT --json"
+
+# verdict WANT_REASON FILE args...: exit 3 and that reason
+verdict() {
+	want=$1; shift
+	set +e
+	"$BOOTPROOF" verify "$@" >"$WORK/v.json"; rc=$?
+	set -e
+	reason=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["reason"])' "$WORK/v.json")
+	echo "CASE $want: exit $rc reason $reason"
+	[ "$rc" = 3 ] && [ "$reason" = "$want" ] || { cat "$WORK/v.json"; fail "expected $want"; }
+}
+
+# 1. the quote verifies with its AK: the first failure is the absent event log, after the quote
+verdict firmware-log-replay-mismatch "$WORK/bundle.json" $V --ak-pub "$D/ak.pub"
+python3 - "$WORK/v.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["ak"]["trust"] == "ak-pub" and "quote" in v, v          # the quote checks passed
+assert all(r["outcome"] == "pass" for r in v["pcr_rules"].values()), v["pcr_rules"]
+assert "the bundle has no firmware log" in v["detail"], v["detail"]
+PY
+python3 - "$WORK/bundle.json" "$WORK/flip.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+s = bytearray.fromhex(b["quote"]["signature"]); s[-1] ^= 1
+b["quote"]["signature"] = s.hex()
+json.dump(b, open(sys.argv[2], "w"))
+PY
+verdict signature-invalid "$WORK/flip.json" $V --ak-pub "$D/ak.pub"
+
+# 2. the Azure AK certificate: chains (openssl, independently), refused as this quote's anchor
+openssl x509 -inform DER -in "$D/akcert_0x01C101D0.der" -out "$WORK/akcert.pem"
+openssl verify -attime "$(date -u -d "$AT" +%s)" -CAfile "$R/azure-roots.pem" \
+	-untrusted "$R/azure-intermediates.pem" "$WORK/akcert.pem" >/dev/null ||
+	fail "openssl: the Azure AK certificate does not chain to the Azure root via CA - 03"
+verdict ak-certificate-key-mismatch "$WORK/bundle.json" $V --ak-ca azure --at $AT
+verdict ak-certificate-intermediate-missing "$WORK/bundle.json" $V --ak-ca gce --at $AT
+# the bundle carrying CA - 03 itself: the chain then ends at Azure's root, which gce does not pin
+openssl x509 -in "$R/azure-intermediates.pem" -outform DER -out "$WORK/ca03.der"
+python3 - "$WORK/bundle.json" "$WORK/ca03.der" "$WORK/with-ca03.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+b["ak"]["intermediates"] = [open(sys.argv[2], "rb").read().hex()]
+json.dump(b, open(sys.argv[3], "w"))
+PY
+verdict ak-certificate-root-not-pinned "$WORK/with-ca03.json" $V --ak-ca gce --at $AT
+verdict ak-certificate-key-mismatch "$WORK/with-ca03.json" $V --ak-ca "$R/azure-roots.pem" --at $AT
+echo "public Azure data: all cases passed"
