@@ -597,20 +597,25 @@ static int cert_info(X509 *x, json_t *info)
 	return 0;
 }
 
-/* Builds and verifies the chain: anchors in the store, intermediates (the bundle's and the known
- * ones) untrusted. */
+/* Builds and verifies the chain: anchors in store, intermediates (the bundle's and the known
+ * ones) untrusted. store must outlive ctx (the context keeps a plain pointer to it). */
 static int check_chain(const struct ak_cert_input *in, X509 *leaf, STACK_OF(X509) *untrusted,
-		       X509_STORE_CTX *ctx, struct ak_cert_verdict *v)
+		       X509_STORE *store, X509_STORE_CTX *ctx, struct ak_cert_verdict *v)
 {
-	_cleanup_(X509_STORE_freep) X509_STORE *store = X509_STORE_new();
-
-	if (!store)
-		return -ENOMEM;
 	for (size_t i = 0; i < in->anchors->n; i++) {
 		const struct ak_anchor *a = &in->anchors->items[i];
-		if (a->trusted ? X509_STORE_add_cert(store, a->cert) != 1
-			       : !sk_X509_push(untrusted, X509_dup(a->cert)))
+		X509 *dup;
+
+		if (a->trusted) {
+			if (X509_STORE_add_cert(store, a->cert) != 1)
+				return -ENOMEM;
+			continue;
+		}
+		dup = X509_dup(a->cert);
+		if (!dup || !sk_X509_push(untrusted, dup)) {
+			X509_free(dup);
 			return -ENOMEM;
+		}
 	}
 	if (X509_STORE_CTX_init(ctx, store, leaf, untrusted) != 1)
 		return -EIO;
@@ -624,13 +629,14 @@ static int check_chain(const struct ak_cert_input *in, X509 *leaf, STACK_OF(X509
 int ak_cert_verify(const struct ak_cert_input *in, struct ak_cert_verdict *ret)
 {
 	_cleanup_(X509_freep) X509 *leaf = NULL;
+	_cleanup_(X509_STORE_freep) X509_STORE *store = X509_STORE_new();
 	_cleanup_(sk_X509_freep) STACK_OF(X509) *untrusted = sk_X509_new_null();
-	_cleanup_(X509_STORE_CTX_freep) X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	_cleanup_(X509_STORE_CTX_freep) X509_STORE_CTX *ctx = X509_STORE_CTX_new(); /* freed first */
 	_cleanup_(json_decrefp) json_t *info = json_object();
 	struct ak_cert_verdict v = {.why = AK_CERT_OK};
 	int r;
 
-	if (!untrusted || !ctx || !info)
+	if (!store || !untrusted || !ctx || !info)
 		return -ENOMEM;
 	leaf = der_to_x509(in->cert, in->cert_size);
 	if (!leaf) {
@@ -657,7 +663,7 @@ int ak_cert_verify(const struct ak_cert_input *in, struct ak_cert_verdict *ret)
 	}
 	/* Each step may set v.why; the first failure stands. */
 	if ((r = check_critical(leaf, &v)) < 0 || v.why ||
-	    (r = check_chain(in, leaf, untrusted, ctx, &v)) < 0 || v.why ||
+	    (r = check_chain(in, leaf, untrusted, store, ctx, &v)) < 0 || v.why ||
 	    (r = check_usage(leaf, &v)) < 0 || v.why ||
 	    (r = check_key(leaf, in->ak, &v)) < 0 || v.why ||
 	    (r = identity(leaf, info, &v)) < 0 || v.why ||
