@@ -12,3 +12,5 @@ bp_script_test(test-cloud-ak-swtpm attest/test-cloud-ak-swtpm.sh LABELS interop 
 bp_unit_test(test-ak-cert unit/test-ak-cert.c LIBS bp_measure)
 bp_fuzz_target(fuzz-gce-instance fuzz/fuzz-gce-instance.c LIBS bp_measure)
 bp_script_test(test-cloud-ak-public attest/test-cloud-ak-public.sh TIMEOUT 120)
+bp_script_test(test-ek-pub-swtpm attest/test-ek-pub-swtpm.sh LABELS interop TIMEOUT 300)
+bp_fuzz_target(fuzz-ek-pub fuzz/fuzz-ek-pub.c LIBS bp_measure)

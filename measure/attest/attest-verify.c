@@ -115,13 +115,16 @@ static int make_challenge(const struct bundle *b, const uint8_t *name, size_t na
 	size_t blob_size, enc_size;
 	int r;
 
-	cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
-	if (!cert)
-		return -EBADMSG;
+	/* The EK: given out of band (--ek-pub, AWS), else the certificate's, checked by --ca. */
+	if (!o->ek_pub) {
+		cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
+		if (!cert)
+			return -EBADMSG;
+	}
 	if (RAND_bytes(secret, sizeof(secret)) != 1)
 		return -EIO;
-	r = credential_make(X509_get0_pubkey(cert), name, name_size, secret, &blob, &blob_size,
-			    &enc, &enc_size);
+	r = credential_make(o->ek_pub ? o->ek_pub : X509_get0_pubkey(cert), name, name_size, secret,
+			    &blob, &blob_size, &enc, &enc_size);
 	if (r < 0)
 		return r;
 	h_name = hex_encode_alloc(name, name_size);
@@ -265,7 +268,9 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 		*ret_ak = TAKE_PTR(derived);
 		return 0;
 	}
-	if (!o->ak && o->ca && o->credential_secret) {
+	if (o->ek_pub && json_object_set_new(ak, "ek_public", json_string("ek-pub")) < 0)
+		return -ENOMEM;
+	if (!o->ak && (o->ca || o->ek_pub) && o->credential_secret) {
 		/* Round 2: the TPM that holds the certified EK released our secret for this AK. */
 		if (name_size != o->credential_ak_name_size ||
 		    memcmp(name, o->credential_ak_name, name_size) != 0)
@@ -286,7 +291,7 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	if (!o->ak) {
 		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
 			return -ENOMEM;
-		if (o->ca && o->ret_challenge) {
+		if ((o->ca || o->ek_pub) && o->ret_challenge) {
 			r = make_challenge(b, name, name_size, o);
 			if (r < 0 && r != -EOPNOTSUPP)
 				return r;
@@ -295,9 +300,11 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 					     "the EK certificate chains to the CA, but its key is not "
 					     "RSA: bootproof makes credentials for RSA EKs only");
 			return vfail(s, "ak-not-bound-to-ek",
-				     "the EK certificate chains to the CA; a credential challenge "
-				     "for this AK was written: run `bootproof attest --activate` on "
-				     "the machine and verify again with --credential-secret");
+				     "%s; a credential challenge for this AK was written: run "
+				     "`bootproof attest --activate` on the machine and verify again "
+				     "with --credential-secret",
+				     o->ek_pub ? "the EK is the --ek-pub key"
+					       : "the EK certificate chains to the CA");
 		}
 		return vfail(s, "ak-not-bound-to-ek",
 			     "the EK certificate chains to the CA, but nothing proves that the AK "

@@ -32,7 +32,9 @@ struct verify_options {
 					   * the bundle's ak.certificate must chain to them */
 	time_t at;                        /* --at: verification time of the AK certificate; 0 now */
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
-	/* Credential activation (credential.h), with ca: */
+	EVP_PKEY *ek_pub;                 /* --ek-pub: the EK given out of band (AWS), the target
+					   * of credential activation instead of the certificate's */
+	/* Credential activation (credential.h), with ca or ek_pub: */
 	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */
 	size_t credential_secret_size;
 	const uint8_t *credential_ak_name;/* ... and the AK Name it was made for */

@@ -10,6 +10,7 @@
 #include "attest-verify.h"
 #include "bundle.h"
 #include "credential.h"
+#include "ek-pub.h"
 #include "manifest-sign.h"
 #include "pcr-yaml.h"
 #include "platform-target.h"

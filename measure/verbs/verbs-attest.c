@@ -560,6 +560,10 @@ static void verify_help(FILE *f)
 		"  --at TIME            check the AK certificate's validity at TIME (@EPOCH or\n"
 		"                       YYYY-MM-DDTHH:MM:SSZ) instead of now\n"
 		"  --runtime-pcrs LIST  PCRs replayed from the runtime log (default 14,15)\n"
+		"  --ek-pub FILE        the EK public key given out of band (AWS: get-instance-tpm-ek-pub,\n"
+		"                       DER SubjectPublicKeyInfo, TPMT_PUBLIC or PEM; RSA 2048): the\n"
+		"                       target of --make-credential / --credential-secret instead of\n"
+		"                       the EK certificate\n"
 		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
 		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
@@ -623,7 +627,7 @@ static void print_summary(const json_t *v, FILE *f)
 struct verify_cli {
 	struct verify_options o;
 	uint8_t *nonce, *cred_secret, *cred_name;
-	EVP_PKEY *ak;
+	EVP_PKEY *ak, *ek_pub;
 	X509_STORE *ca;
 	struct ak_anchors ak_ca;
 	const char *golden_path, *ak_path, *out, *make_credential;
@@ -636,6 +640,7 @@ static void verify_cli_done(struct verify_cli *v)
 	free(v->cred_secret);
 	free(v->cred_name);
 	EVP_PKEY_free(v->ak);
+	EVP_PKEY_free(v->ek_pub);
 	X509_STORE_free(v->ca);
 	ak_anchors_done(&v->ak_ca);
 }
@@ -653,6 +658,7 @@ static const struct option verify_options_table[] = {
 	{"credential-secret", required_argument, NULL, 'S'},
 	{"ak-ca", required_argument, NULL, 'K'},
 	{"at", required_argument, NULL, 't'},
+	{"ek-pub", required_argument, NULL, 'E'},
 	{},
 };
 
@@ -716,6 +722,22 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			v->o.ak_ca = &v->ak_ca;
 			break;
 		}
+		case 'E': {
+			_cleanup_(freep) uint8_t *d = NULL;
+			char err[300];
+			size_t n;
+			r = read_file_capped(optarg, EK_PUB_MAX_SIZE, &d, &n);
+			if (r >= 0) {
+				EVP_PKEY_free(v->ek_pub);
+				v->ek_pub = NULL;
+				r = ek_pub_parse(d, n, &v->ek_pub, err, sizeof(err));
+			} else
+				snprintf(err, sizeof(err), "cannot read it");
+			if (r < 0)
+				return log_error_errno(r, "verify: --ek-pub '%s': %s", optarg, err);
+			v->o.ek_pub = v->ek_pub;
+			break;
+		}
 		case 't':
 			if (ak_cert_parse_time(optarg, &v->o.at) < 0) {
 				log_error("verify: --at '%s' is neither @EPOCH nor YYYY-MM-DDTHH:MM:SSZ",
@@ -728,7 +750,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			return EXIT_USAGE;
 		}
 	if (optind >= argc || !v->golden_path || !v->nonce ||
-	    (!v->ak_path && !v->ca && !v->o.ak_ca)) {
+	    (!v->ak_path && !v->ca && !v->o.ak_ca && !v->ek_pub)) {
 		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub, --ak-ca or --ca are "
 			  "required");
 		return EXIT_USAGE;
@@ -743,9 +765,15 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 		return EXIT_USAGE;
 	}
 	if ((v->make_credential || v->cred_secret) &&
-	    (!v->ca || v->ak_path || argc - optind != 1)) {
-		log_error("verify: --make-credential / --credential-secret need --ca, no --ak-pub, "
-			  "and one bundle");
+	    ((!v->ca && !v->ek_pub) || v->ak_path || argc - optind != 1)) {
+		log_error("verify: --make-credential / --credential-secret need --ca or --ek-pub, "
+			  "no --ak-pub, and one bundle");
+		return EXIT_USAGE;
+	}
+	if (v->ek_pub && (v->ca || v->ak_path || v->o.ak_ca || (!v->make_credential &&
+								!v->cred_secret))) {
+		log_error("verify: --ek-pub is the EK for credential activation: it goes with "
+			  "--make-credential or --credential-secret, without --ca, --ak-pub or --ak-ca");
 		return EXIT_USAGE;
 	}
 	v->o.nonce = v->nonce;
