@@ -6,7 +6,9 @@
 # nonce, PCR digest and PCR values held); a flipped signature bit is refused; and the genuine
 # Azure AK certificate from the same VM chains to the shipped Azure root through the shipped
 # Global Virtual TPM CA - 03 (cross-checked with openssl verify) but is refused as the anchor of
-# that quote: it certifies Azure's pre-provisioned AK, not the key that signed it.
+# that quote: it certifies Azure's pre-provisioned AK, not the key that signed it. Real GCE
+# quotes (SEV-SNP and TDX Confidential VMs) are trusted through --ak-ca gce, with the identity
+# their certificates state, and refused when tampered.
 set -eu
 : "${BOOTPROOF:?}" "${BOOTPROOF_SOURCE_DIR:?}"
 D=$BOOTPROOF_SOURCE_DIR/tests/data/cloud-ak/azure
@@ -71,4 +73,56 @@ json.dump(b, open(sys.argv[3], "w"))
 PY
 verdict ak-certificate-root-not-pinned "$WORK/with-ca03.json" $V --ak-ca gce --at $AT
 verdict ak-certificate-key-mismatch "$WORK/with-ca03.json" $V --ak-ca "$R/azure-roots.pem" --at $AT
-echo "public Azure data: all cases passed"
+
+# 3. Real GCE quotes (lockboot/vaportpm fixtures: Confidential VMs, SEV-SNP and TDX), each with
+# its AK certificate chain: trusted with --ak-ca gce; the identity is the certificate's subject
+# (L=zone, OU=project, CN=instance id, as openssl prints it); then the refusals.
+G=$BOOTPROOF_SOURCE_DIR/tests/data/cloud-ak/gce-quote
+for fx in amd tdx; do
+	F=$G/test-gcp-$fx-fixture.json
+	[ -e "$F" ] || { echo "SKIP part 3: $F absent"; break; }
+	mkdir -p "$WORK/$fx"
+	RT=$(python3 "$BOOTPROOF_SOURCE_DIR/tests/attest/vaportpm2bundle.py" "$F" "$WORK/$fx")
+	N=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nonce"])' "$F")
+	VG="--golden $WORK/$fx/golden.json --nonce $N --runtime-pcrs $RT --json"
+	verdict firmware-log-replay-mismatch "$WORK/$fx/bundle.json" $VG --ak-ca gce
+	python3 - "$WORK/v.json" "$F" <<'PY'
+import json, re, subprocess, sys
+v = json.load(open(sys.argv[1]))
+assert v["ak"]["trust"] == "ak-certificate" and "quote" in v, v["ak"]   # trusted, quote passed
+g = v["ak"]["certificate"]["gce"]
+pem = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----",
+                json.load(open(sys.argv[2]))["attestation"]["gcp"]["ak_cert_chain"], re.S).group(0)
+subj = subprocess.run(["openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253"], input=pem,
+                      capture_output=True, text=True, check=True).stdout.strip()
+want = "subject=CN=%d,OU=%s,O=Google Compute Engine,L=%s" % (g["instance_id"], g["project_id"], g["zone"])
+assert subj == want, (subj, want)
+assert g["is_production"] is True
+print("identity:", g["project_id"], g["zone"], g["instance_name"], g["instance_id"])
+PY
+	python3 - "$WORK/$fx/bundle.json" "$WORK/$fx" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+n = dict(b); n["ak"] = dict(b["ak"], intermediates=[])
+json.dump(n, open(sys.argv[2] + "/nochain.json", "w"))
+f = json.loads(json.dumps(b)); s = bytearray.fromhex(f["quote"]["signature"]); s[-1] ^= 1
+f["quote"]["signature"] = s.hex(); json.dump(f, open(sys.argv[2] + "/flip.json", "w"))
+PY
+	# without the bundle's intermediates: the shipped one completes the chain; the roots
+	# file alone (no shipped intermediates) cannot
+	verdict firmware-log-replay-mismatch "$WORK/$fx/nochain.json" $VG --ak-ca gce
+	verdict ak-certificate-intermediate-missing "$WORK/$fx/nochain.json" $VG --ak-ca "$R/gce-roots.pem"
+	verdict ak-certificate-root-not-pinned "$WORK/$fx/bundle.json" $VG --ak-ca azure
+	verdict signature-invalid "$WORK/$fx/flip.json" $VG --ak-ca gce
+done
+# one VM's certificate beside the other VM's quote
+if [ -e "$WORK/amd/bundle.json" ] && [ -e "$WORK/tdx/bundle.json" ]; then
+	python3 - "$WORK/tdx/bundle.json" "$WORK/amd/bundle.json" "$WORK/swap.json" <<'PY'
+import json, sys
+b, o = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+b["ak"]["certificate"] = o["ak"]["certificate"]
+json.dump(b, open(sys.argv[3], "w"))
+PY
+	verdict ak-certificate-key-mismatch "$WORK/swap.json" $VG --ak-ca gce
+fi
+echo "public Azure and GCE data: all cases passed"
