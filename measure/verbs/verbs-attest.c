@@ -263,6 +263,63 @@ static const struct option attest_options_table[] = {
 	{},
 };
 
+/* The AK options: --ak-handle, --ak-type, --ak SOURCE and --ak-chain FILE (the cloud's certified
+ * AK, cloud-ak.h). Logs a usage error. */
+static int attest_parse_ak_option(int c, const char *arg, struct attest_options *o)
+{
+	switch (c) {
+	case 'H': {
+		char *end;
+		unsigned long v;
+		errno = 0;
+		v = strtoul(arg, &end, 0);
+		if (errno || *end || (v >> 24) != 0x81) {
+			log_error("attest: --ak-handle '%s' is not a persistent handle "
+				  "(0x81xxxxxx)", arg);
+			return -EINVAL;
+		}
+		o->quote.ak_handle = (uint32_t)v;
+		break;
+	}
+	case 't':
+		if (strcmp(arg, "rsa") == 0)
+			o->quote.ak_type = AK_RSA_RSASSA;
+		else if (strcmp(arg, "rsapss") == 0)
+			o->quote.ak_type = AK_RSA_RSAPSS;
+		else if (strcmp(arg, "ecc") == 0)
+			o->quote.ak_type = AK_ECC_ECDSA;
+		else {
+			log_error("attest: --ak-type must be rsa, rsapss or ecc");
+			return -EINVAL;
+		}
+		break;
+	case 'C':
+		o->ak_chain = arg;
+		break;
+	default: /* 'K' */
+		if (cloud_ak_from_string(arg, &o->quote.cloud) < 0) {
+			log_error("attest: --ak must be create, gce, azure or auto");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int attest_check_cloud_options(const struct attest_options *o)
+{
+	if (o->ak_chain && o->quote.cloud == CLOUD_AK_NONE) {
+		log_error("attest: --ak-chain goes with --ak gce|azure|auto");
+		return -EINVAL;
+	}
+	if (o->quote.cloud != CLOUD_AK_NONE &&
+	    (o->quote.ak_handle || o->quote.ak_type == AK_RSA_RSAPSS)) {
+		log_error("attest: --ak %s takes the cloud's own key: no --ak-handle, and --ak-type "
+			  "only rsa or ecc", cloud_ak_to_string(o->quote.cloud));
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
 static int attest_parse_options(int argc, char *argv[], struct attest_options *o)
 {
@@ -283,39 +340,12 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		case 'T':
 			o->quote.tcti = optarg;
 			break;
-		case 'H': {
-			char *end;
-			unsigned long v;
-			errno = 0;
-			v = strtoul(optarg, &end, 0);
-			if (errno || *end || (v >> 24) != 0x81) {
-				log_error("attest: --ak-handle '%s' is not a persistent handle "
-					  "(0x81xxxxxx)", optarg);
-				return EXIT_USAGE;
-			}
-			o->quote.ak_handle = (uint32_t)v;
-			break;
-		}
+		case 'H':
 		case 't':
-			if (strcmp(optarg, "rsa") == 0)
-				o->quote.ak_type = AK_RSA_RSASSA;
-			else if (strcmp(optarg, "rsapss") == 0)
-				o->quote.ak_type = AK_RSA_RSAPSS;
-			else if (strcmp(optarg, "ecc") == 0)
-				o->quote.ak_type = AK_ECC_ECDSA;
-			else {
-				log_error("attest: --ak-type must be rsa, rsapss or ecc");
-				return EXIT_USAGE;
-			}
-			break;
 		case 'K':
-			if (cloud_ak_from_string(optarg, &o->quote.cloud) < 0) {
-				log_error("attest: --ak must be create, gce, azure or auto");
-				return EXIT_USAGE;
-			}
-			break;
 		case 'C':
-			o->ak_chain = optarg;
+			if (attest_parse_ak_option(c, optarg, o) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'P':
 			o->ak_pub_out = optarg;
@@ -349,17 +379,7 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		log_error("attest: --nonce and -o are required, and nothing else");
 		return EXIT_USAGE;
 	}
-	if (o->ak_chain && (o->quote.cloud == CLOUD_AK_NONE)) {
-		log_error("attest: --ak-chain goes with --ak gce|azure|auto");
-		return EXIT_USAGE;
-	}
-	if (o->quote.cloud != CLOUD_AK_NONE &&
-	    (o->quote.ak_handle || o->quote.ak_type == AK_RSA_RSAPSS)) {
-		log_error("attest: --ak %s takes the cloud's own key: no --ak-handle, and --ak-type "
-			  "only rsa or ecc", cloud_ak_to_string(o->quote.cloud));
-		return EXIT_USAGE;
-	}
-	return VERB_PROCEED;
+	return attest_check_cloud_options(o) < 0 ? EXIT_USAGE : VERB_PROCEED;
 }
 
 /* The logs, container measurements and credential challenge, read before the quote. */
@@ -662,6 +682,68 @@ static const struct option verify_options_table[] = {
 	{},
 };
 
+/* --ak-ca ROOT (ak-cert.h), --at TIME, --ek-pub FILE (ek-pub.h): VERB_PROCEED or an exit code. */
+static int verify_parse_trust_option(int c, const char *arg, struct verify_cli *v)
+{
+	_cleanup_(freep) uint8_t *d = NULL;
+	char err[300] = "cannot read it";
+	size_t n;
+	int r;
+
+	switch (c) {
+	case 'K':
+		r = ak_anchors_add(&v->ak_ca, arg, err, sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "verify: --ak-ca %s: %s", arg, err);
+		v->o.ak_ca = &v->ak_ca;
+		return VERB_PROCEED;
+	case 't':
+		if (ak_cert_parse_time(arg, &v->o.at) < 0) {
+			log_error("verify: --at '%s' is neither @EPOCH nor YYYY-MM-DDTHH:MM:SSZ", arg);
+			return EXIT_USAGE;
+		}
+		return VERB_PROCEED;
+	default: /* 'E' */
+		r = read_file_capped(arg, EK_PUB_MAX_SIZE, &d, &n);
+		if (r >= 0) {
+			EVP_PKEY_free(v->ek_pub);
+			v->ek_pub = NULL;
+			r = ek_pub_parse(d, n, &v->ek_pub, err, sizeof(err));
+		}
+		if (r < 0)
+			return log_error_errno(r, "verify: --ek-pub '%s': %s", arg, err);
+		v->o.ek_pub = v->ek_pub;
+		return VERB_PROCEED;
+	}
+}
+
+/* Which ways of trusting the AK combine (argv[optind..] are the bundles). Logs a usage error. */
+static int verify_check_trust_options(int argc, const struct verify_cli *v)
+{
+	if (v->o.ak_ca && (v->ak_path || v->make_credential || v->cred_secret)) {
+		log_error("verify: --ak-ca is one way to trust the AK; it does not combine with "
+			  "--ak-pub, --make-credential or --credential-secret");
+		return -EINVAL;
+	}
+	if (v->o.at && !v->o.ak_ca) {
+		log_error("verify: --at applies to the AK certificate: it needs --ak-ca");
+		return -EINVAL;
+	}
+	if ((v->make_credential || v->cred_secret) &&
+	    ((!v->ca && !v->ek_pub) || v->ak_path || argc - optind != 1)) {
+		log_error("verify: --make-credential / --credential-secret need --ca or --ek-pub, "
+			  "no --ak-pub, and one bundle");
+		return -EINVAL;
+	}
+	if (v->ek_pub && (v->ca || v->ak_path || v->o.ak_ca || (!v->make_credential &&
+								!v->cred_secret))) {
+		log_error("verify: --ek-pub is the EK for credential activation: it goes with "
+			  "--make-credential or --credential-secret, without --ca, --ak-pub or --ak-ca");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Returns VERB_PROCEED (argv[optind..] are the bundles), or the exit code to end with. */
 static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 {
@@ -714,36 +796,12 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			v->o.credential_secret = v->cred_secret;
 			v->o.credential_ak_name = v->cred_name;
 			break;
-		case 'K': {
-			char err[300];
-			r = ak_anchors_add(&v->ak_ca, optarg, err, sizeof(err));
-			if (r < 0)
-				return log_error_errno(r, "verify: --ak-ca %s: %s", optarg, err);
-			v->o.ak_ca = &v->ak_ca;
-			break;
-		}
-		case 'E': {
-			_cleanup_(freep) uint8_t *d = NULL;
-			char err[300];
-			size_t n;
-			r = read_file_capped(optarg, EK_PUB_MAX_SIZE, &d, &n);
-			if (r >= 0) {
-				EVP_PKEY_free(v->ek_pub);
-				v->ek_pub = NULL;
-				r = ek_pub_parse(d, n, &v->ek_pub, err, sizeof(err));
-			} else
-				snprintf(err, sizeof(err), "cannot read it");
-			if (r < 0)
-				return log_error_errno(r, "verify: --ek-pub '%s': %s", optarg, err);
-			v->o.ek_pub = v->ek_pub;
-			break;
-		}
+		case 'K':
 		case 't':
-			if (ak_cert_parse_time(optarg, &v->o.at) < 0) {
-				log_error("verify: --at '%s' is neither @EPOCH nor YYYY-MM-DDTHH:MM:SSZ",
-					  optarg);
-				return EXIT_USAGE;
-			}
+		case 'E':
+			r = verify_parse_trust_option(c, optarg, v);
+			if (r != VERB_PROCEED)
+				return r;
 			break;
 		default:
 			verify_help(stderr);
@@ -755,27 +813,8 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			  "required");
 		return EXIT_USAGE;
 	}
-	if (v->o.ak_ca && (v->ak_path || v->make_credential || v->cred_secret)) {
-		log_error("verify: --ak-ca is one way to trust the AK; it does not combine with "
-			  "--ak-pub, --make-credential or --credential-secret");
+	if (verify_check_trust_options(argc, v) < 0)
 		return EXIT_USAGE;
-	}
-	if (v->o.at && !v->o.ak_ca) {
-		log_error("verify: --at applies to the AK certificate: it needs --ak-ca");
-		return EXIT_USAGE;
-	}
-	if ((v->make_credential || v->cred_secret) &&
-	    ((!v->ca && !v->ek_pub) || v->ak_path || argc - optind != 1)) {
-		log_error("verify: --make-credential / --credential-secret need --ca or --ek-pub, "
-			  "no --ak-pub, and one bundle");
-		return EXIT_USAGE;
-	}
-	if (v->ek_pub && (v->ca || v->ak_path || v->o.ak_ca || (!v->make_credential &&
-								!v->cred_secret))) {
-		log_error("verify: --ek-pub is the EK for credential activation: it goes with "
-			  "--make-credential or --credential-secret, without --ca, --ak-pub or --ak-ca");
-		return EXIT_USAGE;
-	}
 	v->o.nonce = v->nonce;
 	v->o.ca = v->ca;
 	return VERB_PROCEED;
