@@ -18,7 +18,9 @@
 #include "measure-eventlog.h"
 
 struct verify_options {
-	const struct golden *golden;      /* required, unless golden_wait is set */
+	const struct golden *golden;      /* golden values; NULL and no golden_wait: none (every
+					   * quoted PCR reported, not judged; without an event log
+					   * in the bundle, not replayed either) */
 	/* Or: golden is NULL and this is called when a bundle first needs the golden values (after
 	 * its parse, nonce and AK checks), so the caller can load golden.json meanwhile (verify:
 	 * on a second thread). < 0 ends the evaluation with that error. */

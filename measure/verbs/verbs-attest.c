@@ -559,7 +559,7 @@ static int load_credential_secret(const char *path, uint8_t **ret_secret, size_t
 static void verify_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: bootproof verify BUNDLE... --golden FILE --nonce HEX\n"
+		"Usage: bootproof verify BUNDLE... [--golden FILE] --nonce HEX\n"
 		"                        (--ak-pub FILE | --ak-ca gce|azure|FILE... | --ca FILE...)\n"
 		"\n"
 		"Verifies quote bundles against a golden manifest: signature (scheme pinned by the\n"
@@ -567,7 +567,8 @@ static void verify_help(FILE *f)
 		"replay of the firmware and userspace logs, runtime (PCR 14/15) records.\n"
 		"Exit 0 only if everything holds; 3 with the specific reason otherwise.\n"
 		"\n"
-		"  --golden FILE        golden.json\n"
+		"  --golden FILE        golden.json; without it the AK, the quote and the event log\n"
+		"                       replay are checked and the PCRs reported, not judged\n"
 		"  --nonce HEX          the challenge sent to the machine\n"
 		"  --ak-pub FILE        the trusted AK (PEM public key recorded at enrolment)\n"
 		"  --ca FILE            EK certificate trust anchor(s), PEM; repeatable. Proves the EK\n"
@@ -621,8 +622,13 @@ static void print_summary(const json_t *v, FILE *f)
 	json_t *rt = json_object_get(v, "runtime"), *e;
 	size_t i;
 
-	fprintf(f, "%s: %s\n", name ? name : "?",
-		json_is_true(json_object_get(v, "ok")) ? "VERIFIED" : "FAILED");
+	fprintf(f, "%s: %s%s\n", name ? name : "?",
+		json_is_true(json_object_get(v, "ok")) ? "VERIFIED" : "FAILED",
+		/* said plainly: exit 0 without golden values judged no PCR */
+		json_is_true(json_object_get(v, "ok")) && detail &&
+				strncmp(detail, "no golden values", 16) == 0
+			? " (no golden values: the PCRs are reported, not judged)"
+			: "");
 	if (!json_is_true(json_object_get(v, "ok")))
 		fprintf(f, "  reason: %s: %s\n", reason ? reason : "?", detail ? detail : "");
 	if (rt) {
@@ -807,10 +813,8 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (optind >= argc || !v->golden_path || !v->nonce ||
-	    (!v->ak_path && !v->ca && !v->o.ak_ca && !v->ek_pub)) {
-		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub, --ak-ca or --ca are "
-			  "required");
+	if (optind >= argc || !v->nonce || (!v->ak_path && !v->ca && !v->o.ak_ca && !v->ek_pub)) {
+		log_error("verify: BUNDLE, --nonce and --ak-pub, --ak-ca or --ca are required");
 		return EXIT_USAGE;
 	}
 	if (verify_check_trust_options(argc, v) < 0)
@@ -883,7 +887,7 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot read '%s'", paths[i]);
 		r = attest_verify_bundle(data, len, paths[i], &v->o, &verdict, &ok);
-		if (!v->o.golden) {
+		if (!v->o.golden && v->o.golden_wait) {
 			/* golden.json is judged before any verdict is printed, even if this
 			 * bundle failed before it needed it. */
 			int rg = golden_job_wait(v->o.golden_wait_userdata, &v->o.golden);
@@ -961,10 +965,12 @@ int verb_verify(int argc, char *argv[])
 		v.o.ret_challenge = &challenge;
 		v.o.ret_challenge_secret = &challenge_secret;
 	}
-	golden.path = v.golden_path;
-	golden_job_start(&golden);
-	v.o.golden_wait = golden_job_wait;
-	v.o.golden_wait_userdata = &golden;
+	if (v.golden_path) { /* without: no golden values, the PCRs are reported, not judged */
+		golden.path = v.golden_path;
+		golden_job_start(&golden);
+		v.o.golden_wait = golden_job_wait;
+		v.o.golden_wait_userdata = &golden;
+	}
 	if (v.ak_path) {
 		r = manifest_load_public_key(v.ak_path, &v.ak);
 		if (r < 0)

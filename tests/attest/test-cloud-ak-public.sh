@@ -55,6 +55,11 @@ b["quote"]["signature"] = s.hex()
 json.dump(b, open(sys.argv[2], "w"))
 PY
 verdict signature-invalid "$WORK/flip.json" $V --ak-pub "$D/ak.pub"
+# without golden values: the quote verifies with its AK, exit 0
+"$BOOTPROOF" verify "$WORK/bundle.json" --nonce $N --ak-pub "$D/ak.pub" >"$WORK/plain.txt" ||
+	{ cat "$WORK/plain.txt"; fail "the Azure quote does not verify with its AK (no golden)"; }
+echo "CASE Azure quote, its AK, no golden values: $(cat "$WORK/plain.txt")"
+verdict signature-invalid "$WORK/flip.json" --nonce $N --ak-pub "$D/ak.pub" --json
 
 # 2. the Azure AK certificate: chains (openssl, independently), refused as this quote's anchor
 openssl x509 -inform DER -in "$D/akcert_0x01C101D0.der" -out "$WORK/akcert.pem"
@@ -112,6 +117,21 @@ PY
 	# file alone (no shipped intermediates) cannot
 	verdict firmware-log-replay-mismatch "$WORK/$fx/nochain.json" $VG --ak-ca gce
 	verdict ak-certificate-intermediate-missing "$WORK/$fx/nochain.json" $VG --ak-ca "$R/gce-roots.pem"
+	# without golden values (verify judges trust and quote only): exit 0, said plainly
+	"$BOOTPROOF" verify "$WORK/$fx/bundle.json" --nonce $N --ak-ca gce >"$WORK/plain.txt" ||
+		{ cat "$WORK/plain.txt"; fail "$fx: no exit 0 without golden values"; }
+	grep -q "VERIFIED (no golden values: the PCRs are reported, not judged)" "$WORK/plain.txt" ||
+		fail "$fx: the summary does not say the PCRs were not judged"
+	"$BOOTPROOF" verify "$WORK/$fx/bundle.json" --nonce $N --ak-ca gce --json >"$WORK/plain.json"
+	python3 - "$WORK/plain.json" "$F" <<'PY'
+import json, sys
+v, f = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert v["ok"] and v["ak"]["trust"] == "ak-certificate", v
+assert "not judged or replayed" in v["detail"], v["detail"]
+# every quoted PCR reported, with the fixture's own values
+assert v["not_golden"] == {"sha256:" + p: x for p, x in f["pcrs"]["sha256"].items()}, v["not_golden"]
+PY
+	echo "CASE $fx without golden values: exit 0, PCRs reported"
 	verdict ak-certificate-root-not-pinned "$WORK/$fx/bundle.json" $VG --ak-ca azure
 	verdict signature-invalid "$WORK/$fx/flip.json" $VG --ak-ca gce
 done

@@ -138,6 +138,21 @@ PY
 check_ok "$WORK/gce.json" gce
 check_ok "$WORK/gce-ecc.json" gce
 
+# Without golden values: trust, quote and event-log replay still judged, the PCRs reported.
+"$BP" verify "$WORK/gce.json" --nonce $N --ak-ca "$C/root.pem" --json >"$WORK/ng.json" ||
+	{ cat "$WORK/ng.json"; fail "no golden values: not verified"; }
+tpm2_pcrread -T "$TA" sha256:0 | sed -n 's/.*0 *: *0x//p' | tr A-F a-f >"$WORK/pcr0"
+python3 - "$WORK/ng.json" "$(cat "$WORK/pcr0")" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["ok"] and "event log replay" in v["detail"] and v["not_golden"]["sha256:0"] == sys.argv[2], v
+PY
+# a digest in the firmware log: "Calling EFI Application from Boot Option" (pcr-spec.md §1.2)
+python3 "$SRC/bundle-edit.py" fw-flip "$WORK/gce.json" "$WORK/badlog.json" \
+	3d6772b4f84ed47595d72a2c4c5ffd15f5bb72c7507fe26f2aaee2c69d5633ba
+expect_verdict 3 firmware-log-replay-mismatch "no golden values, tampered firmware log" "$WORK/badlog.json" --nonce $N --ak-ca "$C/root.pem"
+echo "CASE no golden values: verified with the PCRs reported; a tampered log still refused"
+
 # The bundle's AK is the key tpm2-tools created from the same template (independent source).
 python3 - "$WORK/gce.json" "$WORK/rsa.pem" <<'PY'
 import json, subprocess, sys
