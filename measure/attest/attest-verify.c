@@ -407,6 +407,18 @@ static int check_runtime(struct vstate *s, const struct evlog *fw, const struct 
 	return 0;
 }
 
+/* Whether any log event (other than EV_NO_ACTION) extends PCR p. */
+static bool log_touches(const struct evlog *fw, const struct sdlog *sd, unsigned p)
+{
+	for (size_t i = 0; fw && i < fw->n_events; i++)
+		if (fw->events[i].pcr == p && fw->events[i].type != EV_NO_ACTION)
+			return true;
+	for (size_t i = 0; sd && i < sd->n_records; i++)
+		if (sd->records[i].event.pcr == p)
+			return true;
+	return false;
+}
+
 static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			const struct verify_options *o)
 {
@@ -423,10 +435,10 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	unsigned quoted_banks = 0;
 	bool replay = true; /* false: no golden values and no log to replay */
 	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
-				       *rules = json_object();
+				       *rules = json_object(), *not_replayed = json_array();
 	int r;
 
-	if (!phases || !unlisted || !rules)
+	if (!phases || !unlisted || !rules || !not_replayed)
 		return -ENOMEM;
 	r = bundle_parse(data, len, &b, err, sizeof(err));
 	if (r == -ENOMEM)
@@ -449,8 +461,10 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	if (!golden) {
 		golden = &no_golden;
 		replay = b->firmware_log.present || b->userspace_log.present;
-		s->ok_detail = replay ? "no golden values: AK trust, quote, event log replay and runtime "
-					"records verified; the PCRs are reported (not_golden), not judged"
+		s->ok_detail = replay ? "no golden values: AK trust, quote, event log replay (every "
+					"PCR the logs extend) and runtime records verified; the PCRs are "
+					"reported (not_golden), not judged; not_replayed lists the PCRs "
+					"no log extends"
 				      : "no golden values and no event log: AK trust and quote verified; "
 					"the quoted PCRs are reported (not_golden), not judged or replayed";
 	}
@@ -575,12 +589,19 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			reason = (o->runtime_pcrs & (1u << p)) ? "runtime-log-replay-mismatch"
 				 : in_sd			? "userspace-log-replay-mismatch"
 								: "firmware-log-replay-mismatch";
-			if (replay && (rp.incomplete[k] & (1u << p)))
+			if (golden == &no_golden && !log_touches(fw, sd, p)) {
+				/* No golden values, and no event in the logs for this PCR (e.g. IMA's
+				 * PCR 10): reported, not replayed. */
+				if (json_array_append_new(not_replayed, json_sprintf("%s:%u",
+							bank_name(k), p)) < 0)
+					return -ENOMEM;
+			} else if (replay && (rp.incomplete[k] & (1u << p)))
 				return vfail(s, reason,
 					     "%s PCR %u: an event lacks the %s digest, so the logs "
 					     "cannot reproduce the quoted value",
 					     bank_name(k), p, bank_name(k));
-			if (replay && memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
+			else if (replay &&
+				 memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
 				hex_encode(rp.value[k][p], bank_size(k), h1);
 				hex_encode(b->pcrs.value[k][p], bank_size(k), h2);
 				return vfail(s, reason,
@@ -603,6 +624,9 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	}
 	/* Quoted PCRs with no golden value: reproduced by the logs, reported, not judged. */
 	if (json_object_set(s->v, "not_golden", unlisted) < 0)
+		return -ENOMEM;
+	if (json_array_size(not_replayed) > 0 &&
+	    json_object_set(s->v, "not_replayed", not_replayed) < 0)
 		return -ENOMEM;
 
 	r = check_runtime(s, fw, sd, o);

@@ -11,6 +11,7 @@
 #include "bundle.h"
 #include "credential.h"
 #include "ek-pub.h"
+#include "gotpm-import.h"
 #include "manifest-sign.h"
 #include "pcr-yaml.h"
 #include "platform-target.h"

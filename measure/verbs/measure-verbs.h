@@ -12,3 +12,4 @@ int verb_attest(int argc, char *argv[]);   /* verbs-attest.c */
 int verb_verify(int argc, char *argv[]);   /* verbs-attest.c */
 int verb_manifest(int argc, char *argv[]); /* verbs-attest.c */
 int verb_seal(int argc, char *argv[]);     /* verbs-seal.c */
+int verb_bundle(int argc, char *argv[]);   /* verbs-bundle.c */

@@ -145,4 +145,56 @@ json.dump(b, open(sys.argv[3], "w"))
 PY
 	verdict ak-certificate-key-mismatch "$WORK/swap.json" $VG --ak-ca gce
 fi
+
+# 4. go-tpm-tools' own attestation (GCE COS 85, nonce 0x9009, quotes of sha1/sha256/sha384, the
+# firmware event log, an AK certificate of the older CA and no intermediates): imported with
+# `bundle import`, trusted with --ak-ca gce (the shipped intermediate_2 completes the chain),
+# each bank's quote verified and its log replayed (PCR 0-9; the rest, IMA's 10 included, no log
+# extends: reported, not replayed); the identity checked against openssl asn1parse of the
+# certificate's instance extension; then refusals.
+P=$BOOTPROOF_SOURCE_DIR/tests/data/cloud-ak/gotpm/gce-cos-85-nonce9009.pb
+if [ -e "$P" ]; then
+	for bank in sha1 sha256 sha384; do
+		"$BOOTPROOF" bundle import "$P" --bank $bank -o "$WORK/cos-$bank.json"
+		"$BOOTPROOF" verify "$WORK/cos-$bank.json" --nonce 9009 --ak-ca gce --json >"$WORK/v.json" ||
+			{ cat "$WORK/v.json"; fail "COS 85 $bank: not verified"; }
+		python3 - "$WORK/v.json" "$WORK/cos-$bank.json" "$bank" <<'PY'
+import json, subprocess, sys
+v, b, bank = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+assert v["ok"] and v["ak"]["trust"] == "ak-certificate", v
+assert v["not_replayed"] == ["%s:%d" % (bank, p) for p in range(10, 24)], v["not_replayed"]
+assert "tpm_ek_v1_cloud_host_root" in v["ak"]["certificate"]["anchor"]["subject"]
+g = v["ak"]["certificate"]["gce"]
+# OpenSSL's generic ASN.1 parser over the certificate: the extension's strings and integers
+txt = subprocess.run(["openssl", "asn1parse", "-inform", "DER"], input=bytes.fromhex(b["ak"]["certificate"]),
+                     capture_output=True, check=True).stdout.decode()
+i = txt.index("1.3.6.1.4.1.11129.2.1.21")
+off = int(txt[i:].split("\n")[1].split(":")[0])          # the OCTET STRING after the OID
+ext = subprocess.run(["openssl", "asn1parse", "-inform", "DER", "-strparse", str(off)],
+                     input=bytes.fromhex(b["ak"]["certificate"]), capture_output=True, check=True).stdout.decode()
+vals = [l.split(":", 3)[-1] for l in ext.splitlines() if ("UTF8STRING" in l or "INTEGER" in l)]
+assert vals[:5] == [g["zone"], "%X" % g["project_number"], g["project_id"], "%X" % g["instance_id"],
+                    g["instance_name"]], (vals, g)
+PY
+		echo "CASE go-tpm-tools COS 85 ($bank): imported, verified with --ak-ca gce, PCR 0-9 replayed"
+	done
+	verdict bundle-nonce-mismatch "$WORK/cos-sha256.json" --nonce 9010 --ak-ca gce --json
+	verdict ak-certificate-root-not-pinned "$WORK/cos-sha256.json" --nonce 9009 --ak-ca "$BOOTPROOF_SOURCE_DIR/data/ak-roots/azure-roots.pem" --ak-ca "$R/gce-intermediates.pem" --json
+	# the first separator event's sha256 digest (sha256 of 00000000) in the log, one byte flipped
+	python3 "$BOOTPROOF_SOURCE_DIR/tests/attest/bundle-edit.py" fw-flip "$WORK/cos-sha256.json" \
+		"$WORK/cos-bad.json" df3f619804a92fdb4057192dc43dd748ea778adc52bc498ce80524c014b81119
+	set +e
+	"$BOOTPROOF" verify "$WORK/cos-bad.json" --nonce 9009 --ak-ca gce --json >"$WORK/v.json"; rc=$?
+	set -e
+	echo "CASE COS 85 with a digest of its event log changed: exit $rc ($(python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v["reason"])' "$WORK/v.json"))"
+	[ $rc = 3 ] || fail "a tampered COS 85 event log still verifies"
+	set +e
+	"$BOOTPROOF" bundle import "$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-gotpm/truncated.pb" -o "$WORK/t.json" 2>"$WORK/t.err"; rc=$?
+	set -e
+	[ $rc = 1 ] && grep -q "offset" "$WORK/t.err" && [ ! -e "$WORK/t.json" ] ||
+		{ cat "$WORK/t.err"; fail "a truncated protobuf: exit $rc"; }
+	echo "CASE truncated protobuf: exit 1 ($(cat "$WORK/t.err"))"
+else
+	echo "SKIP part 4: $P absent"
+fi
 echo "public Azure and GCE data: all cases passed"
