@@ -76,8 +76,13 @@ int ek_pub_parse(const uint8_t *data, size_t len, EVP_PKEY **ret, char *err, siz
 		return errbuf_set(err, errsz, len ? -E2BIG : -EBADMSG, "%zu bytes: not an EK public "
 				  "key (at most %u bytes)", len, EK_PUB_MAX_SIZE);
 	k = data[0] == '-' ? from_pem(data, len) : from_spki_der(data, len);
-	if (!k)
-		return from_tpmt(data, len, ret, err, errsz);
+	if (!k) {
+		int r = from_tpmt(data, len, &k, err, errsz);
+		if (r < 0)
+			return r;
+	}
+	/* Also for a TPMT_PUBLIC saying keyBits 2048: its modulus must have 2048 bits (fuzz-ek-pub
+	 * found one with leading zero bits). */
 	if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA || EVP_PKEY_get_bits(k) != 2048) {
 		EVP_PKEY_free(k);
 		return errbuf_set(err, errsz, -EOPNOTSUPP, "not an RSA 2048 key: bootproof makes "
