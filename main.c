@@ -20,6 +20,7 @@ static const struct verb verbs[] = {
 	{"extend", verb_extend, "measure runtime inputs/outputs into PCR 14/15"},
 	{"attest", verb_attest, "make a TPM quote bundle on this machine"},
 	{"verify", verb_verify, "verify a quote bundle against a golden manifest"},
+	{"bundle", verb_bundle, "import an attestation made elsewhere (go-tpm-tools) as a bundle"},
 	{"manifest", verb_manifest, "sign / verify release files"},
 	{"seal", verb_seal, "sealing policy of golden.json / check a LUKS2 volume against it"},
 };

@@ -34,6 +34,7 @@
 	X(Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal)                                                \
 	X(Tss2_MU_TPM2B_ID_OBJECT_Unmarshal)                                                       \
 	X(Tss2_MU_TPM2B_PUBLIC_Marshal)                                                            \
+	X(Tss2_MU_TPMT_PUBLIC_Unmarshal)                                                           \
 	X(Tss2_MU_TPMT_SIGNATURE_Marshal)
 #define TSS2_RC_SYMBOLS(X) X(Tss2_RC_Decode)
 #define TSS2_TCTILDR_SYMBOLS(X)                                                                    \
@@ -69,6 +70,7 @@ int dlopen_tss2(void);
 #define Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal sym_Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal
 #define Tss2_MU_TPM2B_ID_OBJECT_Unmarshal sym_Tss2_MU_TPM2B_ID_OBJECT_Unmarshal
 #define Tss2_MU_TPM2B_PUBLIC_Marshal sym_Tss2_MU_TPM2B_PUBLIC_Marshal
+#define Tss2_MU_TPMT_PUBLIC_Unmarshal sym_Tss2_MU_TPMT_PUBLIC_Unmarshal
 #define Tss2_MU_TPMT_SIGNATURE_Marshal sym_Tss2_MU_TPMT_SIGNATURE_Marshal
 #define Tss2_RC_Decode sym_Tss2_RC_Decode
 #define Tss2_TctiLdr_Finalize sym_Tss2_TctiLdr_Finalize

@@ -105,6 +105,21 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 	}
 }
 
+/* The cloud's AK and its certificate (cloud-ak.h) into the bundle. */
+static int open_cloud_ak(struct tpm *t, struct ak *ak, struct attest_quote_options *o,
+			 struct bundle *b, char *err, size_t err_size)
+{
+	uint8_t *cert = NULL;
+	size_t cert_size;
+	int r = cloud_ak_open(t, o->cloud, o->ak_type, ak, &cert, &cert_size, err, err_size);
+
+	if (r < 0)
+		return r;
+	r = blob_set(&b->ak_certificate, cert, cert_size);
+	free(cert);
+	return r < 0 ? errbuf_set(err, err_size, r, "%s", strerror(-r)) : 0;
+}
+
 /* Everything after the TPM is open; the caller closes it. */
 static int quote_with_ak(struct tpm *t, struct ak *ak, struct attest_quote_options *o,
 			 struct bundle *b, char *err, size_t err_size)
@@ -122,7 +137,12 @@ static int quote_with_ak(struct tpm *t, struct ak *ak, struct attest_quote_optio
 		return errbuf_set(err, err_size, -EOPNOTSUPP, "the TPM has %u active PCR bank(s) "
 				  "bootproof cannot verify (e.g. SM3): %s", unknown,
 				  strerror(EOPNOTSUPP));
-	r = o->ak_handle ? tpm_load_ak(t, o->ak_handle, ak) : tpm_create_ak(t, o->ak_type, ak);
+	if (o->cloud != CLOUD_AK_NONE) {
+		r = open_cloud_ak(t, ak, o, b, err, err_size);
+		if (r < 0)
+			return r;
+	} else
+		r = o->ak_handle ? tpm_load_ak(t, o->ak_handle, ak) : tpm_create_ak(t, o->ak_type, ak);
 	if (r < 0)
 		return errbuf_set(err, err_size, r, "cannot %s the attestation key: %s",
 				  o->ak_handle ? "load" : "create", strerror(-r));

@@ -10,12 +10,15 @@
 #include <jansson.h>
 
 #include "bundle.h"
+#include "cloud-ak.h"
 #include "tpm2-esys.h"
 
 struct attest_quote_options {
 	const char *tcti;          /* NULL: tpm_tcti_choose()'s default */
 	uint32_t ak_handle;        /* persistent AK (0x81...); 0: create one of ak_type */
 	enum ak_type ak_type;
+	enum cloud_ak cloud;       /* the cloud's certified AK (cloud-ak.h): its certificate
+				    * goes into the bundle's ak.certificate; NONE: as above */
 	uint32_t pcr_mask;         /* PCRs to quote in every active bank */
 	json_t *challenge;         /* a credential challenge to activate, or NULL */
 	const char *challenge_name; /* its file, for the message */

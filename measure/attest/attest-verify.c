@@ -24,7 +24,12 @@
 struct vstate {
 	json_t *v;
 	bool failed;
+	const char *ok_detail; /* the verdict's detail when everything held; NULL: the usual one */
 };
+
+/* verify without golden values (no --golden): every bank absent, so nothing is judged and every
+ * quoted PCR is reported under not_golden. */
+static const struct golden no_golden;
 
 static int vfail(struct vstate *s, const char *reason, const char *fmt, ...) _printf_(3, 4);
 static int vfail(struct vstate *s, const char *reason, const char *fmt, ...)
@@ -116,13 +121,16 @@ static int make_challenge(const struct bundle *b, const uint8_t *name, size_t na
 	size_t blob_size, enc_size;
 	int r;
 
-	cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
-	if (!cert)
-		return -EBADMSG;
+	/* The EK: given out of band (--ek-pub, AWS), else the certificate's, checked by --ca. */
+	if (!o->ek_pub) {
+		cert = d2i_X509(NULL, &p, (long)b->ek_certificate.size);
+		if (!cert)
+			return -EBADMSG;
+	}
 	if (RAND_bytes(secret, sizeof(secret)) != 1)
 		return -EIO;
-	r = credential_make(X509_get0_pubkey(cert), name, name_size, secret, &blob, &blob_size,
-			    &enc, &enc_size);
+	r = credential_make(o->ek_pub ? o->ek_pub : X509_get0_pubkey(cert), name, name_size, secret,
+			    &blob, &blob_size, &enc, &enc_size);
 	if (r < 0)
 		return r;
 	h_name = hex_encode_alloc(name, name_size);
@@ -138,6 +146,48 @@ static int make_challenge(const struct bundle *b, const uint8_t *name, size_t na
 					     "ak_name", h_name, "secret", h_sec);
 	OPENSSL_cleanse(h_sec, strlen(h_sec));
 	if (!*o->ret_challenge || !*o->ret_challenge_secret)
+		return -ENOMEM;
+	return 0;
+}
+
+/* --ak-ca: the bundle's AK certificate chains to a pinned cloud root and certifies exactly this
+ * AK (ak-cert.h); the verdict gets the anchor and the identity the certificate states. */
+static int check_ak_certificate(struct vstate *s, const struct bundle *b, json_t *ak,
+				EVP_PKEY *derived, const struct verify_options *o)
+{
+	const uint8_t *inter[BUNDLE_MAX_AK_INTERMEDIATES];
+	size_t sizes[BUNDLE_MAX_AK_INTERMEDIATES];
+	struct ak_cert_verdict v;
+	int r;
+
+	if (!b->ak_certificate.present)
+		return vfail(s, "ak-certificate-missing",
+			     "--ak-ca was given but the bundle has no ak.certificate (attest --ak "
+			     "gce|azure puts the vTPM's certificate in)");
+	for (size_t i = 0; i < b->n_ak_intermediates; i++) {
+		inter[i] = b->ak_intermediates[i].data;
+		sizes[i] = b->ak_intermediates[i].size;
+	}
+	r = ak_cert_verify(&(struct ak_cert_input){
+				   .cert = b->ak_certificate.data,
+				   .cert_size = b->ak_certificate.size,
+				   .intermediates = inter,
+				   .intermediate_sizes = sizes,
+				   .n_intermediates = b->n_ak_intermediates,
+				   .ak = derived,
+				   .anchors = o->ak_ca,
+				   .at = o->at,
+			   },
+			   &v);
+	if (r < 0)
+		return r;
+	if (v.why != AK_CERT_OK) {
+		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
+			return -ENOMEM;
+		return vfail(s, ak_cert_failure_to_string(v.why), "%s", v.detail);
+	}
+	if (json_object_set_new(ak, "certificate", v.info) < 0 ||
+	    json_object_set_new(ak, "trust", json_string("ak-certificate")) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -217,7 +267,16 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 		if (json_object_set_new(ak, "ek_certificate", json_string("chains-to-ca")) < 0)
 			return -ENOMEM;
 	}
-	if (!o->ak && o->ca && o->credential_secret) {
+	if (o->ak_ca) {
+		r = check_ak_certificate(s, b, ak, derived, o);
+		if (r < 0 || s->failed)
+			return r;
+		*ret_ak = TAKE_PTR(derived);
+		return 0;
+	}
+	if (o->ek_pub && json_object_set_new(ak, "ek_public", json_string("ek-pub")) < 0)
+		return -ENOMEM;
+	if (!o->ak && (o->ca || o->ek_pub) && o->credential_secret) {
 		/* Round 2: the TPM that holds the certified EK released our secret for this AK. */
 		if (name_size != o->credential_ak_name_size ||
 		    memcmp(name, o->credential_ak_name, name_size) != 0)
@@ -238,7 +297,7 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	if (!o->ak) {
 		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
 			return -ENOMEM;
-		if (o->ca && o->ret_challenge) {
+		if ((o->ca || o->ek_pub) && o->ret_challenge) {
 			r = make_challenge(b, name, name_size, o);
 			if (r < 0 && r != -EOPNOTSUPP)
 				return r;
@@ -247,9 +306,11 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 					     "the EK certificate chains to the CA, but its key is not "
 					     "RSA: bootproof makes credentials for RSA EKs only");
 			return vfail(s, "ak-not-bound-to-ek",
-				     "the EK certificate chains to the CA; a credential challenge "
-				     "for this AK was written: run `bootproof attest --activate` on "
-				     "the machine and verify again with --credential-secret");
+				     "%s; a credential challenge for this AK was written: run "
+				     "`bootproof attest --activate` on the machine and verify again "
+				     "with --credential-secret",
+				     o->ek_pub ? "the EK is the --ek-pub key"
+					       : "the EK certificate chains to the CA");
 		}
 		return vfail(s, "ak-not-bound-to-ek",
 			     "the EK certificate chains to the CA, but nothing proves that the AK "
@@ -368,6 +429,18 @@ static int check_binding(struct vstate *s, const struct bundle *b)
 		     bound_field_name(f), h1, h2);
 }
 
+/* Whether any log event (other than EV_NO_ACTION) extends PCR p. */
+static bool log_touches(const struct evlog *fw, const struct sdlog *sd, unsigned p)
+{
+	for (size_t i = 0; fw && i < fw->n_events; i++)
+		if (fw->events[i].pcr == p && fw->events[i].type != EV_NO_ACTION)
+			return true;
+	for (size_t i = 0; sd && i < sd->n_records; i++)
+		if (sd->records[i].event.pcr == p)
+			return true;
+	return false;
+}
+
 static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			const struct verify_options *o)
 {
@@ -383,11 +456,12 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	const struct golden *golden = o->golden;
 	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
 	unsigned quoted_banks = 0;
+	bool replay = true; /* false: no golden values and no log to replay */
 	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
-				       *rules = json_object();
+				       *rules = json_object(), *not_replayed = json_array();
 	int r;
 
-	if (!phases || !unlisted || !rules)
+	if (!phases || !unlisted || !rules || !not_replayed)
 		return -ENOMEM;
 	r = bundle_parse(data, len, &b, err, sizeof(err));
 	if (r == -ENOMEM)
@@ -407,8 +481,18 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	r = check_ak(s, b, o, &pub, &ak);
 	if (r < 0 || s->failed)
 		return r;
-	if (!golden && (r = o->golden_wait(o->golden_wait_userdata, &golden)) < 0)
+	if (!golden && o->golden_wait && (r = o->golden_wait(o->golden_wait_userdata, &golden)) < 0)
 		return r;
+	if (!golden) {
+		golden = &no_golden;
+		replay = b->firmware_log.present || b->userspace_log.present;
+		s->ok_detail = replay ? "no golden values: AK trust, quote, event log replay (every "
+					"PCR the logs extend) and runtime records verified; the PCRs are "
+					"reported (not_golden), not judged; not_replayed lists the PCRs "
+					"no log extends"
+				      : "no golden values and no event log: AK trust and quote verified; "
+					"the quoted PCRs are reported (not_golden), not judged or replayed";
+	}
 
 	/* The quote must answer H(our nonce ‖ the bundle's field digests) (bundle-binding.h). */
 	r = bundle_qualifying_data(o->nonce, o->nonce_size, &b->binding, qualifying);
@@ -542,12 +626,19 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			reason = (o->runtime_pcrs & (1u << p)) ? "runtime-log-replay-mismatch"
 				 : in_sd			? "userspace-log-replay-mismatch"
 								: "firmware-log-replay-mismatch";
-			if (rp.incomplete[k] & (1u << p))
+			if (golden == &no_golden && !log_touches(fw, sd, p)) {
+				/* No golden values, and no event in the logs for this PCR (e.g. IMA's
+				 * PCR 10): reported, not replayed. */
+				if (json_array_append_new(not_replayed, json_sprintf("%s:%u",
+							bank_name(k), p)) < 0)
+					return -ENOMEM;
+			} else if (replay && (rp.incomplete[k] & (1u << p)))
 				return vfail(s, reason,
 					     "%s PCR %u: an event lacks the %s digest, so the logs "
 					     "cannot reproduce the quoted value",
 					     bank_name(k), p, bank_name(k));
-			if (memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
+			else if (replay &&
+				 memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
 				hex_encode(rp.value[k][p], bank_size(k), h1);
 				hex_encode(b->pcrs.value[k][p], bank_size(k), h2);
 				return vfail(s, reason,
@@ -558,7 +649,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 									"log)"
 								      : "");
 			}
-			if (!(o->runtime_pcrs & (1u << p)) &&
+			if ((!(o->runtime_pcrs & (1u << p)) || golden == &no_golden) &&
 			    !(golden->banks[k].present && golden->banks[k].pcrs[p].present)) {
 				char key[16];
 				snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
@@ -570,6 +661,9 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	}
 	/* Quoted PCRs with no golden value: reproduced by the logs, reported, not judged. */
 	if (json_object_set(s->v, "not_golden", unlisted) < 0)
+		return -ENOMEM;
+	if (json_array_size(not_replayed) > 0 &&
+	    json_object_set(s->v, "not_replayed", not_replayed) < 0)
 		return -ENOMEM;
 
 	r = check_runtime(s, fw, sd, o);
@@ -605,8 +699,10 @@ int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,
 	if (!s.failed &&
 	    (json_object_set_new(v, "reason", json_string("ok")) < 0 ||
 	     json_object_set_new(v, "detail",
-				 json_string("quote (binding every bundle field), golden PCRs, event "
-					     "logs and runtime records verified")) < 0))
+				 json_string(s.ok_detail ? s.ok_detail
+							 : "quote (binding every bundle field), golden "
+							   "PCRs, event logs and runtime records "
+							   "verified")) < 0))
 		return -ENOMEM;
 	if (json_object_set_new(v, "ok", json_boolean(!s.failed)) < 0)
 		return -ENOMEM;

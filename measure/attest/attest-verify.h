@@ -14,11 +14,14 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "ak-cert.h"
 #include "measure-eventlog.h"
 #include "measure-golden.h"
 
 struct verify_options {
-	const struct golden *golden;      /* required, unless golden_wait is set */
+	const struct golden *golden;      /* golden values; NULL and no golden_wait: none (every
+					   * quoted PCR reported, not judged; without an event log
+					   * in the bundle, not replayed either) */
 	/* Or: golden is NULL and this is called when a bundle first needs the golden values (after
 	 * its parse, nonce and AK checks), so the caller can load golden.json meanwhile (verify:
 	 * on a second thread). < 0 ends the evaluation with that error. */
@@ -28,8 +31,13 @@ struct verify_options {
 	size_t nonce_size;
 	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */
 	X509_STORE *ca;                   /* EK certificate trust anchors (--ca), or NULL */
+	const struct ak_anchors *ak_ca;   /* cloud AK certificate roots (--ak-ca), or NULL:
+					   * the bundle's ak.certificate must chain to them */
+	time_t at;                        /* --at: verification time of the AK certificate; 0 now */
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
-	/* Credential activation (credential.h), with ca: */
+	EVP_PKEY *ek_pub;                 /* --ek-pub: the EK given out of band (AWS), the target
+					   * of credential activation instead of the certificate's */
+	/* Credential activation (credential.h), with ca or ek_pub: */
 	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */
 	size_t credential_secret_size;
 	const uint8_t *credential_ak_name;/* ... and the AK Name it was made for */

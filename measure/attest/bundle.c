@@ -37,6 +37,9 @@ struct bundle *bundle_free(struct bundle *b)
 	blob_clear(&b->container_measurements);
 	blob_clear(&b->credential);
 	blob_clear(&b->luks2_metadata);
+	blob_clear(&b->ak_certificate);
+	for (size_t i = 0; i < b->n_ak_intermediates; i++)
+		blob_clear(&b->ak_intermediates[i]);
 	free(b);
 	return NULL;
 }
@@ -175,6 +178,48 @@ static int parse_binding(json_t *obj, struct bundle_binding *ret, char *err, siz
 	return 0;
 }
 
+/* ak.certificate and ak.intermediates (optional, added for cloud AK certificates): hex DER
+ * each, capped; the certificates themselves are decoded by the verifier (ak-cert.h). */
+static int parse_ak_certificates(json_t *ak, struct bundle *b, char *err, size_t errsz)
+{
+	json_t *list = json_object_get(ak, "intermediates"), *v;
+	size_t i;
+	int r;
+
+	if (json_object_get(ak, "certificate")) {
+		r = get_hex(ak, "certificate", "ak", BUNDLE_MAX_CERT, false, &b->ak_certificate, err,
+			    errsz);
+		if (r < 0)
+			return r;
+	}
+	if (!list)
+		return 0;
+	if (!json_is_array(list))
+		return errbuf_set(err, errsz, -EBADMSG, "ak.intermediates: not an array");
+	if (json_array_size(list) > BUNDLE_MAX_AK_INTERMEDIATES)
+		return errbuf_set(err, errsz, -E2BIG, "ak.intermediates: %zu certificates exceed the "
+				  "cap of %u", json_array_size(list), BUNDLE_MAX_AK_INTERMEDIATES);
+	json_array_foreach(list, i, v) {
+		struct blob *bl = &b->ak_intermediates[i];
+		if (!json_is_string(v))
+			return errbuf_set(err, errsz, -EBADMSG, "ak.intermediates[%zu]: not a hex "
+					  "string", i);
+		if (json_string_length(v) / 2 > BUNDLE_MAX_CERT)
+			return errbuf_set(err, errsz, -E2BIG, "ak.intermediates[%zu]: %zu bytes "
+					  "exceed the cap of %u", i, json_string_length(v) / 2,
+					  BUNDLE_MAX_CERT);
+		r = hex_decode_alloc(json_string_value(v), BUNDLE_MAX_CERT, &bl->data, &bl->size);
+		if (r == -ENOMEM)
+			return r;
+		if (r < 0)
+			return errbuf_set(err, errsz, -EBADMSG, "ak.intermediates[%zu]: not lowercase "
+					  "hex of even length", i);
+		bl->present = true;
+		b->n_ak_intermediates = i + 1;
+	}
+	return 0;
+}
+
 int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err, size_t errsz)
 {
 	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
@@ -182,7 +227,7 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 					       "container_measurements", "credential",
 					       "luks2_metadata", "binding", NULL};
 	static const char *const quote_keys[] = {"attest", "signature", NULL};
-	static const char *const ak_keys[] = {"public", NULL};
+	static const char *const ak_keys[] = {"public", "certificate", "intermediates", NULL};
 	static const char *const log_keys[] = {"firmware", "userspace", NULL};
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(bundle_freep) struct bundle *b = NULL;
@@ -249,6 +294,9 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	if (r < 0)
 		return r;
 	r = get_hex(ak, "public", "ak", TPM2_PUBLIC_MAX_SIZE + 2, false, &b->ak_public, err, errsz);
+	if (r < 0)
+		return r;
+	r = parse_ak_certificates(ak, b, err, errsz);
 	if (r < 0)
 		return r;
 	r = get_hex(j, "ek_certificate", "top level", BUNDLE_MAX_CERT, true, &b->ek_certificate,
@@ -323,6 +371,27 @@ static json_t *binding_to_json(const struct bundle_binding *bb)
 	return TAKE_PTR(o);
 }
 
+/* "ak": the public area, and the certificate and its chain when the bundle has them. */
+static json_t *ak_to_json(const struct bundle *b)
+{
+	json_t *ak = json_pack("{s:o}", "public", hex_or_null(&b->ak_public)), *list;
+
+	if (!ak || !b->ak_certificate.present)
+		return ak;
+	list = json_array();
+	if (!list || json_object_set_new(ak, "certificate", hex_or_null(&b->ak_certificate)) < 0 ||
+	    json_object_set_new(ak, "intermediates", list) < 0) {
+		json_decref(ak);
+		return NULL;
+	}
+	for (size_t i = 0; i < b->n_ak_intermediates; i++)
+		if (json_array_append_new(list, hex_or_null(&b->ak_intermediates[i])) < 0) {
+			json_decref(ak);
+			return NULL;
+		}
+	return ak;
+}
+
 int bundle_to_json(const struct bundle *b, json_t **ret)
 {
 	_cleanup_(json_decrefp) json_t *j = json_object(), *pcrs = json_object();
@@ -354,8 +423,7 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 				json_pack("{s:o,s:o}", "attest", hex_or_null(&b->attest),
 					  "signature", hex_or_null(&b->signature))) < 0 ||
 	    json_object_set(j, "pcrs", pcrs) < 0 ||
-	    json_object_set_new(j, "ak", json_pack("{s:o}", "public", hex_or_null(&b->ak_public))) <
-		    0 ||
+	    json_object_set_new(j, "ak", ak_to_json(b)) < 0 ||
 	    json_object_set_new(j, "ek_certificate", hex_or_null(&b->ek_certificate)) < 0 ||
 	    json_object_set_new(j, "eventlog",
 				json_pack("{s:o,s:o}", "firmware", hex_or_null(&b->firmware_log),

@@ -5,7 +5,10 @@
  *    "nonce": hex,                                  the challenge the quote was asked for
  *    "quote": {"attest": hex, "signature": hex},    TPMS_ATTEST, TPMT_SIGNATURE (marshalled)
  *    "pcrs": {bank: {"<pcr>": hex}},                every selected PCR of every active bank
- *    "ak": {"public": hex},                         TPM2B_PUBLIC of the attestation key
+ *    "ak": {"public": hex,                          TPM2B_PUBLIC of the attestation key
+ *           "certificate": hex,                     optional: the cloud's AK certificate (DER,
+ *                                                   ak-cert.h), from the vTPM's NV
+ *           "intermediates": [hex, ...]},           optional: its issuing chain (DER each)
  *    "ek_certificate": hex | null,                  DER, from the TPM's NV index if present
  *    "eventlog": {"firmware": hex | null, "userspace": hex | null},
  *    "container_measurements": hex | null,          the file's exact bytes
@@ -43,6 +46,7 @@
 #define BUNDLE_MAX_CERT (16u * 1024)
 #define BUNDLE_MAX_CREDENTIAL 64u
 #define BUNDLE_MAX_LUKS2_METADATA (4u * 1024 * 1024)
+#define BUNDLE_MAX_AK_INTERMEDIATES 8u /* = AK_CERT_MAX_INTERMEDIATES */
 
 struct blob {
 	uint8_t *data;
@@ -63,6 +67,9 @@ struct bundle {
 	struct blob container_measurements;
 	struct blob credential;
 	struct blob luks2_metadata; /* optional key: absent when not present */
+	struct blob ak_certificate; /* optional ak.certificate: absent when not present */
+	struct blob ak_intermediates[BUNDLE_MAX_AK_INTERMEDIATES]; /* ak.intermediates */
+	size_t n_ak_intermediates;
 	struct bundle_binding binding; /* the per-field digests the quote binds */
 };
 

@@ -4,10 +4,13 @@
  * measurement into PCR 14/15, release-file signatures. Depends on golden/ and eventlog/. */
 #pragma once
 
+#include "ak-cert.h"
 #include "attest-quote.h"
 #include "attest-verify.h"
 #include "bundle.h"
 #include "credential.h"
+#include "ek-pub.h"
+#include "gotpm-import.h"
 #include "manifest-sign.h"
 #include "quote-verify.h"
 #include "runtime-measure.h"

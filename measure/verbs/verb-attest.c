@@ -32,6 +32,12 @@ static void attest_help(FILE *f)
 		"  --nonce HEX            the verifier's challenge (1-64 bytes)\n"
 		"  -o --output FILE       bundle.json ('-' = stdout)\n"
 		"  --tcti CONF            TCTI (default: $TPM2TOOLS_TCTI, $TCTI, $TSS2_TCTI, device)\n"
+		"  --ak SOURCE            create (default): bootproof's own AK; gce: the AK from the\n"
+		"                         vTPM's NV template and its certificate (RSA, or ECC with\n"
+		"                         --ak-type ecc); azure: the persistent AK 0x81000003 and its\n"
+		"                         certificate; auto: gce or azure, whichever the TPM has\n"
+		"  --ak-chain FILE        with --ak gce|azure: PEM intermediates of the AK certificate\n"
+		"                         to put in the bundle (ak.intermediates)\n"
 		"  --ak-handle HANDLE     use a persistent AK (0x81...) instead of creating one\n"
 		"  --ak-type T            rsa (RSASSA, default), rsapss or ecc (ECDSA P-256)\n"
 		"  --ak-pub-out FILE      also write the AK public key as PEM (for enrolment)\n"
@@ -66,7 +72,7 @@ struct attest_options {
 	uint8_t *nonce;
 	size_t nonce_size;
 	const char *out, *ak_pub_out, *fw_path, *us_path, *containers, *activate;
-	const char *luks_device;
+	const char *luks_device, *ak_chain;
 	struct attest_quote_options quote;
 };
 
@@ -82,6 +88,8 @@ static const struct option attest_options_table[] = {
 	{"tcti", required_argument, NULL, 'T'},
 	{"ak-handle", required_argument, NULL, 'H'},
 	{"ak-type", required_argument, NULL, 't'},
+	{"ak", required_argument, NULL, 'K'},
+	{"ak-chain", required_argument, NULL, 'C'},
 	{"ak-pub-out", required_argument, NULL, 'P'},
 	{"pcrs", required_argument, NULL, 'p'},
 	{"eventlog", required_argument, NULL, 'e'},
@@ -91,6 +99,63 @@ static const struct option attest_options_table[] = {
 	{"luks-device", required_argument, NULL, 'L'},
 	{},
 };
+
+/* The AK options: --ak-handle, --ak-type, --ak SOURCE and --ak-chain FILE (the cloud's certified
+ * AK, cloud-ak.h). Logs a usage error. */
+static int attest_parse_ak_option(int c, const char *arg, struct attest_options *o)
+{
+	switch (c) {
+	case 'H': {
+		char *end;
+		unsigned long v;
+		errno = 0;
+		v = strtoul(arg, &end, 0);
+		if (errno || *end || (v >> 24) != 0x81) {
+			log_error("attest: --ak-handle '%s' is not a persistent handle "
+				  "(0x81xxxxxx)", arg);
+			return -EINVAL;
+		}
+		o->quote.ak_handle = (uint32_t)v;
+		break;
+	}
+	case 't':
+		if (strcmp(arg, "rsa") == 0)
+			o->quote.ak_type = AK_RSA_RSASSA;
+		else if (strcmp(arg, "rsapss") == 0)
+			o->quote.ak_type = AK_RSA_RSAPSS;
+		else if (strcmp(arg, "ecc") == 0)
+			o->quote.ak_type = AK_ECC_ECDSA;
+		else {
+			log_error("attest: --ak-type must be rsa, rsapss or ecc");
+			return -EINVAL;
+		}
+		break;
+	case 'C':
+		o->ak_chain = arg;
+		break;
+	default: /* 'K' */
+		if (cloud_ak_from_string(arg, &o->quote.cloud) < 0) {
+			log_error("attest: --ak must be create, gce, azure or auto");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int attest_check_cloud_options(const struct attest_options *o)
+{
+	if (o->ak_chain && o->quote.cloud == CLOUD_AK_NONE) {
+		log_error("attest: --ak-chain goes with --ak gce|azure|auto");
+		return -EINVAL;
+	}
+	if (o->quote.cloud != CLOUD_AK_NONE &&
+	    (o->quote.ak_handle || o->quote.ak_type == AK_RSA_RSAPSS)) {
+		log_error("attest: --ak %s takes the cloud's own key: no --ak-handle, and --ak-type "
+			  "only rsa or ecc", cloud_ak_to_string(o->quote.cloud));
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
 static int attest_parse_options(int argc, char *argv[], struct attest_options *o)
@@ -112,30 +177,12 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		case 'T':
 			o->quote.tcti = optarg;
 			break;
-		case 'H': {
-			char *end;
-			unsigned long v;
-			errno = 0;
-			v = strtoul(optarg, &end, 0);
-			if (errno || *end || (v >> 24) != 0x81) {
-				log_error("attest: --ak-handle '%s' is not a persistent handle "
-					  "(0x81xxxxxx)", optarg);
-				return EXIT_USAGE;
-			}
-			o->quote.ak_handle = (uint32_t)v;
-			break;
-		}
+		case 'H':
 		case 't':
-			if (strcmp(optarg, "rsa") == 0)
-				o->quote.ak_type = AK_RSA_RSASSA;
-			else if (strcmp(optarg, "rsapss") == 0)
-				o->quote.ak_type = AK_RSA_RSAPSS;
-			else if (strcmp(optarg, "ecc") == 0)
-				o->quote.ak_type = AK_ECC_ECDSA;
-			else {
-				log_error("attest: --ak-type must be rsa, rsapss or ecc");
+		case 'K':
+		case 'C':
+			if (attest_parse_ak_option(c, optarg, o) < 0)
 				return EXIT_USAGE;
-			}
 			break;
 		case 'P':
 			o->ak_pub_out = optarg;
@@ -169,7 +216,7 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 		log_error("attest: --nonce and -o are required, and nothing else");
 		return EXIT_USAGE;
 	}
-	return VERB_PROCEED;
+	return attest_check_cloud_options(o) < 0 ? EXIT_USAGE : VERB_PROCEED;
 }
 
 /* The logs, container measurements and credential challenge, read before the quote. */
@@ -205,6 +252,13 @@ static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t
 		r = blob_set(&b->luks2_metadata, meta, meta_len);
 		if (r < 0)
 			return log_error_errno(r, "attest");
+	}
+	if (o->ak_chain) {
+		char err[300];
+		r = ak_chain_load_pem(o->ak_chain, b->ak_intermediates, BUNDLE_MAX_AK_INTERMEDIATES,
+				      &b->n_ak_intermediates, err, sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "attest: --ak-chain %s", err);
 	}
 	memcpy(b->nonce, o->nonce, o->nonce_size);
 	b->nonce_size = o->nonce_size;

@@ -73,7 +73,8 @@ static int load_credential_secret(const char *path, uint8_t **ret_secret, size_t
 static void verify_help(FILE *f)
 {
 	fprintf(f,
-		"Usage: bootproof verify BUNDLE... --golden FILE --nonce HEX (--ak-pub FILE | --ca FILE...)\n"
+		"Usage: bootproof verify BUNDLE... [--golden FILE] --nonce HEX\n"
+		"                        (--ak-pub FILE | --ak-ca gce|azure|FILE... | --ca FILE...)\n"
 		"\n"
 		"Verifies quote bundles against a golden manifest: signature (scheme pinned by the\n"
 		"signature), magic, type, nonce and the binding of every bundle field, PCR selection,\n"
@@ -81,12 +82,24 @@ static void verify_help(FILE *f)
 		"runtime (PCR 14/15) records.\n"
 		"Exit 0 only if everything holds; 3 with the specific reason otherwise.\n"
 		"\n"
-		"  --golden FILE        golden.json\n"
+		"  --golden FILE        golden.json; without it the AK, the quote and the event log\n"
+		"                       replay are checked and the PCRs reported, not judged\n"
 		"  --nonce HEX          the challenge sent to the machine\n"
 		"  --ak-pub FILE        the trusted AK (PEM public key recorded at enrolment)\n"
 		"  --ca FILE            EK certificate trust anchor(s), PEM; repeatable. Proves the EK\n"
 		"                       certificate's chain only, not the AK (see docs/attest.md)\n"
+		"  --ak-ca ROOT         trust the AK through the cloud's AK certificate in the bundle:\n"
+		"                       it must chain to ROOT (gce, azure: the shipped public roots\n"
+		"                       in $BOOTPROOF_AK_ROOTS or the installed ak-roots directory;\n"
+		"                       or a PEM file of roots) and certify exactly the bundle's AK.\n"
+		"                       Repeatable\n"
+		"  --at TIME            check the AK certificate's validity at TIME (@EPOCH or\n"
+		"                       YYYY-MM-DDTHH:MM:SSZ) instead of now\n"
 		"  --runtime-pcrs LIST  PCRs replayed from the runtime log (default 14,15)\n"
+		"  --ek-pub FILE        the EK public key given out of band (AWS: get-instance-tpm-ek-pub,\n"
+		"                       DER SubjectPublicKeyInfo, TPMT_PUBLIC or PEM; RSA 2048): the\n"
+		"                       target of --make-credential / --credential-secret instead of\n"
+		"                       the EK certificate\n"
 		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
 		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
@@ -124,8 +137,13 @@ static void print_summary(const json_t *v, FILE *f)
 	json_t *rt = json_object_get(v, "runtime"), *e;
 	size_t i;
 
-	fprintf(f, "%s: %s\n", name ? name : "?",
-		json_is_true(json_object_get(v, "ok")) ? "VERIFIED" : "FAILED");
+	fprintf(f, "%s: %s%s\n", name ? name : "?",
+		json_is_true(json_object_get(v, "ok")) ? "VERIFIED" : "FAILED",
+		/* said plainly: exit 0 without golden values judged no PCR */
+		json_is_true(json_object_get(v, "ok")) && detail &&
+				strncmp(detail, "no golden values", 16) == 0
+			? " (no golden values: the PCRs are reported, not judged)"
+			: "");
 	if (!json_is_true(json_object_get(v, "ok")))
 		fprintf(f, "  reason: %s: %s\n", reason ? reason : "?", detail ? detail : "");
 	if (rt) {
@@ -150,8 +168,9 @@ static void print_summary(const json_t *v, FILE *f)
 struct verify_cli {
 	struct verify_options o;
 	uint8_t *nonce, *cred_secret, *cred_name;
-	EVP_PKEY *ak;
+	EVP_PKEY *ak, *ek_pub;
 	X509_STORE *ca;
+	struct ak_anchors ak_ca;
 	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
@@ -162,7 +181,9 @@ static void verify_cli_done(struct verify_cli *v)
 	free(v->cred_secret);
 	free(v->cred_name);
 	EVP_PKEY_free(v->ak);
+	EVP_PKEY_free(v->ek_pub);
 	X509_STORE_free(v->ca);
+	ak_anchors_done(&v->ak_ca);
 }
 
 static const struct option verify_options_table[] = {
@@ -176,8 +197,73 @@ static const struct option verify_options_table[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"make-credential", required_argument, NULL, 'M'},
 	{"credential-secret", required_argument, NULL, 'S'},
+	{"ak-ca", required_argument, NULL, 'K'},
+	{"at", required_argument, NULL, 't'},
+	{"ek-pub", required_argument, NULL, 'E'},
 	{},
 };
+
+/* --ak-ca ROOT (ak-cert.h), --at TIME, --ek-pub FILE (ek-pub.h): VERB_PROCEED or an exit code. */
+static int verify_parse_trust_option(int c, const char *arg, struct verify_cli *v)
+{
+	_cleanup_(freep) uint8_t *d = NULL;
+	char err[300] = "cannot read it";
+	size_t n;
+	int r;
+
+	switch (c) {
+	case 'K':
+		r = ak_anchors_add(&v->ak_ca, arg, err, sizeof(err));
+		if (r < 0)
+			return log_error_errno(r, "verify: --ak-ca %s: %s", arg, err);
+		v->o.ak_ca = &v->ak_ca;
+		return VERB_PROCEED;
+	case 't':
+		if (ak_cert_parse_time(arg, &v->o.at) < 0) {
+			log_error("verify: --at '%s' is neither @EPOCH nor YYYY-MM-DDTHH:MM:SSZ", arg);
+			return EXIT_USAGE;
+		}
+		return VERB_PROCEED;
+	default: /* 'E' */
+		r = read_file_capped(arg, EK_PUB_MAX_SIZE, &d, &n);
+		if (r >= 0) {
+			EVP_PKEY_free(v->ek_pub);
+			v->ek_pub = NULL;
+			r = ek_pub_parse(d, n, &v->ek_pub, err, sizeof(err));
+		}
+		if (r < 0)
+			return log_error_errno(r, "verify: --ek-pub '%s': %s", arg, err);
+		v->o.ek_pub = v->ek_pub;
+		return VERB_PROCEED;
+	}
+}
+
+/* Which ways of trusting the AK combine (argv[optind..] are the bundles). Logs a usage error. */
+static int verify_check_trust_options(int argc, const struct verify_cli *v)
+{
+	if (v->o.ak_ca && (v->ak_path || v->make_credential || v->cred_secret)) {
+		log_error("verify: --ak-ca is one way to trust the AK; it does not combine with "
+			  "--ak-pub, --make-credential or --credential-secret");
+		return -EINVAL;
+	}
+	if (v->o.at && !v->o.ak_ca) {
+		log_error("verify: --at applies to the AK certificate: it needs --ak-ca");
+		return -EINVAL;
+	}
+	if ((v->make_credential || v->cred_secret) &&
+	    ((!v->ca && !v->ek_pub) || v->ak_path || argc - optind != 1)) {
+		log_error("verify: --make-credential / --credential-secret need --ca or --ek-pub, "
+			  "no --ak-pub, and one bundle");
+		return -EINVAL;
+	}
+	if (v->ek_pub && (v->ca || v->ak_path || v->o.ak_ca || (!v->make_credential &&
+								!v->cred_secret))) {
+		log_error("verify: --ek-pub is the EK for credential activation: it goes with "
+			  "--make-credential or --credential-secret, without --ca, --ak-pub or --ak-ca");
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /* Returns VERB_PROCEED (argv[optind..] are the bundles), or the exit code to end with. */
 static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
@@ -231,20 +317,23 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			v->o.credential_secret = v->cred_secret;
 			v->o.credential_ak_name = v->cred_name;
 			break;
+		case 'K':
+		case 't':
+		case 'E':
+			r = verify_parse_trust_option(c, optarg, v);
+			if (r != VERB_PROCEED)
+				return r;
+			break;
 		default:
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
-	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak_path && !v->ca)) {
-		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
+	if (optind >= argc || !v->nonce || (!v->ak_path && !v->ca && !v->o.ak_ca && !v->ek_pub)) {
+		log_error("verify: BUNDLE, --nonce and --ak-pub, --ak-ca or --ca are required");
 		return EXIT_USAGE;
 	}
-	if ((v->make_credential || v->cred_secret) &&
-	    (!v->ca || v->ak_path || argc - optind != 1)) {
-		log_error("verify: --make-credential / --credential-secret need --ca, no --ak-pub, "
-			  "and one bundle");
+	if (verify_check_trust_options(argc, v) < 0)
 		return EXIT_USAGE;
-	}
 	v->o.nonce = v->nonce;
 	v->o.ca = v->ca;
 	return VERB_PROCEED;
@@ -313,7 +402,7 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot read '%s'", paths[i]);
 		r = attest_verify_bundle(data, len, paths[i], &v->o, &verdict, &ok);
-		if (!v->o.golden) {
+		if (!v->o.golden && v->o.golden_wait) {
 			/* golden.json is judged before any verdict is printed, even if this
 			 * bundle failed before it needed it. */
 			int rg = golden_job_wait(v->o.golden_wait_userdata, &v->o.golden);
@@ -391,10 +480,12 @@ int verb_verify(int argc, char *argv[])
 		v.o.ret_challenge = &challenge;
 		v.o.ret_challenge_secret = &challenge_secret;
 	}
-	golden.path = v.golden_path;
-	golden_job_start(&golden);
-	v.o.golden_wait = golden_job_wait;
-	v.o.golden_wait_userdata = &golden;
+	if (v.golden_path) { /* without: no golden values, the PCRs are reported, not judged */
+		golden.path = v.golden_path;
+		golden_job_start(&golden);
+		v.o.golden_wait = golden_job_wait;
+		v.o.golden_wait_userdata = &golden;
+	}
 	if (v.ak_path) {
 		r = manifest_load_public_key(v.ak_path, &v.ak);
 		if (r < 0)
