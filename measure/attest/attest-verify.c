@@ -5,6 +5,7 @@
  * systemd-log.h), runtime records. The first failure decides the reason. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ struct vstate {
 	json_t *v;
 	bool failed;
 	const char *ok_detail; /* the verdict's detail when everything held; NULL: the usual one */
+	bool imported;         /* a bootproof-bundle/imported-1: its detail says so */
 };
 
 /* verify without golden values (no --golden): every bank absent, so nothing is judged and every
@@ -429,6 +431,39 @@ static int check_binding(struct vstate *s, const struct bundle *b)
 		     bound_field_name(f), h1, h2);
 }
 
+/* An imported bundle's quote answers the bare nonce (bundle.h): it vouches for the PCRs and the
+ * nonce, nothing else. What is checked on its own may be in it: ak.public (the quote is verified
+ * with it, and --ak-pub or --ak-ca decides whether it is trusted), ak.certificate and
+ * ak.intermediates (the chain to a pinned root, the key equal to the AK), the event logs (replayed
+ * to the quoted PCRs). The other fields would be the machine's word, or anyone's: refused. */
+static int check_imported(struct vstate *s, const struct bundle *b)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} unvouched[] = {
+		{"ek_certificate", offsetof(struct bundle, ek_certificate)},
+		{"container_measurements", offsetof(struct bundle, container_measurements)},
+		{"credential", offsetof(struct bundle, credential)},
+		{"luks2_metadata", offsetof(struct bundle, luks2_metadata)},
+	};
+
+	s->imported = true;
+	if (json_object_set_new(s->v, "binding", json_string("nonce-only")) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(unvouched); i++) {
+		const struct blob *bl =
+			(const struct blob *)(const void *)((const char *)b + unvouched[i].offset);
+		if (bl->present)
+			return vfail(s, "bundle-imported-field-unbound",
+				     "bundle field %s: an imported bundle (\"%s\", the quote's "
+				     "qualifying data is the bare nonce) cannot carry it: nothing "
+				     "vouches for it",
+				     unvouched[i].name, BUNDLE_FORMAT_IMPORTED);
+	}
+	return 0;
+}
+
 /* Whether any log event (other than EV_NO_ACTION) extends PCR p. */
 static bool log_touches(const struct evlog *fw, const struct sdlog *sd, unsigned p)
 {
@@ -478,6 +513,13 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			     "the bundle answers challenge '%s', not the --nonce given", h1);
 	}
 
+	if (b->scheme == BUNDLE_NONCE_ONLY)
+		r = check_imported(s, b);
+	else
+		r = json_object_set_new(s->v, "binding", json_string("every-field")) < 0 ? -ENOMEM : 0;
+	if (r < 0 || s->failed)
+		return r;
+
 	r = check_ak(s, b, o, &pub, &ak);
 	if (r < 0 || s->failed)
 		return r;
@@ -494,7 +536,8 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 					"the quoted PCRs are reported (not_golden), not judged or replayed";
 	}
 
-	/* The quote must answer H(our nonce ‖ the bundle's field digests) (bundle-binding.h). */
+	/* The quote must answer H(our nonce ‖ the bundle's field digests) (bundle-binding.h), or
+	 * for an imported bundle our nonce itself. */
 	r = bundle_qualifying_data(o->nonce, o->nonce_size, &b->binding, qualifying);
 	if (r < 0)
 		return r;
@@ -505,6 +548,10 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 		.nonce = qualifying, .nonce_size = sizeof(qualifying),
 		.pcrs = &b->pcrs,
 	};
+	if (b->scheme == BUNDLE_NONCE_ONLY) {
+		qi.nonce = o->nonce;
+		qi.nonce_size = o->nonce_size;
+	}
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
 		if (!golden->banks[k].present)
 			continue;
@@ -516,6 +563,11 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	r = quote_verify(&qi, &qv);
 	if (r < 0)
 		return r;
+	if (!qv.ok && qv.why == QUOTE_NONCE_MISMATCH && b->scheme == BUNDLE_NONCE_ONLY)
+		return vfail(s, quote_failure_to_string(qv.why),
+			     "the quote's qualifying data is not the --nonce (an imported bundle's "
+			     "quote answers the bare nonce): it answers another challenge, or it is "
+			     "a bootproof-bound quote relabelled as imported");
 	if (!qv.ok && qv.why == QUOTE_NONCE_MISMATCH)
 		return vfail(s, quote_failure_to_string(qv.why),
 			     "the quote's qualifying data is not H(--nonce ‖ the bundle's binding): "
@@ -523,7 +575,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			     "bundle's \"binding\" was changed");
 	if (!qv.ok)
 		return vfail(s, quote_failure_to_string(qv.why), "%s", qv.detail);
-	r = check_binding(s, b);
+	r = b->scheme == BUNDLE_BOUND ? check_binding(s, b) : 0;
 	if (r < 0 || s->failed)
 		return r;
 	{
@@ -696,14 +748,25 @@ int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,
 	r = verify_inner(&s, data, len, o);
 	if (r < 0)
 		return r;
-	if (!s.failed &&
-	    (json_object_set_new(v, "reason", json_string("ok")) < 0 ||
-	     json_object_set_new(v, "detail",
-				 json_string(s.ok_detail ? s.ok_detail
-							 : "quote (binding every bundle field), golden "
-							   "PCRs, event logs and runtime records "
-							   "verified")) < 0))
-		return -ENOMEM;
+	if (!s.failed) {
+		const char *detail = s.ok_detail  ? s.ok_detail
+				     : s.imported ? "quote, golden PCRs, event logs and runtime records "
+						    "verified"
+						  : "quote (binding every bundle field), golden PCRs, "
+						    "event logs and runtime records verified";
+		_cleanup_(freep) char *imported = NULL;
+
+		/* An imported bundle's verdict says so first: its quote binds the nonce only. */
+		if (s.imported &&
+		    asprintf(&imported, "imported bundle (nonce-only binding: the quote vouches for "
+					"the PCRs and the nonce, the AK certificate and the event log "
+					"are checked on their own): %s",
+			     detail) < 0)
+			return -ENOMEM;
+		if (json_object_set_new(v, "reason", json_string("ok")) < 0 ||
+		    json_object_set_new(v, "detail", json_string(imported ? imported : detail)) < 0)
+			return -ENOMEM;
+	}
 	if (json_object_set_new(v, "ok", json_boolean(!s.failed)) < 0)
 		return -ENOMEM;
 	*ret_ok = !s.failed;

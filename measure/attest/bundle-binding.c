@@ -12,6 +12,8 @@
 
 static const char *const field_names[_BOUND_FIELD_MAX] = {
 	[BOUND_AK_PUBLIC] = "ak.public",
+	[BOUND_AK_CERTIFICATE] = "ak.certificate",
+	[BOUND_AK_INTERMEDIATES] = "ak.intermediates",
 	[BOUND_EK_CERTIFICATE] = "ek_certificate",
 	[BOUND_EVENTLOG_FIRMWARE] = "eventlog.firmware",
 	[BOUND_EVENTLOG_USERSPACE] = "eventlog.userspace",
@@ -29,6 +31,7 @@ static const struct blob *field_blob(const struct bundle *b, enum bound_field f)
 {
 	switch (f) {
 	case BOUND_AK_PUBLIC: return &b->ak_public;
+	case BOUND_AK_CERTIFICATE: return &b->ak_certificate;
 	case BOUND_EK_CERTIFICATE: return &b->ek_certificate;
 	case BOUND_EVENTLOG_FIRMWARE: return &b->firmware_log;
 	case BOUND_EVENTLOG_USERSPACE: return &b->userspace_log;
@@ -39,6 +42,35 @@ static const struct blob *field_blob(const struct bundle *b, enum bound_field f)
 	}
 }
 
+static int update(EVP_MD_CTX *ctx, const void *p, size_t n)
+{
+	return EVP_DigestUpdate(ctx, p, n) == 1 ? 0 : -EIO;
+}
+
+/* ak.intermediates is a list: its bytes are, for each certificate in order, u32 big-endian
+ * length || DER (so that no two lists give the same bytes). Present exactly when ak.certificate
+ * is (bundle.c refuses intermediates without a certificate); an empty list is present. */
+static int intermediates_digest(const struct bundle *b, uint8_t ret[BUNDLE_BINDING_DIGEST])
+{
+	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+	if (!ctx)
+		return -ENOMEM;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		return -EIO;
+	for (size_t i = 0; i < b->n_ak_intermediates; i++) {
+		const struct blob *bl = &b->ak_intermediates[i];
+		uint8_t len[4] = {(uint8_t)(bl->size >> 24), (uint8_t)(bl->size >> 16),
+				  (uint8_t)(bl->size >> 8), (uint8_t)bl->size};
+
+		if (bl->size > UINT32_MAX)
+			return -EINVAL;
+		if (update(ctx, len, sizeof(len)) < 0 || update(ctx, bl->data, bl->size) < 0)
+			return -EIO;
+	}
+	return EVP_DigestFinal_ex(ctx, ret, NULL) == 1 ? 0 : -EIO;
+}
+
 int bundle_binding_compute(const struct bundle *b, struct bundle_binding *ret)
 {
 	*ret = (struct bundle_binding){};
@@ -46,19 +78,20 @@ int bundle_binding_compute(const struct bundle *b, struct bundle_binding *ret)
 		const struct blob *bl = field_blob(b, f);
 		int r;
 
-		if (!bl->present)
-			continue;
-		r = digest_buffer(BANK_SHA256, bl->data, bl->size, ret->digest[f]);
+		if (f == BOUND_AK_INTERMEDIATES) {
+			if (!b->ak_certificate.present)
+				continue;
+			r = intermediates_digest(b, ret->digest[f]);
+		} else {
+			if (!bl->present)
+				continue;
+			r = digest_buffer(BANK_SHA256, bl->data, bl->size, ret->digest[f]);
+		}
 		if (r < 0)
 			return r;
 		ret->present[f] = true;
 	}
 	return 0;
-}
-
-static int update(EVP_MD_CTX *ctx, const void *p, size_t n)
-{
-	return EVP_DigestUpdate(ctx, p, n) == 1 ? 0 : -EIO;
 }
 
 /* u8 length || bytes; every length here is at most 64 (names, nonce). */

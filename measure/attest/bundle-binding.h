@@ -2,10 +2,10 @@
 /* What ties a bundle's fields to its quote (docs/attest.md, "What the quote binds").
  *
  * A TPM2_Quote signs the PCR values and one free field, qualifyingData (extraData in the
- * TPMS_ATTEST). Everything else in bundle.json (the AK public area, the EK certificate, both event
- * logs, container_measurements, the activated credential, luks2_metadata) is written by the
- * machine; unless it is hashed into qualifyingData, it can be replaced after the quote. So attest
- * asks the TPM for
+ * TPMS_ATTEST). Everything else in bundle.json (the AK public area, its certificate and
+ * intermediates, the EK certificate, both event logs, container_measurements, the activated
+ * credential, luks2_metadata) is written by the machine; unless it is hashed into qualifyingData,
+ * it can be replaced after the quote. So attest asks the TPM for
  *
  *   F = SHA-256("bootproof-bundle-binding/1" 0x00 ||
  *               for each bound field, in the order of enum bound_field:
@@ -16,7 +16,10 @@
  * and the bundle carries the per-field digests ("binding") so that a verifier that finds the
  * quote intact but a field changed can name the field. The verifier recomputes qualifyingData
  * from its own nonce and the bundle's "binding", the TPM signature proves that, and then each
- * field's own SHA-256 must equal its entry. */
+ * field's own SHA-256 must equal its entry.
+ *
+ * Imported bundles ("bootproof-bundle/imported-1", bundle.h) have no binding: their quote was
+ * made by another tool with qualifyingData = the nonce itself. */
 #pragma once
 
 #include <stdbool.h>
@@ -27,9 +30,13 @@
 #define BUNDLE_QUALIFYING_LABEL "bootproof-qualifying-data/1"
 #define BUNDLE_BINDING_DIGEST 32u /* SHA-256 */
 
-/* The bound fields, in the order they are hashed (never reorder; append only with a new label). */
+/* The bound fields, in the order they are hashed. Never reorder or add one once a format that
+ * uses them is released (a new field needs new labels); ak.certificate and ak.intermediates joined
+ * before bootproof-bundle/2 was. */
 enum bound_field {
 	BOUND_AK_PUBLIC,
+	BOUND_AK_CERTIFICATE,   /* the cloud's AK certificate (ak-cert.h), DER */
+	BOUND_AK_INTERMEDIATES, /* its chain: u32 BE length || DER, each in order */
 	BOUND_EK_CERTIFICATE,
 	BOUND_EVENTLOG_FIRMWARE,
 	BOUND_EVENTLOG_USERSPACE,

@@ -194,6 +194,9 @@ static int parse_ak_certificates(json_t *ak, struct bundle *b, char *err, size_t
 	}
 	if (!list)
 		return 0;
+	if (!b->ak_certificate.present) /* a chain of nothing: unbound, unused */
+		return errbuf_set(err, errsz, -EBADMSG, "ak.intermediates: present without "
+				  "ak.certificate");
 	if (!json_is_array(list))
 		return errbuf_set(err, errsz, -EBADMSG, "ak.intermediates: not an array");
 	if (json_array_size(list) > BUNDLE_MAX_AK_INTERMEDIATES)
@@ -251,12 +254,16 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 				  "certificate, logs, container_measurements, credential and "
 				  "luks2_metadata could have been changed after the quote; make a new "
 				  "bundle with this version's bootproof attest", BUNDLE_FORMAT_UNBOUND);
-	if (!json_is_string(v) || strcmp(json_string_value(v), BUNDLE_FORMAT) != 0)
-		return errbuf_set(err, errsz, -EBADMSG, "format: not \"%s\"", BUNDLE_FORMAT);
+	if (!json_is_string(v) || (strcmp(json_string_value(v), BUNDLE_FORMAT) != 0 &&
+				   strcmp(json_string_value(v), BUNDLE_FORMAT_IMPORTED) != 0))
+		return errbuf_set(err, errsz, -EBADMSG, "format: not \"%s\" or \"%s\"", BUNDLE_FORMAT,
+				  BUNDLE_FORMAT_IMPORTED);
 
 	b = bundle_new();
 	if (!b)
 		return -ENOMEM;
+	if (strcmp(json_string_value(v), BUNDLE_FORMAT_IMPORTED) == 0)
+		b->scheme = BUNDLE_NONCE_ONLY;
 	r = get_hex(j, "nonce", "top level", BUNDLE_MAX_NONCE, false, &nonce, err, errsz);
 	if (r < 0)
 		return r;
@@ -334,9 +341,15 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		if (r < 0)
 			return r;
 	}
-	r = parse_binding(json_object_get(j, "binding"), &b->binding, err, errsz);
-	if (r < 0)
-		return r;
+	if (b->scheme == BUNDLE_NONCE_ONLY && json_object_get(j, "binding"))
+		return errbuf_set(err, errsz, -EBADMSG, "binding: present in an imported bundle (\"%s\"), "
+				  "whose quote binds the bare nonce and nothing else",
+				  BUNDLE_FORMAT_IMPORTED);
+	if (b->scheme == BUNDLE_BOUND) {
+		r = parse_binding(json_object_get(j, "binding"), &b->binding, err, errsz);
+		if (r < 0)
+			return r;
+	}
 	*ret = TAKE_PTR(b);
 	return 0;
 }
@@ -417,7 +430,9 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 				return -ENOMEM;
 		}
 	}
-	if (json_object_set_new(j, "format", json_string(BUNDLE_FORMAT)) < 0 ||
+	if (json_object_set_new(j, "format", json_string(b->scheme == BUNDLE_NONCE_ONLY
+							  ? BUNDLE_FORMAT_IMPORTED
+							  : BUNDLE_FORMAT)) < 0 ||
 	    json_object_set_new(j, "nonce", hex_or_null(&nonce)) < 0 ||
 	    json_object_set_new(j, "quote",
 				json_pack("{s:o,s:o}", "attest", hex_or_null(&b->attest),
@@ -434,7 +449,8 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 	     json_object_set_new(j, "credential", hex_or_null(&b->credential)) < 0) ||
 	    (b->luks2_metadata.present &&
 	     json_object_set_new(j, "luks2_metadata", hex_or_null(&b->luks2_metadata)) < 0) ||
-	    json_object_set_new(j, "binding", binding_to_json(&b->binding)) < 0)
+	    (b->scheme == BUNDLE_BOUND &&
+	     json_object_set_new(j, "binding", binding_to_json(&b->binding)) < 0))
 		return -ENOMEM;
 	*ret = TAKE_PTR(j);
 	return 0;

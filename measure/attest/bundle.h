@@ -23,6 +23,10 @@
  *                                                   (bundle-binding.h)}
  * "bootproof-bundle/1" (bootproof before the binding, qualifyingData = nonce) is refused with
  * -EPROTONOSUPPORT: its fields are not bound by the quote.
+ * "bootproof-bundle/imported-1" (`bootproof bundle import`: a quote another tool made, such as
+ * go-tpm-tools, whose qualifyingData is the verifier's nonce itself) has the same keys but no
+ * "binding" (scheme BUNDLE_NONCE_ONLY): nothing but the PCRs and the nonce is vouched for by its
+ * quote, so verify accepts it only without the fields nothing else checks (attest-verify.c).
  * Loading is strict: unknown or missing keys, wrong types, non-canonical hex, unknown banks,
  * PCR keys other than "0".."23", and sizes over the caps are all rejected with the key path. */
 #pragma once
@@ -38,6 +42,7 @@
 
 #define BUNDLE_FORMAT "bootproof-bundle/2"
 #define BUNDLE_FORMAT_UNBOUND "bootproof-bundle/1"
+#define BUNDLE_FORMAT_IMPORTED "bootproof-bundle/imported-1"
 #define BUNDLE_MAX_FILE_SIZE (64u * 1024 * 1024)
 #define BUNDLE_MAX_DEPTH 8u
 #define BUNDLE_MAX_NONCE 64u
@@ -54,7 +59,14 @@ struct blob {
 	bool present; /* false: JSON null / not available on the machine */
 };
 
+/* What the quote's qualifyingData is. */
+enum bundle_scheme {
+	BUNDLE_BOUND,      /* bootproof-bundle/2: H(nonce ‖ every field's digest), bundle-binding.h */
+	BUNDLE_NONCE_ONLY, /* bootproof-bundle/imported-1: the nonce itself, no "binding" */
+};
+
 struct bundle {
+	enum bundle_scheme scheme;
 	uint8_t nonce[BUNDLE_MAX_NONCE];
 	size_t nonce_size;
 	struct blob attest;
@@ -70,7 +82,7 @@ struct bundle {
 	struct blob ak_certificate; /* optional ak.certificate: absent when not present */
 	struct blob ak_intermediates[BUNDLE_MAX_AK_INTERMEDIATES]; /* ak.intermediates */
 	size_t n_ak_intermediates;
-	struct bundle_binding binding; /* the per-field digests the quote binds */
+	struct bundle_binding binding; /* the per-field digests the quote binds (BUNDLE_BOUND) */
 };
 
 struct bundle *bundle_new(void);

@@ -258,6 +258,8 @@ int gotpm_to_bundle(const struct gotpm_attestation *a, enum bank bank, struct bu
 	if (att.extra_data_size == 0 || att.extra_data_size > BUNDLE_MAX_NONCE)
 		return errbuf_set(err, errsz, -EBADMSG, "the %s quote's extraData (the nonce) is "
 				  "empty or over %u bytes", bank_name(bank), BUNDLE_MAX_NONCE);
+	/* The quote answers the nonce itself: an imported bundle, no bootproof binding (bundle.h). */
+	b->scheme = BUNDLE_NONCE_ONLY;
 	memcpy(b->nonce, att.extra_data, att.extra_data_size);
 	b->nonce_size = att.extra_data_size;
 	for (unsigned p = 0; p < 24; p++) {

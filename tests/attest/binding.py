@@ -7,11 +7,19 @@
 #   binding.py qd BUNDLE NONCE       ... for another nonce
 import hashlib, json, struct, sys
 
-FIELDS = ["ak.public", "ek_certificate", "eventlog.firmware", "eventlog.userspace",
-          "container_measurements", "credential", "luks2_metadata"]
+FIELDS = ["ak.public", "ak.certificate", "ak.intermediates", "ek_certificate",
+          "eventlog.firmware", "eventlog.userspace", "container_measurements", "credential",
+          "luks2_metadata"]
 
 def field_bytes(bundle, name):
-    """The field's bytes, or None when null / absent."""
+    """The field's bytes, or None when null / absent. ak.intermediates: u32 big-endian length
+    and DER of each certificate, present exactly when ak.certificate is (an empty list too)."""
+    if name == "ak.intermediates":
+        ak = bundle.get("ak", {})
+        if ak.get("certificate") is None:
+            return None
+        return b"".join(struct.pack(">I", len(c) // 2) + bytes.fromhex(c)
+                        for c in ak.get("intermediates", []))
     v = bundle
     for part in name.split("."):
         v = v.get(part) if isinstance(v, dict) else None

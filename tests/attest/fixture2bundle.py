@@ -6,6 +6,8 @@
 # The AK's TPM2B_PUBLIC is rebuilt from the PEM modulus with tpm2_createak's RSA template
 # (RSA 2048, RSASSA-SHA256, fixedTPM|fixedParent|sensitiveDataOrigin|userWithAuth|restricted|
 # sign): the signature check only needs the key; the attributes are what tpm2_createak sets.
+# The quote answers the bare nonce (tpm2_quote -q NONCE), so the bundle is an imported one
+# ("bootproof-bundle/imported-1", docs/attest.md): no bootproof binding.
 # usage: fixture2bundle.py DIR OUTDIR [CERT.der]
 import json, os, struct, subprocess, sys
 
@@ -35,7 +37,7 @@ for i, p in enumerate(pcrs):
     size = struct.unpack_from("<H", raw, off + 4 + 66 * i)[0]
     assert size == 32
     vals[str(p)] = raw[off + 6 + 66 * i: off + 6 + 66 * i + 32].hex()
-bundle = {"format": "bootproof-bundle/1", "nonce": open(os.path.join(d, "nonce.hex")).read().strip(),
+bundle = {"format": "bootproof-bundle/imported-1", "nonce": open(os.path.join(d, "nonce.hex")).read().strip(),
           "quote": {"attest": rd("quote.msg").hex(), "signature": sig.hex()},
           "pcrs": {"sha256": vals}, "ak": {"public": (struct.pack(">H", len(tpmt)) + tpmt).hex()},
           "ek_certificate": None, "eventlog": {"firmware": None, "userspace": None},

@@ -162,6 +162,9 @@ if [ -e "$P" ]; then
 import json, subprocess, sys
 v, b, bank = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 assert v["ok"] and v["ak"]["trust"] == "ak-certificate", v
+# an imported bundle, said so: its quote answers the bare nonce, no bootproof binding
+assert b["format"] == "bootproof-bundle/imported-1" and "binding" not in b, b["format"]
+assert v["binding"] == "nonce-only" and v["detail"].startswith("imported bundle (nonce-only binding"), v
 assert v["not_replayed"] == ["%s:%d" % (bank, p) for p in range(10, 24)], v["not_replayed"]
 assert "tpm_ek_v1_cloud_host_root" in v["ak"]["certificate"]["anchor"]["subject"]
 g = v["ak"]["certificate"]["gce"]
@@ -178,7 +181,28 @@ assert vals[:5] == [g["zone"], "%X" % g["project_number"], g["project_id"], "%X"
 PY
 		echo "CASE go-tpm-tools COS 85 ($bank): imported, verified with --ak-ca gce, PCR 0-9 replayed"
 	done
+	"$BOOTPROOF" verify "$WORK/cos-sha256.json" --nonce 9009 --ak-ca gce >"$WORK/plain.txt"
+	grep -q "VERIFIED (no golden values: the PCRs are reported, not judged) (imported bundle: the quote binds the nonce only)" "$WORK/plain.txt" ||
+		{ cat "$WORK/plain.txt"; fail "COS 85: the summary does not say the bundle was imported"; }
 	verdict bundle-nonce-mismatch "$WORK/cos-sha256.json" --nonce 9010 --ak-ca gce --json
+	# an imported bundle may not carry what its quote cannot vouch for and nothing else checks
+	for field in container_measurements credential luks2_metadata ek_certificate; do
+		python3 - "$WORK/cos-sha256.json" "$WORK/cos-$field.json" "$field" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1])); b[sys.argv[3]] = "00"
+json.dump(b, open(sys.argv[2], "w"))
+PY
+		verdict bundle-imported-field-unbound "$WORK/cos-$field.json" --nonce 9009 --ak-ca gce --json
+		grep -q "bundle field $field: an imported bundle" "$WORK/v.json" || fail "$field not named"
+	done
+	# relabelled as a bound bundle/2 (binding.py's digests): the quote does not answer H(nonce ‖ F)
+	python3 - "$WORK/cos-sha256.json" "$WORK/cos-bound.json" "$BOOTPROOF_SOURCE_DIR/tests/attest" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[3]); import binding
+b = json.load(open(sys.argv[1])); b["format"] = "bootproof-bundle/2"; b["binding"] = binding.digests(b)
+json.dump(b, open(sys.argv[2], "w"))
+PY
+	verdict quote-nonce-mismatch "$WORK/cos-bound.json" --nonce 9009 --ak-ca gce --json
 	verdict ak-certificate-root-not-pinned "$WORK/cos-sha256.json" --nonce 9009 --ak-ca "$BOOTPROOF_SOURCE_DIR/data/ak-roots/azure-roots.pem" --ak-ca "$R/gce-intermediates.pem" --json
 	# the first separator event's sha256 digest (sha256 of 00000000) in the log, one byte flipped
 	python3 "$BOOTPROOF_SOURCE_DIR/tests/attest/bundle-edit.py" fw-flip "$WORK/cos-sha256.json" \
@@ -187,7 +211,9 @@ PY
 	"$BOOTPROOF" verify "$WORK/cos-bad.json" --nonce 9009 --ak-ca gce --json >"$WORK/v.json"; rc=$?
 	set -e
 	echo "CASE COS 85 with a digest of its event log changed: exit $rc ($(python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); print(v["reason"])' "$WORK/v.json"))"
-	[ $rc = 3 ] || fail "a tampered COS 85 event log still verifies"
+	# not bound by an imported bundle's quote: the replay is what refuses it
+	[ $rc = 3 ] && grep -q '"reason": "firmware-log-replay-mismatch"' "$WORK/v.json" ||
+		fail "a tampered COS 85 event log: not refused by the replay"
 	set +e
 	"$BOOTPROOF" bundle import "$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-gotpm/truncated.pb" -o "$WORK/t.json" 2>"$WORK/t.err"; rc=$?
 	set -e

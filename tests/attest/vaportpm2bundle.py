@@ -6,6 +6,7 @@
 # TPM2B_PUBLIC is rebuilt from x/y with the usual AK attributes and ECDSA-SHA256 on NIST P-256
 # (the fixture does not carry GCE's template; the signature check needs only the key). The
 # signature becomes a TPMT_SIGNATURE (TPM_ALG_ECDSA, SHA-256, r and s as 32-byte TPM2Bs).
+# The quote answers the bare nonce: the bundle is an imported one ("bootproof-bundle/imported-1").
 # usage: vaportpm2bundle.py FIXTURE.json OUTDIR  (prints the PCR to pass as --runtime-pcrs)
 import base64, json, os, re, struct, sys
 
@@ -37,7 +38,7 @@ pems = re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----",
                   d["attestation"]["gcp"]["ak_cert_chain"], re.S)
 ders = [base64.b64decode("".join(p.splitlines()[1:-1])) for p in pems]
 vals = d["pcrs"]["sha256"]
-bundle = {"format": "bootproof-bundle/1", "nonce": d["nonce"],
+bundle = {"format": "bootproof-bundle/imported-1", "nonce": d["nonce"],
           "quote": {"attest": q["attest_data"], "signature": sig.hex()},
           "pcrs": {"sha256": vals},
           "ak": {"public": (struct.pack(">H", len(tpmt)) + tpmt).hex(),

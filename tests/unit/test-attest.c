@@ -401,7 +401,7 @@ TEST(bundle_roundtrip_and_strictness)
 		"\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\"},"
 		"\"ek_certificate\":null,\"eventlog\":{\"firmware\":null,\"userspace\":null},"
 		"\"container_measurements\":null,\"binding\":{\"ak.public\":null,"
-		"\"ek_certificate\":null,\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
+		"\"ak.certificate\":null,\"ak.intermediates\":null,\"ek_certificate\":null,\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
 		"\"container_measurements\":null,\"credential\":null,\"luks2_metadata\":null}%s}";
 	char doc[2048];
 	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -453,15 +453,70 @@ TEST(bundle_roundtrip_and_strictness)
 	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "binding.ek_certificate: not null or 32 bytes of lowercase hex");
 	ASSERT_ERR(parse_text("[]", &c, err), -EBADMSG);
+	/* ak.intermediates: only beside ak.certificate (the binding hashes it with it) */
+	{
+		char d2[2048];
+		size_t at;
+
+		snprintf(doc, sizeof(doc), base, z, "");
+		e = strstr(doc, "\"public\":\"00\"}");
+		ASSERT_TRUE(e != NULL);
+		at = (size_t)(e - doc);
+		snprintf(d2, sizeof(d2), "%.*s\"public\":\"00\",\"intermediates\":[]%s", (int)at, doc,
+			 doc + at + strlen("\"public\":\"00\""));
+		ASSERT_ERR(parse_text(d2, &c, err), -EBADMSG);
+		ASSERT_STREQ(err, "ak.intermediates: present without ak.certificate");
+	}
+}
+
+/* An imported bundle ("bootproof-bundle/imported-1"): the same keys but no "binding"; it loads
+ * with scheme BUNDLE_NONCE_ONLY and is written back the same way. */
+TEST(bundle_imported_format)
+{
+	static const char imported[] =
+		"{\"format\":\"bootproof-bundle/imported-1\",\"nonce\":\"9009\",\"quote\":{\"attest\":"
+		"\"00\",\"signature\":\"00\"},\"pcrs\":{\"sha1\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\","
+		"\"certificate\":\"30\",\"intermediates\":[\"31\"]},\"ek_certificate\":null,"
+		"\"eventlog\":{\"firmware\":\"00\",\"userspace\":null},"
+		"\"container_measurements\":null%s}";
+	struct bundle *c = NULL, *d = NULL;
+	char doc[1024], err[256], *text = NULL;
+	json_t *j = NULL;
+	size_t len;
+
+	const char *z20 = "0000000000000000000000000000000000000000";
+
+	snprintf(doc, sizeof(doc), imported, z20, "");
+	ASSERT_OK(parse_text(doc, &c, err));
+	ASSERT_EQ(c->scheme, BUNDLE_NONCE_ONLY);
+	ASSERT_EQ(c->n_ak_intermediates, 1);
+	ASSERT_OK(bundle_to_json(c, &j));
+	ASSERT_STREQ(json_string_value(json_object_get(j, "format")), BUNDLE_FORMAT_IMPORTED);
+	ASSERT_TRUE(json_object_get(j, "binding") == NULL);
+	ASSERT_OK(json_dump_canonical(j, &text, &len));
+	ASSERT_OK(bundle_parse((const uint8_t *)text, len, &d, err, sizeof(err)));
+	ASSERT_EQ(d->scheme, BUNDLE_NONCE_ONLY);
+	free(text);
+	json_decref(j);
+	bundle_free(d);
+	bundle_free(c);
+	c = NULL;
+	/* a binding in an imported bundle is a contradiction: refused */
+	snprintf(doc, sizeof(doc), imported, z20, ",\"binding\":{}");
+	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
+	ASSERT_TRUE(strncmp(err, "binding: present in an imported bundle", 38) == 0);
 }
 
 /* The qualifying data against the documented encoding (docs/attest.md), built here byte by byte
  * with OpenSSL's one-shot SHA256(); and a changed field is named by bundle_binding_check(). */
 TEST(bundle_binding_encoding)
 {
-	static const char *const names[] = {"ak.public", "ek_certificate", "eventlog.firmware",
+	static const char *const names[] = {"ak.public", "ak.certificate", "ak.intermediates",
+					    "ek_certificate", "eventlog.firmware",
 					    "eventlog.userspace", "container_measurements",
 					    "credential", "luks2_metadata"};
+	/* ak.intermediates' bytes: u32 big-endian length || DER, for each certificate */
+	static const uint8_t chain[] = {0, 0, 0, 2, 'i', '1', 0, 0, 0, 3, 'i', '2', '2'};
 	struct bundle *b = bundle_new();
 	uint8_t q[32], want[32], f[32], buf[1024];
 	struct bundle_binding actual;
@@ -472,6 +527,10 @@ TEST(bundle_binding_encoding)
 	b->nonce_size = 3;
 	memcpy(b->nonce, "\xaa\xbb\xcc", 3);
 	ASSERT_OK(blob_set(&b->ak_public, "ak", 2));
+	ASSERT_OK(blob_set(&b->ak_certificate, "cert", 4));
+	ASSERT_OK(blob_set(&b->ak_intermediates[0], "i1", 2));
+	ASSERT_OK(blob_set(&b->ak_intermediates[1], "i22", 3));
+	b->n_ak_intermediates = 2;
 	ASSERT_OK(blob_set(&b->container_measurements, "", 0)); /* present and empty */
 	ASSERT_OK(blob_set(&b->luks2_metadata, "{}", 2));
 	ASSERT_OK(bundle_bind(b, q));
@@ -480,19 +539,22 @@ TEST(bundle_binding_encoding)
 	n = 27;
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
 		const struct blob *bl = i == 0 ? &b->ak_public
-				       : i == 4 ? &b->container_measurements
-				       : i == 6 ? &b->luks2_metadata
+				       : i == 1 ? &b->ak_certificate
+				       : i == 6 ? &b->container_measurements
+				       : i == 8 ? &b->luks2_metadata
 						: NULL;
 		size_t len = strlen(names[i]);
 
 		buf[n++] = (uint8_t)len;
 		memcpy(buf + n, names[i], len);
 		n += len;
-		buf[n++] = bl ? 1 : 0;
-		if (bl) {
+		buf[n++] = bl || i == 2 ? 1 : 0;
+		if (bl)
 			SHA256(bl->data, bl->size, buf + n);
+		if (i == 2)
+			SHA256(chain, sizeof(chain), buf + n);
+		if (bl || i == 2)
 			n += 32;
-		}
 	}
 	SHA256(buf, n, f);
 	memcpy(buf, "bootproof-qualifying-data/1", 28);
@@ -514,6 +576,22 @@ TEST(bundle_binding_encoding)
 	ASSERT_STREQ(bound_field_name(which), "luks2_metadata");
 	ASSERT_OK(blob_set(&b->luks2_metadata, "{}", 2));
 	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 0);
+	/* the chain in another order, or one certificate fewer: ak.intermediates is named */
+	ASSERT_OK(blob_set(&b->ak_intermediates[0], "i22", 3));
+	ASSERT_OK(blob_set(&b->ak_intermediates[1], "i1", 2));
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, BOUND_AK_INTERMEDIATES);
+	ASSERT_OK(blob_set(&b->ak_intermediates[0], "i1", 2));
+	ASSERT_OK(blob_set(&b->ak_intermediates[1], "i22", 3));
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 0);
+	b->n_ak_intermediates = 1;
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, BOUND_AK_INTERMEDIATES);
+	b->n_ak_intermediates = 2;
+	ASSERT_OK(blob_set(&b->ak_certificate, "cerT", 4));
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, BOUND_AK_CERTIFICATE);
+	ASSERT_OK(blob_set(&b->ak_certificate, "cert", 4));
 	/* absent and empty differ */
 	free(b->container_measurements.data);
 	b->container_measurements = (struct blob){};
