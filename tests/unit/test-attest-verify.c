@@ -3,7 +3,8 @@
  * fixture/ (see its README: swtpm 0.7.1, `bootproof attest`, tpm2_checkquote accepts the quote;
  * golden.json from tpm2_pcrread). The genuine bundle verifies; each defect gets the reason
  * docs/attest.md's catalogue gives it: another nonce, another AK, a PCR value changed after the
- * quote, a golden value that differs, a truncated bundle, no AK trusted. */
+ * quote, a golden value that differs, a truncated bundle, no AK trusted; relabelled as an imported
+ * bundle (nonce-only binding): refused. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,5 +169,59 @@ TEST(truncated_bundle)
 	struct fixture f;
 	fixture_init(&f);
 	expect(&f, f.bundle, 500, false, "bundle-malformed");
+	fixture_done(&f);
+}
+
+/* The genuine bundle relabelled "bootproof-bundle/imported-1" (binding dropped), to_null: the
+ * fields set to null first. */
+static char *relabel_imported(const struct fixture *f, const char *const *to_null, size_t *ret_n)
+{
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	char *text = NULL;
+
+	ASSERT_OK(json_parse_capped(f->bundle, f->len, 1u << 20, 16, &j, NULL, 0));
+	ASSERT_OK(json_object_set_new(j, "format", json_string(BUNDLE_FORMAT_IMPORTED)));
+	ASSERT_OK(json_object_del(j, "binding"));
+	for (size_t i = 0; to_null && to_null[i]; i++)
+		if (json_object_get(j, to_null[i]))
+			ASSERT_OK(json_object_set_new(j, to_null[i], json_null()));
+	ASSERT_OK(json_dump_canonical(j, &text, ret_n));
+	return text;
+}
+
+/* An imported bundle may not carry a field its quote cannot vouch for and nothing else checks:
+ * the fixture's container_measurements (its first such field) is refused, named. */
+TEST(imported_with_unvouched_field)
+{
+	struct fixture f;
+	_cleanup_(freep) char *text = NULL;
+	_cleanup_(json_decrefp) json_t *v = NULL;
+	static const char *const keep_cm[] = {"ek_certificate", NULL};
+	bool ok = true;
+	size_t n;
+
+	fixture_init(&f);
+	text = relabel_imported(&f, keep_cm, &n);
+	expect(&f, (const uint8_t *)text, n, false, "bundle-imported-field-unbound");
+	ASSERT_OK(attest_verify_bundle((const uint8_t *)text, n, "b", &f.o, &v, &ok));
+	ASSERT_TRUE(strstr(json_string_value(json_object_get(v, "detail")),
+			   "bundle field container_measurements: an imported bundle") != NULL);
+	ASSERT_STREQ(json_string_value(json_object_get(v, "binding")), "nonce-only");
+	fixture_done(&f);
+}
+
+/* Without those fields it is checked as imported: the quote must answer the bare nonce, and this
+ * one answers H(nonce ‖ F) (a bound quote passed off as an imported one is refused). */
+TEST(bound_quote_relabelled_imported)
+{
+	struct fixture f;
+	_cleanup_(freep) char *text = NULL;
+	static const char *const unvouched[] = {"ek_certificate", "container_measurements",
+						"credential", "luks2_metadata", NULL};
+	size_t n;
+
+	fixture_init(&f);
+	text = relabel_imported(&f, unvouched, &n);
+	expect(&f, (const uint8_t *)text, n, false, "quote-nonce-mismatch");
 	fixture_done(&f);
 }
