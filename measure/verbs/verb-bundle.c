@@ -23,7 +23,11 @@ static void bundle_help(FILE *f)
 		"into a bundle: the quote of one bank (default sha256; go-tpm-tools quotes each bank\n"
 		"separately), its PCR values, the AK (TPMT_PUBLIC), the AK certificate and\n"
 		"intermediates, the event log. The bundle's nonce is the one the quote answered:\n"
-		"`bootproof verify --nonce` still checks it against yours.\n");
+		"`bootproof verify --nonce` still checks it against yours.\n"
+		"\n"
+		"The result is an imported bundle (format bootproof-bundle/imported-1): its quote\n"
+		"binds the nonce only, so verify reports it as such (binding: nonce-only) and accepts\n"
+		"in it only what is checked on its own: the AK, its certificate chain, the event log.\n");
 }
 
 static const struct option import_options[] = {

@@ -151,7 +151,9 @@ fi
 # `bundle import`, trusted with --ak-ca gce (the shipped intermediate_2 completes the chain),
 # each bank's quote verified and its log replayed (PCR 0-9; the rest, IMA's 10 included, no log
 # extends: reported, not replayed); the identity checked against openssl asn1parse of the
-# certificate's instance extension; then refusals.
+# certificate's instance extension; then refusals. Every bundle here is an imported one
+# (bootproof-bundle/imported-1: the quote's extraData is the nonce itself): verified as such,
+# refused with a field nothing vouches for, and refused relabelled as a bound /2.
 P=$BOOTPROOF_SOURCE_DIR/tests/data/cloud-ak/gotpm/gce-cos-85-nonce9009.pb
 if [ -e "$P" ]; then
 	for bank in sha1 sha256 sha384; do
