@@ -5,7 +5,6 @@
  * systemd-log.h), runtime records. The first failure decides the reason. */
 #include <errno.h>
 #include <stdarg.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -438,23 +437,21 @@ static int check_binding(struct vstate *s, const struct bundle *b)
  * to the quoted PCRs). The other fields would be the machine's word, or anyone's: refused. */
 static int check_imported(struct vstate *s, const struct bundle *b)
 {
-	static const struct {
+	const struct {
 		const char *name;
-		size_t offset;
+		const struct blob *bl;
 	} unvouched[] = {
-		{"ek_certificate", offsetof(struct bundle, ek_certificate)},
-		{"container_measurements", offsetof(struct bundle, container_measurements)},
-		{"credential", offsetof(struct bundle, credential)},
-		{"luks2_metadata", offsetof(struct bundle, luks2_metadata)},
+		{"ek_certificate", &b->ek_certificate},
+		{"container_measurements", &b->container_measurements},
+		{"credential", &b->credential},
+		{"luks2_metadata", &b->luks2_metadata},
 	};
 
 	s->imported = true;
 	if (json_object_set_new(s->v, "binding", json_string("nonce-only")) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < ARRAY_SIZE(unvouched); i++) {
-		const struct blob *bl =
-			(const struct blob *)(const void *)((const char *)b + unvouched[i].offset);
-		if (bl->present)
+		if (unvouched[i].bl->present)
 			return vfail(s, "bundle-imported-field-unbound",
 				     "bundle field %s: an imported bundle (\"%s\", the quote's "
 				     "qualifying data is the bare nonce) cannot carry it: nothing "

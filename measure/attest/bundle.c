@@ -342,9 +342,9 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 			return r;
 	}
 	if (b->scheme == BUNDLE_NONCE_ONLY && json_object_get(j, "binding"))
-		return errbuf_set(err, errsz, -EBADMSG, "binding: present in an imported bundle (\"%s\"), "
-				  "whose quote binds the bare nonce and nothing else",
-				  BUNDLE_FORMAT_IMPORTED);
+		return errbuf_set(err, errsz, -EBADMSG,
+				  "binding: present in an imported bundle (\"%s\"), whose quote binds "
+				  "the bare nonce and nothing else", BUNDLE_FORMAT_IMPORTED);
 	if (b->scheme == BUNDLE_BOUND) {
 		r = parse_binding(json_object_get(j, "binding"), &b->binding, err, errsz);
 		if (r < 0)

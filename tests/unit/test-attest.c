@@ -401,7 +401,8 @@ TEST(bundle_roundtrip_and_strictness)
 		"\"signature\":\"00\"},\"pcrs\":{\"sha256\":{\"0\":\"%s\"}},\"ak\":{\"public\":\"00\"},"
 		"\"ek_certificate\":null,\"eventlog\":{\"firmware\":null,\"userspace\":null},"
 		"\"container_measurements\":null,\"binding\":{\"ak.public\":null,"
-		"\"ak.certificate\":null,\"ak.intermediates\":null,\"ek_certificate\":null,\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
+		"\"ak.certificate\":null,\"ak.intermediates\":null,\"ek_certificate\":null,"
+		"\"eventlog.firmware\":null,\"eventlog.userspace\":null,"
 		"\"container_measurements\":null,\"credential\":null,\"luks2_metadata\":null}%s}";
 	char doc[2048];
 	const char *z = "0000000000000000000000000000000000000000000000000000000000000000";
