@@ -116,22 +116,23 @@ TEST(verify_table)
 	struct sbv_databases dbs;
 
 	seed_load("self-signed-db-cert", &s);
-	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0};
+	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0, SBV_FIRMWARE_EDK2_2022_11};
 	ASSERT_OK(sbv_verify_table(s.table, s.table_len, (const uint8_t(*)[DIGEST_MAX])s.digests,
 				   &dbs, &v));
 	ASSERT_TRUE(v.allowed);
 	ASSERT_EQ(v.how, SBV_BY_CERTIFICATE);
 	/* The authority is the db's one EFI_SIGNATURE_DATA (list header is 28 bytes). */
-	ASSERT_TRUE(v.authority.data == s.db + 28 && v.authority.len == s.db_len - 28);
+	ASSERT_EQ(v.n_authorities, 1);
+	ASSERT_TRUE(v.authorities[0].data == s.db + 28 && v.authorities[0].len == s.db_len - 28);
 
 	/* The same certificate in dbx revokes. */
-	dbs = (struct sbv_databases){s.db, s.db_len, s.db, s.db_len};
+	dbs = (struct sbv_databases){s.db, s.db_len, s.db, s.db_len, SBV_FIRMWARE_EDK2_2022_11};
 	ASSERT_OK(sbv_verify_table(s.table, s.table_len, (const uint8_t(*)[DIGEST_MAX])s.digests,
 				   &dbs, &v));
 	ASSERT_TRUE(!v.allowed && strstr(v.reason, "in dbx"));
 
 	/* Another image digest: changed after signing. */
-	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0};
+	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0, SBV_FIRMWARE_EDK2_2022_11};
 	s.digests[BANK_SHA256][5] ^= 1;
 	ASSERT_OK(sbv_verify_table(s.table, s.table_len, (const uint8_t(*)[DIGEST_MAX])s.digests,
 				   &dbs, &v));
@@ -162,10 +163,10 @@ TEST(verify_chain_root_in_db)
 	/* db = [inter, ca] with a leaf <- inter <- ca signature: the first db entry in db order
 	 * that anchors it (inter, partial chain) is the authority. */
 	seed_load("chain-db-root", &s);
-	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0};
+	dbs = (struct sbv_databases){s.db, s.db_len, NULL, 0, SBV_FIRMWARE_EDK2_2022_11};
 	ASSERT_OK(sbv_verify_table(s.table, s.table_len, (const uint8_t(*)[DIGEST_MAX])s.digests,
 				   &dbs, &v));
 	ASSERT_TRUE(v.allowed);
-	ASSERT_TRUE(v.authority.data == s.db + 28);
+	ASSERT_TRUE(v.authorities[0].data == s.db + 28);
 	free(s.buf);
 }
