@@ -171,9 +171,10 @@ static int edk2_spc_content(const struct der *seq, size_t at, struct sbv_authent
 	size_t hdr = seq->tlv_len - cursor_left(&seq->body), skip, size;
 	char bytes[3 * 5 + 1] = "";
 
-	for (size_t i = 1; i < hdr && i <= 5; i++)
-		snprintf(bytes + 3 * (i - 1), sizeof(bytes) - 3 * (i - 1), "%s%02x", i > 1 ? " " : "",
-			 t[i]);
+	for (size_t i = 1; i < hdr && i <= 5; i++) {
+		size_t k = strlen(bytes);
+		snprintf(bytes + k, sizeof(bytes) - k, "%s%02x", i > 1 ? " " : "", t[i]);
+	}
 	if (!(t[1] & 0x80))
 		skip = 2, size = t[1];
 	else if ((t[1] & 0x81) == 0x81 && hdr >= 3)
@@ -187,11 +188,10 @@ static int edk2_spc_content(const struct der *seq, size_t at, struct sbv_authent
 				  "the firmware refuses the signature)", at, bytes);
 	if (skip != hdr || size != cursor_left(&seq->body))
 		return errbuf_set(err, errsz, -EBADMSG,
-				  "PKCS#7 offset %zu: the SpcIndirectDataContent length '%s' (%zu in "
-				  "DER) is read by EDK2's AuthenticodeVerify as %zu after %zu header "
-				  "bytes (it tests bits 0x81/0x82 of the first length byte), so the "
-				  "firmware checks other bytes than were signed and refuses the "
-				  "signature", at, bytes, cursor_left(&seq->body), size, skip);
+				  "PKCS#7 offset %zu: SpcIndirectDataContent length '%s' (%zu) is %zu "
+				  "to EDK2's AuthenticodeVerify (bit tests 0x81/0x82 on its first "
+				  "byte): the firmware checks other bytes than were signed",
+				  at, bytes, cursor_left(&seq->body), size);
 	a->content = t + skip;
 	a->content_len = size;
 	return 0;
@@ -754,9 +754,8 @@ static void why_not_db(const struct sig *s, const uint8_t digests[_BANK_MAX][DIG
 		       char *out, size_t size)
 {
 	if (!s->parsed)
-		snprintf(out, size, "signature %zu (certificate table offset %zu) is not an "
-				    "Authenticode PKCS#7 the firmware can verify: %s",
-			 s->e->index + 1, s->e->offset, s->parse_err);
+		snprintf(out, size, "signature %zu is not an Authenticode PKCS#7 the firmware can "
+				    "verify: %s", s->e->index + 1, s->parse_err);
 	else if (!s->p7 || !s->wrapped)
 		snprintf(out, size, "signature %zu (certificate table offset %zu): OpenSSL cannot "
 				    "decode it as PKCS#7 SignedData the way EDK2 does", s->e->index + 1,
