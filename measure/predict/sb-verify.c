@@ -915,6 +915,10 @@ static void sig_decode(struct sig *s, const uint8_t digests[_BANK_MAX][DIGEST_MA
 
 	s->parsed = sbv_parse_authenticode(e->auth, e->auth_len, &s->a, s->parse_err,
 					   sizeof(s->parse_err)) >= 0;
+	/* Above the cap OpenSSL is not asked: the entry counts as undecodable (with dbx set it
+	 * refuses the image, without it verifies nothing), the cautious side of what EDK2 does. */
+	if (e->auth_len > SBV_MAX_AUTH_DATA)
+		return;
 	s->p7 = d2i_PKCS7(NULL, &p, (long)e->auth_len);
 	if (s->p7 && (!PKCS7_type_is_signed(s->p7) || PKCS7_get_detached(s->p7))) {
 		PKCS7_free(s->p7);

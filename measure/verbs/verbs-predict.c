@@ -172,6 +172,19 @@ static int parse_seal_option(int c, struct predict_files *f)
 	return VERB_PROCEED;
 }
 
+/* --firmware: the EDK2 generation whose image verification predict models (sb-verify.h). */
+static int parse_firmware_option(const char *arg, struct predict_input *model)
+{
+	enum sbv_firmware f = sbv_firmware_from_string(arg);
+
+	if (f < 0) {
+		log_error("predict: --firmware takes edk2-2022.11, edk2-2023.11 or edk2-2025.05");
+		return EXIT_USAGE;
+	}
+	model->firmware = f;
+	return VERB_PROCEED;
+}
+
 /* Returns VERB_PROCEED, or the exit code to end with (help, usage). */
 static int parse_options(int argc, char *argv[], struct predict_options *o)
 {
@@ -209,16 +222,10 @@ static int parse_options(int argc, char *argv[], struct predict_options *o)
 		case ARG_KEK: o->files.kek = optarg; break;
 		case ARG_DB: o->files.db = optarg; break;
 		case ARG_DBX: o->files.dbx = optarg; break;
-		case ARG_FIRMWARE: {
-			enum sbv_firmware f = sbv_firmware_from_string(optarg);
-			if (f < 0) {
-				log_error("predict: --firmware takes edk2-2022.11, edk2-2023.11 or "
-					  "edk2-2025.05");
+		case ARG_FIRMWARE:
+			if (parse_firmware_option(optarg, &o->files.model) != VERB_PROCEED)
 				return EXIT_USAGE;
-			}
-			o->files.model.firmware = f;
 			break;
-		}
 		case ARG_PLATFORM: o->files.platform = optarg; break;
 		case ARG_NO_EBS: o->files.model.exit_boot_services = false; break;
 		case ARG_FORMAT:
