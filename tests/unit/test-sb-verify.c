@@ -47,6 +47,13 @@ TEST(parse_sbsign_signature)
 	/* The digest ends the content. */
 	ASSERT_TRUE(a.digest + a.digest_len == a.content + a.content_len);
 	free(p7);
+	/* The ContentInfo length as "84 00 00 05 e9": OpenSSL (and so EDK2) reads leading zero
+	 * octets of a long-form length; so does the DER reader. */
+	p7 = load("pkcs7-long-form-leading-zeros", &len);
+	ASSERT_TRUE(p7[1] == 0x84 && p7[2] == 0 && p7[3] == 0);
+	ASSERT_OK(sbv_parse_authenticode(p7, len, &a, err, sizeof(err)));
+	ASSERT_EQ(a.alg, BANK_SHA256);
+	free(p7);
 }
 
 TEST(parse_truncated_and_mutated)
