@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "macro.h"
 #include "digest.h"
 #include "measure/predict/sb-verify.h"
 #include "measure/predict/secureboot.h"
@@ -35,7 +36,7 @@ int main(int argc, char *argv[])
 	enum sbv_firmware fw = SBV_FIRMWARE_EDK2_2022_11;
 	struct sbv_databases dbs = {};
 	struct sbv_verdict v;
-	uint8_t *db = NULL, *dbx = NULL, *pe = NULL;
+	_cleanup_(freep) uint8_t *db = NULL, *dbx = NULL, *pe = NULL;
 	size_t pe_len;
 	int a = 1, r;
 
@@ -78,8 +79,5 @@ int main(int argc, char *argv[])
 			printf("%02x", d[k]);
 		printf("\n");
 	}
-	free(db);
-	free(dbx);
-	free(pe);
 	return 0;
 }
