@@ -3,7 +3,8 @@
 # The firmware's own verdict on the Secure Boot corners of issue 22 finding 3, in ONE short boot of
 # OVMF's Secure Boot build (Debian's 2022.11, OVMF_CODE_4M.secboot.fd): no disk image, no TPM, no
 # kernel. Keys made now (openssl) are enrolled into a copy of OVMF_VARS_4M.fd with virt-fw-vars
-# (PK, KEK, db = [db, ec] and a non-empty dbx revoking nothing here; a second store has no dbx). Each candidate image
+# (PK, KEK, db = [db, ec, two image hashes] and a non-empty dbx revoking nothing here; a second
+# store has no dbx). Each candidate image
 # (tests/predict/sb-craft.py: a minimal EFI application whose entry point returns EFI_UNSUPPORTED,
 # signed with sbsign / osslsigncode, and its crafted variants) is \EFI\BOOT\BOOTX64.EFI of its own
 # tiny GPT disk, one virtio disk per image at its own PCI slot with bootindex = its order. The
@@ -12,6 +13,8 @@
 #     - the image verification refused it (LoadImage: EFI_ACCESS_DENIED / EFI_SECURITY_VIOLATION)
 #   BdsDxe: failed to start Boot0001 "UEFI Misc Device" from PciRoot(0x0)/Pci(0x10,0x0): Unsupported
 #     - the firmware accepted and started it, and it returned EFI_UNSUPPORTED
+# (PK, KEK by virt-fw-vars; db = [db, ec, the SHA-256 digest of one unsigned image, the SHA-384
+# digest of another] and dbx as written here, both byte for byte.)
 # Each verdict must be the expected one, and (when the sbv-check test tool is built) bootproof's
 # verdict on the same bytes must agree. Standalone (needs no release): secure-boot-test.sh runs it.
 # Usage: sb-firmware-verdicts.sh [OUTDIR]   (default $OUT/secure-boot-test/fw-verdicts)
@@ -51,18 +54,24 @@ craft spc-length good.efi spc83.efi 83
 craft unpadded good.efi unpadded.efi
 osslsigncode sign -h sha256 -certs ec.crt -key ec.key -in app.efi -out ecdsa.efi >/dev/null 2>&1 || die "osslsigncode (EC)"
 osslsigncode sign -h sha512 -certs db.crt -key db.key -in app.efi -out s512.efi >/dev/null 2>&1 || die "osslsigncode (sha512)"
+# two more unsigned applications (other digests), allowed by db hash entries: hash256.efi by its
+# SHA-256 digest, hash384.efi by its SHA-384 digest only (2022.11 looks up SHA-256 only)
+craft efi-app hash256.efi 1
+craft efi-app hash384.efi 2
 owner=de9c9933-f5c4-48bb-91ed-87c9727170e2
-esl db.esl x509:$owner:db.der x509:$owner:ec.der
+esl db.esl x509:$owner:db.der x509:$owner:ec.der sha256:$owner:"$(craft authenticode hash256.efi sha256)" \
+	sha384:$owner:"$(craft authenticode hash384.efi sha384)"
 esl dbx.esl sha256:$owner:"$(printf '%064d' 0)"	# non-empty, revokes nothing here
-python3 - dbx.esl dbx.json <<'PY'
-import json, sys
-var = {"name": "dbx", "guid": "d719b2cb-3d3a-4596-a3bc-dad00e67656f", "attr": 0x27,
-       "data": open(sys.argv[1], "rb").read().hex(), "time": "00" * 16}
-json.dump({"version": 2, "variables": [var]}, open(sys.argv[2], "w"))
+python3 - <<'PY'
+import json
+for name in ("db", "dbx"):
+    var = {"name": name, "guid": "d719b2cb-3d3a-4596-a3bc-dad00e67656f", "attr": 0x27,
+           "data": open(name + ".esl", "rb").read().hex(), "time": "00" * 16}
+    json.dump({"version": 2, "variables": [var]}, open(name + ".json", "w"))
 PY
-virt-fw-vars -l warning -i "$vars" -o vars0.fd --no-microsoft --secure-boot \
-	--set-pk $owner PK.crt --add-kek $owner KEK.crt --add-db $owner db.crt --add-db $owner ec.crt ||
-	die "virt-fw-vars (keys)"
+virt-fw-vars -l warning -i "$vars" -o vars00.fd --no-microsoft --secure-boot \
+	--set-pk $owner PK.crt --add-kek $owner KEK.crt || die "virt-fw-vars (keys)"
+virt-fw-vars -l warning -i vars00.fd -o vars0.fd --set-json db.json || die "virt-fw-vars (db)"
 virt-fw-vars -l warning -i vars0.fd -o vars.fd --set-json dbx.json || die "virt-fw-vars (dbx)"
 # virt-fw-vars writes a placeholder dbx entry of its own: the store without dbx deletes it
 virt-fw-vars -l warning -i vars0.fd -o nodbx.fd -d dbx || die "virt-fw-vars (no dbx)"
@@ -74,6 +83,7 @@ virt-fw-vars -l warning -i vars.fd --output-json - | python3 -c '
 import json, sys
 v = {x["name"]: x for x in json.load(sys.stdin)["variables"]}
 assert v["dbx"]["data"] == open("dbx.esl", "rb").read().hex(), "dbx"
+assert v["db"]["data"] == open("db.esl", "rb").read().hex(), "db"
 assert all(n in v for n in ("PK", "KEK", "db")), "keys"' || die "the variable store does not hold the keys and dbx"
 
 # boot VARS DBX TAG CASE...: one OVMF boot with the variable store VARS, one disk per CASE
@@ -155,11 +165,21 @@ bad=0
 : >verdicts.txt
 # dbx set: (a) the truncated second entry refuses; (b) "83 00 00 68" refuses, "82 00 68" not;
 # (c) the ECDSA signer refuses (no EC in 2022.11); held: SHA-512 signature, unpadded entry refused;
+# (d) on 2022.11: an unsigned image whose SHA-256 digest is in db starts, one whose SHA-384 digest
+# only is in db is refused (edk2 >= stable202311 would start it);
 # controls: the good signature starts, the unsigned image is refused.
 boot vars.fd dbx.esl dbx good.efi:started trunc.efi:refused spc82.efi:started spc83.efi:refused \
-	ecdsa.efi:refused unpadded.efi:refused s512.efi:started app.efi:refused
+	ecdsa.efi:refused unpadded.efi:refused s512.efi:started app.efi:refused hash256.efi:started \
+	hash384.efi:refused
 # no dbx: the same truncated second entry is harmless (EDK2 skips its dbx checks)
 boot nodbx.fd - nodbx trunc.efi:started good.efi:started
+if [ -n "$check" ]; then
+	# what the newer generation would do with hash384.efi (not bootable here: 2022.11 firmware)
+	r=refused
+	"$check" --firmware edk2-2023.11 db.esl dbx.esl hash384.efi >hash384.2023.sbv 2>&1 && r=started
+	echo "bootproof --firmware edk2-2023.11 on hash384.efi: $r (stable202311 looks up SHA-384 too)" | tee -a verdicts.txt
+	[ "$r" = started ] || bad=1
+fi
 [ -n "$check" ] || echo "note: sbv-check not built (SBV_CHECK, build/test): bootproof's verdicts not compared here" | tee -a verdicts.txt
 echo "firmware verdicts, whole check (keys, images, two boots): $(($(date +%s) - t0))s" | tee -a verdicts.txt
 [ "$bad" = 0 ] || die "a firmware verdict differs from the expected one or from bootproof's (see $w/verdicts.txt, $w/*.console.log)"

@@ -2,9 +2,13 @@
 # sb-craft.py: the PE files of the Secure Boot edge cases that predict must judge as EDK2 does
 # (issue 22 finding 3), shared by tests/predict/test-sb-firmware-cases.sh (bootproof's verdict)
 # and tests/boot/sb-firmware-verdicts.sh (the firmware's verdict on the same bytes).
-#   efi-app OUT                     a minimal PE32+ EFI application (x86-64) whose entry point
+#   efi-app OUT [N]                 a minimal PE32+ EFI application (x86-64) whose entry point
 #                                   returns EFI_UNSUPPORTED: when the firmware accepts it, its boot
-#                                   manager reports "Unsupported", when it refuses it "Access Denied"
+#                                   manager reports "Unsupported", when it refuses it "Access Denied";
+#                                   N (default 0) is stored after the code: another N, other digests
+#   authenticode FILE ALG           the Authenticode digest (hex) of an unsigned efi-app image,
+#                                   computed here independently: the file without CheckSum and the
+#                                   certificate directory entry (one section, no trailing data)
 #   truncated-entry IN OUT N        IN signed: a second WIN_CERTIFICATE (PKCS_SIGNED_DATA) holding
 #                                   the first N bytes of the first's PKCS#7
 #   spc-length IN OUT HEX           IN signed: the SpcIndirectDataContent SEQUENCE's length bytes
@@ -44,7 +48,7 @@ def set_table(d, off, tab):
 def pad8(b):
     return b + bytes((8 - len(b) % 8) % 8)
 
-def efi_app(out):
+def efi_app(out, variant=0):
     code = bytes.fromhex('48b80300000000000080c3')  # mov rax, EFI_UNSUPPORTED; ret
     h = bytearray(0x200)
     h[0:2] = b'MZ'
@@ -64,7 +68,16 @@ def efi_app(out):
                      0x60000020)
     body = bytearray(0x200)
     body[:len(code)] = code
+    body[0x100] = variant
     open(out, 'wb').write(bytes(h) + bytes(body))
+
+def authenticode(f, alg):
+    import hashlib
+    d = open(f, 'rb').read()
+    pe, opt, cd = pe_dirs(d)
+    assert struct.unpack_from('<II', d, cd) == (0, 0), 'expected an unsigned image'
+    assert struct.unpack_from('<H', d, pe + 6)[0] == 1 and len(d) == 0x400, 'expected an efi-app image'
+    print(hashlib.new(alg, d[:opt + 64] + d[opt + 68:cd] + d[cd + 8:]).hexdigest())
 
 def truncated_entry(src, out, n):
     d = open(src, 'rb').read()
@@ -139,7 +152,9 @@ def unpadded(src, out):
 
 cmd = sys.argv[1]
 if cmd == 'efi-app':
-    efi_app(sys.argv[2])
+    efi_app(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0)
+elif cmd == 'authenticode':
+    authenticode(sys.argv[2], sys.argv[3])
 elif cmd == 'truncated-entry':
     truncated_entry(sys.argv[2], sys.argv[3], int(sys.argv[4]))
 elif cmd == 'spc-length':
