@@ -9,6 +9,8 @@
 #include "attest-verify.h"
 #include "bundle.h"
 #include "credential.h"
+#include "job-record.h"
+#include "job-verify.h"
 #include "manifest-sign.h"
 #include "pcr-yaml.h"
 #include "platform-target.h"

@@ -23,6 +23,7 @@
 #include "parse.h"
 #include "verb-options.h"
 #include "verbs.h"
+#include "verify-jobs.h"
 
 #define FIRMWARE_LOG_DEFAULT "/sys/kernel/security/tpm0/binary_bios_measurements"
 
@@ -518,6 +519,9 @@ static void verify_help(FILE *f)
 		"  --ca FILE            EK certificate trust anchor(s), PEM; repeatable. Proves the EK\n"
 		"                       certificate's chain only, not the AK (see docs/attest.md)\n"
 		"  --runtime-pcrs LIST  PCRs replayed from the runtime log (default 14,15)\n"
+		"  --containers FILE    the release's container_measurements.json: every job that\n"
+		"                       ran must have run one of its containers (docs/jobs.md)\n"
+		"  --require-job-success  the last job must have run, completed and exited 0\n"
 		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
 		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
@@ -575,6 +579,7 @@ static void print_summary(const json_t *v, FILE *f)
 				json_string_value(json_object_get(e, "sha256")),
 				json_string_value(json_object_get(e, "label")));
 	}
+	verify_print_jobs(v, f);
 }
 
 /* verify's command line: the library's options and what the verb itself reads and writes. */
@@ -583,6 +588,7 @@ struct verify_cli {
 	uint8_t *nonce, *cred_secret, *cred_name;
 	EVP_PKEY *ak;
 	X509_STORE *ca;
+	struct job_release *release;
 	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
@@ -594,6 +600,7 @@ static void verify_cli_done(struct verify_cli *v)
 	free(v->cred_name);
 	EVP_PKEY_free(v->ak);
 	X509_STORE_free(v->ca);
+	job_release_free(v->release);
 }
 
 static const struct option verify_options_table[] = {
@@ -607,6 +614,8 @@ static const struct option verify_options_table[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"make-credential", required_argument, NULL, 'M'},
 	{"credential-secret", required_argument, NULL, 'S'},
+	{"containers", required_argument, NULL, 'C'},
+	{"require-job-success", no_argument, NULL, 'J'},
 	{},
 };
 
@@ -652,6 +661,15 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			break;
 		case 'M':
 			v->make_credential = optarg;
+			break;
+		case 'C':
+			job_release_free(v->release);
+			if (verify_load_release(optarg, &v->release) < 0)
+				return EXIT_ERROR;
+			v->o.release_containers = v->release;
+			break;
+		case 'J':
+			v->o.require_job_success = true;
 			break;
 		case 'S':
 			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
