@@ -17,9 +17,11 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-job.XXXXXX")
 DOCKERD_PIDFILE=""
+BG_PIDS=""	# background processes a test started, stopped first on exit
 . "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
 cleanup() {
 	rc=$?
+	for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done
 	stop_swtpms
 	if [ -n "$DOCKERD_PIDFILE" ] && [ -f "$DOCKERD_PIDFILE" ]; then
 		pid=$(cat "$DOCKERD_PIDFILE")
