@@ -508,7 +508,10 @@ int job_run(const struct job_run_options *o, struct job_result *ret, char *err,
 	r = take_lock(o->lock_path, &lock, err, err_size);
 	if (r < 0)
 		return r;
-	/* The image's own measurements first: a broken file stops us before any record. */
+	/* What the run needs, before any record: the docker client and the image's own
+	 * measurements (a broken file stops us here). */
+	if (access(o->docker_cli, X_OK) < 0)
+		return errbuf_set(err, err_size, -errno, "docker client '%s'", o->docker_cli);
 	r = load_measurements(o->measurements_path, &measured, err, err_size);
 	if (r < 0)
 		return r;

@@ -579,7 +579,6 @@ static void print_summary(const json_t *v, FILE *f)
 				json_string_value(json_object_get(e, "sha256")),
 				json_string_value(json_object_get(e, "label")));
 	}
-	verify_print_jobs(v, f);
 }
 
 /* verify's command line: the library's options and what the verb itself reads and writes. */
@@ -589,6 +588,7 @@ struct verify_cli {
 	EVP_PKEY *ak;
 	X509_STORE *ca;
 	struct job_release *release;
+	const char *containers_path;
 	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
@@ -667,6 +667,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			if (verify_load_release(optarg, &v->release) < 0)
 				return EXIT_ERROR;
 			v->o.release_containers = v->release;
+			v->containers_path = optarg;
 			break;
 		case 'J':
 			v->o.require_job_success = true;
@@ -774,8 +775,10 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
-		if (!v->json)
+		if (!v->json) {
 			print_summary(verdict, stdout);
+			verify_print_jobs(verdict, v->o.golden, v->containers_path, stdout);
+		}
 		if (json_array_append_new(all, verdict) < 0)
 			return log_error_errno(-ENOMEM, "verify");
 	}

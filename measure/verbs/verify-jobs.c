@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "hexstr.h"
 #include "log.h"
+#include "measure-eventlog.h"
 #include "verify-jobs.h"
 
 int verify_load_release(const char *path, struct job_release **ret)
@@ -42,10 +44,27 @@ static void print_io(const char *what, const json_t *list, FILE *f)
 			json_integer_value(json_object_get(e, "size")));
 }
 
-void verify_print_jobs(const json_t *v, FILE *f)
+void verify_print_jobs(const json_t *v, const struct golden *golden,
+		       const char *containers_path, FILE *f)
 {
 	const json_t *jobs = json_object_get(v, "jobs"), *j;
 	size_t i;
+
+	if (json_array_size(jobs) == 0)
+		return;
+	if (json_is_true(json_object_get(v, "ok")) && golden) {
+		char disk[65] = "";
+		if (golden->has_disk_sha256)
+			hex_encode(golden->disk_sha256, 32, disk);
+		fprintf(f, "  provenance: a machine that booted release %s%s%s%s%s; containers judged "
+			"against %s\n", golden->image_name ? golden->image_name : "(unnamed)",
+			golden->image_version ? " " : "",
+			golden->image_version ? golden->image_version : "",
+			disk[0] ? ", disk sha256:" : "", disk,
+			containers_path ? containers_path : "nothing (no --containers)");
+	}
+	else
+		fprintf(f, "  jobs in the log (NOT proven: the bundle did not verify):\n");
 
 	json_array_foreach(jobs, i, j) {
 		const json_t *c = json_object_get(j, "container");

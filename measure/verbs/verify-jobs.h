@@ -12,5 +12,8 @@
 /* Reads and parses --containers FILE; logs the failure once. */
 int verify_load_release(const char *path, struct job_release **ret);
 
-/* "job N: ..." lines for the verdict's jobs: release, container, inputs, outputs, status. */
-void verify_print_jobs(const json_t *verdict, FILE *f);
+/* The provenance statement of the verdict's jobs: the release (golden.json's image, when the
+ * bundle verified), then per job its spec, status, container (and whether the release lists
+ * it), inputs and outputs. golden and containers_path may be NULL. */
+void verify_print_jobs(const json_t *verdict, const struct golden *golden,
+		       const char *containers_path, FILE *f);
