@@ -24,7 +24,7 @@ env PATH="$WORK/bin:/usr/sbin:/usr/bin:/sbin:/bin" DOCKER_HOST="unix://$SOCK" \
 	"$BOOTPROOF_SOURCE_DIR/image/mkosi.extra/usr/lib/bootproof/job-responder" "$WORK/port.in" "$WORK/port.out" &
 BG_PIDS="$BG_PIDS $!"
 JOBS_DIR=$WORK/jobs JOB_TIMEOUT=120 BOOTPROOF=$BP "$BOOTPROOF_SOURCE_DIR/tests/boot/job-host.sh" run "$WORK/host" "$WORK/port.in" "$WORK/port.out" ||
-	{ cat "$WORK/port.out" | grep -v '^[A-Za-z0-9+/=]*$' >&2; cat "$WORK/host"/job-*.log >&2 2>/dev/null; fail "job-host.sh run"; }
+	{ grep -v '^[A-Za-z0-9+/=]*$' "$WORK/port.out" >&2; cat "$WORK/host"/job-*.log >&2 2>/dev/null; fail "job-host.sh run"; }
 quote "$WORK/bundle.json" 0b
 BOOTPROOF=$BP "$BOOTPROOF_SOURCE_DIR/tests/boot/job-host.sh" check "$WORK/host" "$WORK/bundle.json" 0b "$GOLDEN" "$AK" "$WORK/cm.json"
 cat "$WORK/host/job-verify.txt"
