@@ -350,7 +350,8 @@ static int check_runtime(struct vstate *s, const struct evlog *fw, const struct 
 	return 0;
 }
 
-/* The jobs of the runtime log (job-verify.h): "job" (the last) and "jobs" (all, log order). */
+/* The jobs of the runtime log (job-verify.h): "job" (the last) and "jobs" (all, log order),
+ * both absent when the log holds no job. */
 static int check_jobs(struct vstate *s, const struct sdlog *sd, const struct verify_options *o)
 {
 	const struct job_verify_options jo = {.runtime_pcrs = o->runtime_pcrs,
@@ -364,8 +365,11 @@ static int check_jobs(struct vstate *s, const struct sdlog *sd, const struct ver
 	if (r < 0)
 		return r;
 	n = json_array_size(jobs);
-	if (json_object_set_new(s->v, "jobs", jobs) < 0 ||
-	    json_object_set(s->v, "job", n ? json_array_get(jobs, n - 1) : json_null()) < 0)
+	/* No job in the log: the verdict keeps its earlier shape. */
+	if (n == 0)
+		json_decref(jobs);
+	else if (json_object_set_new(s->v, "jobs", jobs) < 0 ||
+		 json_object_set(s->v, "job", json_array_get(jobs, n - 1)) < 0)
 		return -ENOMEM;
 	return jv.reason ? vfail(s, jv.reason, "%s", jv.detail) : 0;
 }
