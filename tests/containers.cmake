@@ -2,6 +2,8 @@
 # Container archives (docker-exports/): unit tests of the parsers, fuzz targets whose corpora
 # run as regression tests, and tests against real dockerd / podman / buildah / skopeo / umoci.
 bp_unit_test(test-docker-manifest unit/test-docker-manifest.c LIBS bp_docker)
+# container_measurements.json: reader, canonical writer, AICert map (values from Python)
+bp_unit_test(test-measurements unit/test-measurements.c LIBS bp_docker)
 # The test writes its archives with libarchive directly; bootproof itself dlopen()s it.
 bp_unit_test(test-docker-archive unit/test-docker-archive.c LIBS bp_docker PkgConfig::LIBARCHIVE)
 bp_fuzz_target(fuzz-docker-manifest fuzz/fuzz-docker-manifest.c LIBS bp_docker)

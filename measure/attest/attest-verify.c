@@ -19,6 +19,7 @@
 #include "job-record.h"
 #include "job-verify.h"
 #include "measure-eventlog.h"
+#include "measure-golden.h"
 #include "quote-verify.h"
 #include "runtime-measure.h"
 
@@ -51,7 +52,7 @@ static int set_hex(json_t *o, const char *key, const uint8_t *d, size_t n)
 	return json_object_set_new(o, key, json_string(h)) < 0 ? -ENOMEM : 0;
 }
 
-/* Format 2 golden PCR (platform-status.h): records which rule judged the quoted value in
+/* Format 2 golden PCR (pcr-judge.h): records which rule judged the quoted value in
  * rules["bank:pcr"]; an exact/computed mismatch fails, an observed one adds a warning. */
 static int judge_pcr(struct vstate *s, const struct golden_pcr *g, enum bank k, unsigned p,
 		     const uint8_t *q, json_t *rules, json_t *phases)

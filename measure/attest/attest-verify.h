@@ -15,6 +15,7 @@
 #include <openssl/x509.h>
 
 #include "measure-eventlog.h"
+#include "measure-golden.h"
 
 struct job_release;
 

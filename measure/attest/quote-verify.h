@@ -14,13 +14,8 @@
 #include <openssl/evp.h>
 
 #include "digest.h"
+#include "measure-golden.h"
 #include "tpm2-attest.h"
-
-/* PCR values per bank: mask[bank] bit i set = value[bank][i] present. */
-struct pcr_values {
-	uint32_t mask[_BANK_MAX];
-	uint8_t value[_BANK_MAX][TPM2_PCR_COUNT][DIGEST_MAX];
-};
 
 enum quote_failure {
 	QUOTE_OK,

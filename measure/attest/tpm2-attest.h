@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "measure-golden.h" /* TPM2_PCR_COUNT (pcr-values.h) */
+
 /* Caps (Part 2 sizes, rounded to what a real TPM can produce). */
 #define TPM2_ATTEST_MAX_SIZE 2304u     /* sizeof(TPMS_ATTEST) in tpm2-tss */
 #define TPM2_NAME_MAX 66u              /* TPMU_NAME: alg + SHA-512 digest */
@@ -17,7 +19,6 @@
 #define TPM2_DIGEST_MAX 64u            /* TPM2B_DIGEST */
 #define TPM2_NUM_PCR_BANKS_MAX 16u     /* TPM2_NUM_PCR_BANKS */
 #define BP_TPM2_PCR_SELECT_MAX 4u         /* sizeofSelect bytes accepted (24 PCRs need 3) */
-#define TPM2_PCR_COUNT 24u             /* PCRs modelled; a set bit above 23 is rejected */
 #define TPM2_RSA_MAX_BYTES 512u        /* 4096-bit modulus / signature */
 #define TPM2_ECC_MAX_BYTES 66u         /* P-521 coordinate */
 #define TPM2_PUBLIC_MAX_SIZE 1024u     /* TPM2B_PUBLIC payload */

@@ -188,8 +188,7 @@ static int load_sb_var(const char *path, struct mapped_file *m, struct predict_b
 /* Everything predict_files_run() opens, released in one place. */
 struct predict_state {
 	struct mapped_file disk, uki, boot, conf, plat, pk, kek, db, dbx;
-	struct golden_bank plat_banks[_BANK_MAX];
-	char *plat_name;
+	struct platform_profile *profile;
 	struct gpt gpt;
 	struct tmpdir tmp;
 	/* The files as resolved: explicit, or copied off the ESP into tmp. */
@@ -205,8 +204,7 @@ static void predict_state_done(struct predict_state *s)
 				      &s->pk,   &s->kek, &s->db,   &s->dbx};
 	for (size_t i = 0; i < ARRAY_SIZE(maps); i++)
 		mapped_file_close(maps[i]);
-	golden_banks_clear(s->plat_banks);
-	free(s->plat_name);
+	platform_profile_free(s->profile);
 	gpt_done(&s->gpt);
 	tmpdir_cleanup(&s->tmp);
 }
@@ -337,15 +335,12 @@ static int map_platform_files(const struct predict_files *f, struct predict_stat
 		return errbuf_set(err, err_size, r, "cannot read platform profile '%s': %s",
 				  f->platform, strerror(-r));
 	plat = s->plat.data ? s->plat.data : (const uint8_t *)"";
-	r = predict_platform_load(plat, s->plat.len, s->plat_banks, &s->plat_name, perr,
-				  sizeof(perr));
+	r = platform_profile_load(plat, s->plat.len, &s->profile, perr, sizeof(perr));
 	if (r < 0)
 		return errbuf_set(err, err_size, r, "platform profile '%s': %s", f->platform, perr);
-	in->platform = s->plat_banks;
-	in->platform_name = s->plat_name;
-	r = digest_buffer(BANK_SHA256, plat, s->plat.len, in->platform_sha256);
-	if (r < 0)
-		return errbuf_set(err, err_size, r, "sha256: %s", strerror(-r));
+	in->platform = s->profile->bank;
+	in->platform_name = s->profile->name;
+	memcpy(in->platform_sha256, s->profile->file_sha256, sizeof(in->platform_sha256));
 	return 0;
 }
 

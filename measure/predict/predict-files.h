@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "measure-eventlog.h"
+#include "measure-golden.h"
 #include "predict.h"
 
 struct predict_files {

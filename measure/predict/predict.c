@@ -624,68 +624,6 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 	return 0;
 }
 
-int predict_platform_load(const void *data, size_t len, struct golden_bank banks[_BANK_MAX],
-			  char **ret_name, char *errbuf, size_t errbuf_size)
-{
-	static const char *const keys[] = {"format", "name", "banks", "source", NULL};
-	_cleanup_(json_decrefp) json_t *j = NULL;
-	const char *key, *format = NULL, *name = NULL;
-	json_t *v;
-	int r;
-
-	r = json_parse_capped(data, len, GOLDEN_MAX_SIZE, 16, &j, errbuf, errbuf_size);
-	if (r < 0)
-		return r;
-	if (!json_is_object(j)) {
-		snprintf(errbuf, errbuf_size, "(top level): not an object");
-		return -EBADMSG;
-	}
-	json_object_foreach(j, key, v) {
-		bool ok = false;
-		for (size_t i = 0; keys[i]; i++)
-			if (strcmp(key, keys[i]) == 0)
-				ok = true;
-		if (!ok) {
-			snprintf(errbuf, errbuf_size, "(top level): unknown key \"%.64s\"", key);
-			return -EBADMSG;
-		}
-	}
-	if (json_get_string(j, "format", &format) < 0 ||
-	    (strcmp(format, "bootproof-platform/1") != 0 &&
-	     strcmp(format, "bootproof-platform/2") != 0)) {
-		snprintf(errbuf, errbuf_size, "format: not \"bootproof-platform/1\" or \"/2\"");
-		return -EBADMSG;
-	}
-	if (json_get_string(j, "name", &name) < 0 || !name[0] || strlen(name) > 256) {
-		snprintf(errbuf, errbuf_size, "name: missing, empty or longer than 256 bytes");
-		return -EBADMSG;
-	}
-	/* eventlog profile writes {"log_sha256", "log_format", "events"}; older profiles a string */
-	v = json_object_get(j, "source");
-	if (v && !json_is_string(v) && !json_is_object(v)) {
-		snprintf(errbuf, errbuf_size, "source: not a string or an object");
-		return -EBADMSG;
-	}
-	v = json_object_get(j, "banks");
-	if (!v) {
-		snprintf(errbuf, errbuf_size, "(top level): missing \"banks\"");
-		return -EBADMSG;
-	}
-	/* Format 2 profiles carry PCR status rules and placeholders (platform-status.h). */
-	r = golden_banks_load_format(v, "banks", banks, format[strlen(format) - 1] == '2' ? 2 : 1,
-				     true, errbuf, errbuf_size);
-	if (r < 0) {
-		golden_banks_clear(banks);
-		return r;
-	}
-	*ret_name = strdup(name);
-	if (!*ret_name) {
-		golden_banks_clear(banks);
-		return -ENOMEM;
-	}
-	return 0;
-}
-
 int predict_systemd_json(const struct golden *g, json_t **ret)
 {
 	_cleanup_(json_decrefp) json_t *o = json_object();

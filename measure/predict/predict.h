@@ -14,7 +14,8 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "measure-eventlog.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
 
 #define PREDICT_MAX_PHASES 8u
 #define PREDICT_PHASE_MAX_LEN 64u
@@ -55,12 +56,6 @@ int predict_parse_phases(struct predict_input *in, const char *list);
  * the caller's). On -EOPNOTSUPP / -EBADMSG, reason gets one line saying what and where. */
 int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 		size_t reason_size);
-
-/* platform.json (docs/golden-format.md "Platform profile"): {"format": "bootproof-platform/1",
- * "name": ..., "banks": {golden banks shape}} with PCR 0-3 and 6 per bank. banks must be zeroed;
- * ret_name is malloc'd. errbuf names the JSON path and defect. */
-int predict_platform_load(const void *data, size_t len, struct golden_bank banks[_BANK_MAX],
-			  char **ret_name, char *errbuf, size_t errbuf_size);
 
 /* systemd-measure `calculate --json=short` shape for PCR 11: per bank, one entry per phase path
  * ("enter-initrd", "enter-initrd:leave-initrd", ...). */

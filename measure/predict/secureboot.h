@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "digest.h"
-#include "measure-eventlog.h"
+#include "measure-golden.h"
 
 #define SECUREBOOT_MAX_VAR (1u << 20)   /* one variable's signature lists */
 #define SECUREBOOT_MAX_ENTRIES 4096u

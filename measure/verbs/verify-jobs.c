@@ -6,7 +6,7 @@
 #include "fileio.h"
 #include "hexstr.h"
 #include "log.h"
-#include "measure-eventlog.h"
+#include "measure-golden.h"
 #include "verify-jobs.h"
 
 int verify_load_release(const char *path, struct job_release **ret)

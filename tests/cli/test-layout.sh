@@ -2,7 +2,8 @@
 # The layout of measure/ (README "Source layout"):
 # 1. layering: a folder includes its own headers, helpers/, and of the folders below it only the
 #    interface header measure-<folder>.h;
-# 2. verbs stay readable: no function in the verb files is longer than 80 lines.
+# 2. verbs stay readable: no function in the verb files is longer than 80 lines;
+# 3. unit tests and fuzz targets include only the interface headers measure-<folder>.h.
 set -eu
 cd "${BOOTPROOF_SOURCE_DIR:?}"
 fail=0
@@ -10,10 +11,12 @@ fail=0
 # folder: the folders it may use
 allowed() {
 	case $1 in
-	pe | eventlog) echo "" ;;
-	predict) echo "pe eventlog" ;;
-	attest) echo "eventlog" ;;
-	verbs) echo "pe eventlog predict attest" ;;
+	pe | eventlog | seal) echo "" ;;
+	golden) echo "eventlog seal" ;;
+	platform) echo "golden eventlog seal" ;;
+	predict) echo "pe golden platform eventlog seal" ;;
+	attest) echo "golden eventlog seal" ;;
+	verbs) echo "pe eventlog seal golden platform predict attest" ;;
 	*) echo "?" ;;
 	esac
 }
@@ -48,6 +51,18 @@ for dir in measure/*/; do
 	done
 done
 
+# Tests see a folder through its interface, as the folders above it do.
+for src in tests/unit/*.c tests/fuzz/*.c; do
+	for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$src"); do
+		base=${inc##*/}
+		case $base in measure-*.h) continue ;; esac
+		if [ -n "$(cd measure && ls -- */"$base" 2>/dev/null)" ]; then
+			echo "FAIL: $src includes \"$inc\": tests include measure-<folder>.h only" >&2
+			fail=1
+		fi
+	done
+done
+
 # Function length: from a definition's first line (column 0) to its closing brace (column 0).
 long=$(awk '
 /^[a-zA-Z_].*[a-zA-Z_][a-zA-Z0-9_]*\(/ && !/;[ \t]*$/ && !/\[\] = / {
@@ -70,5 +85,5 @@ if [ -n "$long" ]; then
 	echo "$long" >&2
 	fail=1
 fi
-[ $fail = 0 ] && echo "measure/ layering and verb length: ok"
+[ $fail = 0 ] && echo "measure/ layering, test includes and verb length: ok"
 exit $fail

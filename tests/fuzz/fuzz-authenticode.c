@@ -2,7 +2,7 @@
 /* Fuzz the Authenticode digest (parse + segment list + hashing) over untrusted PE images. */
 #include <stdint.h>
 
-#include "measure/pe/authenticode.h"
+#include "measure-pe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -6,10 +6,8 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "measure/eventlog/evlog-decode.h"
-#include "measure/eventlog/platform-profile.h"
-#include "measure/eventlog/replay.h"
-#include "measure/eventlog/tcg-eventlog.h"
+#include "measure-eventlog.h"
+#include "measure-platform.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/eventlog/golden.h"
-#include "measure/predict/predict.h"
 #include "json.h"
+#include "measure-golden.h"
+#include "measure-platform.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -14,14 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct golden *g = NULL;
 	char err[256];
 
-	/* The platform profile reader takes the same shape. */
+	/* The platform profile reader (predict --platform) takes the same shape. */
 	{
-		struct golden_bank banks[_BANK_MAX] = {};
-		char *name = NULL;
-		if (predict_platform_load(data, size, banks, &name, err, sizeof(err)) == 0) {
-			golden_banks_clear(banks);
-			free(name);
-		}
+		struct platform_profile *p = NULL;
+		if (platform_profile_load(data, size, &p, err, sizeof(err)) == 0)
+			platform_profile_free(p);
 	}
 	if (golden_load(data, size, &g, err, sizeof(err)) == 0) {
 		json_t *j = NULL;

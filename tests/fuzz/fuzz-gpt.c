@@ -3,7 +3,7 @@
  * sectors). */
 #include <stdint.h>
 
-#include "measure/pe/gpt.h"
+#include "measure-pe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

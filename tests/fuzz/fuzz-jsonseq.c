@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "measure/eventlog/evlog-decode.h"
-#include "measure/eventlog/replay.h"
-#include "measure/eventlog/systemd-log.h"
+#include "measure-eventlog.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,9 +3,10 @@
  * device head (both binary headers + JSON areas), anything else is JSON metadata. The policy is
  * the one the corpus volumes were enrolled with (PCR 4, 7 at zero, sha256). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "measure/eventlog/luks-token.h"
+#include "measure-seal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,7 +27,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    luks2_header_json(data, size, &json, &len, err, sizeof(err)) < 0)
 		return 0;
 	(void)luks2_check_json(json, len, &p, &v, err, sizeof(err));
-	/* The seal object reader takes untrusted JSON as well. */
-	(void)seal_policy_parse_literal(size < 4096 ? json : literal, &p);
+	/* The literal PCR-values reader takes untrusted text as well: a NUL-terminated copy (the
+	 * fuzzer's bytes are not a C string). */
+	if (len < 4096) {
+		char *text = malloc(len + 1);
+		if (!text)
+			return 0;
+		memcpy(text, json, len);
+		text[len] = '\0';
+		(void)seal_policy_parse_literal(text, &p);
+		free(text);
+	}
 	return 0;
 }

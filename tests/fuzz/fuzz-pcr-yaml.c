@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Fuzz the tpm2_pcrread YAML reader (measure/attest/pcr-yaml.c). */
+/* Fuzz the tpm2_pcrread YAML reader (measure/platform/pcr-yaml.c). */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/attest/pcr-yaml.h"
+#include "measure-platform.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -3,8 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/pe/pe.h"
-#include "measure/pe/uki.h"
+#include "measure-pe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "measure/predict/sb-verify.h"
-#include "measure/predict/secureboot.h"
+#include "measure-predict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,9 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/eventlog/golden.h"
-#include "measure/predict/sb-verify.h"
-#include "measure/predict/secureboot.h"
+#include "measure-golden.h"
+#include "measure-predict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,7 @@
 #include <openssl/ec.h>
 #include <openssl/rsa.h>
 
-#include "quote-verify.h"
-#include "tpm2-attest.h"
+#include "measure-attest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

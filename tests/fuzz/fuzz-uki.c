@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "measure/predict/predict-uki.h"
-#include "measure/pe/uki.h"
+#include "measure-pe.h"
+#include "measure-predict.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -60,8 +60,11 @@ start_swtpm() {
 	eval "${swtpm_name}_TCTI=swtpm:port=$swtpm_port"
 }
 
-# tpm2_flush TCTI: transient objects and sessions (no resource manager).
+# tpm2_flush TCTI: transient objects and sessions, loaded and saved (no resource manager; a
+# session left loaded, e.g. by systemd-cryptenroll, soon gives "out of memory for session
+# contexts").
 tpm2_flush() {
 	tpm2_flushcontext -T "$1" -t >/dev/null 2>&1 || true
+	tpm2_flushcontext -T "$1" -l >/dev/null 2>&1 || true
 	tpm2_flushcontext -T "$1" -s >/dev/null 2>&1 || true
 }

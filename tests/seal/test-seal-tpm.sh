@@ -8,8 +8,10 @@
 #  3. systemd-cryptenroll --tpm2-pcrs=4+7+9+11+12 on that TPM enrolls a real LUKS2 volume (a plain
 #     file) whose token policy hash equals golden.json's digest, and `seal check` accepts it, from
 #     the device and from `cryptsetup luksDump --dump-json-metadata`;
-#  4. bad volumes exit 3 with the defect named: extra passphrase keyslot, recovery key, other PCR
-#     mask, other PCR values (PCR 12 extended), PIN, corrupted header, plain LUKS1.
+#  4. bad volumes exit 3 with the defect named: extra passphrase keyslot, the real token copied
+#     onto it, recovery key, other PCR mask, other PCR values (PCR 12 extended), PIN, corrupted
+#     header, plain LUKS1. (The "good" volume's check parses systemd-cryptenroll's real tpm2-blob:
+#     its authPolicy must be the golden digest; tests/seal/test-seal-forged.sh forges the rest.)
 set -eu
 : "${BOOTPROOF:?}" "${BOOTPROOF_SOURCE_DIR:?}"
 for t in swtpm swtpm_setup tpm2_startauthsession tpm2_policypcr tpm2_pcrextend tpm2_pcrread \
@@ -162,6 +164,15 @@ set -e
 newvol extra-passphrase
 enroll extra-passphrase --tpm2-pcrs=4+7+9+11+12
 expect_check 3 "keyslot 0: no systemd-tpm2 token" extra-passphrase
+
+# The review's volume B with a genuine sealed object: the real token copied and bound to the
+# passphrase keyslot 0 (cryptsetup still opens keyslot 0 with the passphrase).
+cp "$TMP/extra-passphrase" "$TMP/token-copy"
+cryptsetup token export --token-id 0 "$TMP/token-copy" | jq -c '.keyslots = ["0"]' >"$TMP/copy.json"
+cryptsetup token import --json-file "$TMP/copy.json" "$TMP/token-copy" || fail "token import copy"
+cryptsetup open --test-passphrase --key-slot 0 --key-file "$TMP/pw" "$TMP/token-copy" ||
+	fail "token-copy: keyslot 0 does not open with the passphrase"
+expect_check 3 "tokens 0 and 1 carry the same sealed object" token-copy
 
 newvol recovery-key
 enroll recovery-key --tpm2-pcrs=4+7+9+11+12

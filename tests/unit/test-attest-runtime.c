@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 #include "digest.h"
-#include "manifest-sign.h"
-#include "runtime-measure.h"
+#include "measure-attest.h"
 #include "test.h"
 
 static void write_file(const char *dir, const char *name, const char *content)

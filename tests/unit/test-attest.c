@@ -11,13 +11,10 @@
 
 #include <openssl/kdf.h>
 
-#include "bundle.h"
-#include "credential.h"
 #include "json.h"
-#include "quote-verify.h"
+#include "measure-attest.h"
 #include "size.h"
 #include "test.h"
-#include "tpm2-attest.h"
 
 struct buf {
 	uint8_t d[4096];

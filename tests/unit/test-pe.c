@@ -6,8 +6,7 @@
  * hand); the same images are checked against pesign by tests/predict/test-pe-hash-tools.sh. */
 #include <string.h>
 
-#include "authenticode.h"
-#include "pe.h"
+#include "measure-pe.h"
 #include "test-pe-builder.h"
 #include "test.h"
 

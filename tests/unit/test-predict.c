@@ -5,10 +5,10 @@
  * real OVMF 2022.11 + swtpm boot (pcr-spec.md §12 / image-feasibility REPORT.md: 65caf8dd…). */
 #include <string.h>
 
-#include "golden.h"
 #include "hexstr.h"
 #include "json.h"
-#include "predict.h"
+#include "measure-golden.h"
+#include "measure-predict.h"
 #include "test-pe-builder.h"
 #include "test.h"
 

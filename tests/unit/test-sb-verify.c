@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fileio.h"
-#include "measure/predict/sb-verify.h"
+#include "measure-predict.h"
 #include "test.h"
 
 static uint8_t *load(const char *name, size_t *ret_len)

@@ -6,13 +6,11 @@
  * systemd-measure cross-checks are in tests/seal/test-seal-policy-tpm.sh. */
 #include <string.h>
 
-#include "golden.h"
-#include "pcr-status.h"
-#include "hexstr.h"
 #include "fileio.h"
+#include "hexstr.h"
 #include "json.h"
-#include "luks-token.h"
-#include "seal-policy.h"
+#include "measure-golden.h"
+#include "measure-seal.h"
 #include "test.h"
 
 static void hex(const char *s, uint8_t *out, size_t n)

@@ -7,14 +7,10 @@
  * hashes of byte strings written out here. */
 #include <string.h>
 
-#include "authenticode.h"
-#include "cpio.h"
-#include "gpt.h"
-#include "predict-uki.h"
-#include "predict.h"
+#include "measure-pe.h"
+#include "measure-predict.h"
 #include "test-pe-builder.h"
 #include "test.h"
-#include "uki.h"
 
 static uint8_t *make_uki(const char *version, size_t *ret_len)
 {
