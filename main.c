@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "docker-exports/verb-containers.h"
+#include "job/verb-job.h"
 #include "digest.h"
 #include "log.h"
 #include "measure/verbs/measure-verbs.h"
@@ -21,6 +22,7 @@ static const struct verb verbs[] = {
 	{"attest", verb_attest, "make a TPM quote bundle on this machine"},
 	{"verify", verb_verify, "verify a quote bundle against a golden manifest"},
 	{"manifest", verb_manifest, "sign / verify release files"},
+	{"job", verb_job, "run one measured job: spec, container, inputs, run, exit, outputs"},
 	{"seal", verb_seal, "sealing policy of golden.json / check a LUKS2 volume against it"},
 };
 

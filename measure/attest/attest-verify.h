@@ -17,6 +17,8 @@
 #include "measure-eventlog.h"
 #include "measure-golden.h"
 
+struct job_release;
+
 struct verify_options {
 	const struct golden *golden;      /* required, unless golden_wait is set */
 	/* Or: golden is NULL and this is called when a bundle first needs the golden values (after
@@ -29,6 +31,10 @@ struct verify_options {
 	EVP_PKEY *ak;                     /* trusted AK (--ak-pub), or NULL */
 	X509_STORE *ca;                   /* EK certificate trust anchors (--ca), or NULL */
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
+	/* Jobs (job-verify.h): the release's containers (NULL: reported, not judged), and
+	 * whether the last job must have run and exited 0. */
+	const struct job_release *release_containers;
+	bool require_job_success;
 	/* Credential activation (credential.h), with ca: */
 	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */
 	size_t credential_secret_size;

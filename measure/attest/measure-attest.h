@@ -8,6 +8,8 @@
 #include "attest-verify.h"
 #include "bundle.h"
 #include "credential.h"
+#include "job-record.h"
+#include "job-verify.h"
 #include "manifest-sign.h"
 #include "quote-verify.h"
 #include "runtime-measure.h"
