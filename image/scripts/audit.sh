@@ -102,5 +102,5 @@ echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
 # the verdict, with the rebuild's own tools tree ($a/tools, or TOOLS_FROM): exit 0, 3 (a mismatch) or
 # 1 (a check could not run, named)
-export _t0
+export _t0 BOOTPROOF
 exec "$TOP/image/scripts/audit-verdict.sh" "$rel" "$a"
