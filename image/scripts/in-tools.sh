@@ -20,18 +20,18 @@ present() {	# CMD: a bare name is in the tree's usr/bin or usr/sbin (a path is t
 	case "$1" in
 	*/*) return 0 ;;
 	esac
-	# -e or -L: the tree's absolute symlinks (/etc/alternatives/...) only resolve inside the sandbox
-	for _d in usr/bin usr/sbin; do
-		[ -e "$TOOLS/$_d/$1" ] || [ -L "$TOOLS/$_d/$1" ] && return 0
+	# a symlink counts as is: the tree's absolute ones (/etc/alternatives/...) resolve only inside
+	for _p in "$TOOLS/usr/bin/$1" "$TOOLS/usr/sbin/$1"; do
+		if [ -L "$_p" ] || { [ -f "$_p" ] && [ -x "$_p" ]; }; then return 0; fi
 	done
 	return 1
 }
 check=
 [ "${1:-}" != --check ] || { check=1; shift; }
 cmd=${1:?usage: in-tools.sh [--check] CMD [ARGS...]}
-command -v bwrap >/dev/null 2>&1 || cannot 125 "bwrap is not installed (apt-get install bubblewrap, or image/setup-host.sh)"
 [ -d "$TOOLS/usr/bin" ] && [ -d "$TOOLS/etc" ] ||
 	cannot 125 "there is no tools tree at $TOOLS (made by 'image/scripts/pipeline.sh tools-tree'; an audit's rebuild makes its own under OUT/audit/tools)"
+command -v bwrap >/dev/null 2>&1 || cannot 125 "bwrap is not installed (apt-get install bubblewrap, or image/setup-host.sh)"
 for c; do
 	present "$c" || { cmd=$c; cannot 127 "'$c' is not in the tools tree $TOOLS (usr/bin, usr/sbin)"; }
 	[ -n "$check" ] || break

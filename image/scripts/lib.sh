@@ -71,6 +71,11 @@ need_files() {	# FILE...: each is a regular file that can be read, else cannot_c
 		head -c 1 "$_f" >/dev/null 2>&1 || cannot_check "$_f cannot be read"
 	done
 }
+# the words for a check's non-zero exit RC: 3 is its verdict (MISMATCH); anything else means that
+# TOOL could not run, which is no verdict (the boot tests' die messages)
+why_failed() {	# RC MISMATCH TOOL
+	if [ "$1" = 3 ]; then echo "$2"; else echo "$3 could not run (exit $1, its message is above): no verdict"; fi
+}
 need_tools_tree() {	# CMD...: the tools tree ($TOOLS) starts under bwrap and holds each CMD, else cannot_check
 	_e=$("$TOP/image/scripts/in-tools.sh" --check "$@" 2>&1) || cannot_check "${_e#in-tools.sh: }"
 }
