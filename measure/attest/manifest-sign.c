@@ -179,7 +179,8 @@ int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *
 		r = hash_file(path, got);
 		free(path);
 		if (r < 0)
-			return errbuf_set(err, errsz, r, "line %zu: cannot read '%s'", line, name);
+			return errbuf_set(err, errsz, r, "line %zu: cannot read '%s': %s", line, name,
+					  strerror(-r));
 		if (CRYPTO_memcmp(want, got, 32) != 0)
 			return errbuf_set(err, errsz, 1, "line %zu: '%s' does not match its sha256", line,
 				    name);

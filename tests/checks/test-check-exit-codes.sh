@@ -19,6 +19,9 @@
 #   verify-bundle.sh a bundle whose InRelease Debian did not sign -> 3 "REFUSED"; no keyring, gpgv
 #                    absent from PATH, a list that cannot be read -> 1 naming it, no "REFUSED"
 #   release-check.sh (tests/cloud) qemu-img absent from PATH -> 1 naming it; a VHD that is not one -> 3
+#   bootproof verbs  manifest verify --check: a listed file changed -> 3, a listed file or the
+#                    signature unreadable -> 1 naming it; eventlog compare, seal check, containers
+#                    check with an unreadable input -> 1 naming it
 # "absent from PATH": the binary is covered by /dev/null (not executable) in a private mount namespace
 # (unshare -m, root): the host's own file is untouched and the scripts' fixed PATH still finds nothing.
 set -eu
@@ -187,5 +190,31 @@ expect 1 'CANNOT CHECK: qemu-img is not installed' cloud-no-qemu-img \
 	without qemu-img -- "$S/tests/cloud/release-check.sh" "$C" "$W/cloud-w"
 expect 3 '^FAIL: bootproof-azure.vhd does not convert with qemu-img -f vpc' cloud-bad-vhd \
 	"$S/tests/cloud/release-check.sh" "$C" "$W/cloud-w"
+
+# --- the C verbs: an input that cannot be read is exit 1 naming it, a changed file is exit 3
+if [ -n "${BOOTPROOF:-}" ]; then
+	M=$W/manifest
+	mkdir -p "$M"
+	printf 'disk\n' >"$M/bootproof.raw"
+	printf 'golden\n' >"$M/golden.json"
+	(cd "$M" && sha256sum bootproof.raw golden.json >SHA256SUMS)
+	openssl genpkey -algorithm ED25519 -out "$W/k/m.key" 2>/dev/null
+	openssl pkey -in "$W/k/m.key" -pubout -out "$M/key.pub"
+	"$BOOTPROOF" manifest sign --key "$W/k/m.key" -o "$M/SHA256SUMS.sig" "$M/SHA256SUMS"
+	mverify() { "$BOOTPROOF" manifest verify --key "$M/key.pub" --signature "$1" --check "$M/SHA256SUMS"; }
+	expect 0 'signature OK, every listed file matches' manifest-ok mverify "$M/SHA256SUMS.sig"
+	printf 'disK\n' >"$M/bootproof.raw"
+	expect 3 "'bootproof.raw' does not match its sha256" manifest-changed mverify "$M/SHA256SUMS.sig"
+	rm "$M/bootproof.raw"; mkdir "$M/bootproof.raw"
+	expect 1 "cannot read 'bootproof.raw': Is a directory" manifest-unreadable mverify "$M/SHA256SUMS.sig"
+	mkdir "$M/sig.d"
+	expect 1 "cannot read '$M/sig.d': Is a directory" manifest-sig-unreadable mverify "$M/sig.d"
+	expect 1 "$M/sig.d: cannot read: Is a directory" eventlog-unreadable \
+		"$BOOTPROOF" eventlog compare "$M/sig.d" "$M/sig.d"
+	expect 1 "seal: '$M/sig.d': cannot read: Is a directory" seal-unreadable \
+		"$BOOTPROOF" seal check --golden "$M/sig.d" --luks-dump "$M/sig.d"
+	expect 1 "Failed to read '$M/sig.d': Is a directory" containers-unreadable \
+		"$BOOTPROOF" containers check "$M/sig.d"
+fi
 
 echo "all $n checks: exit 1 = could not run (cause named), exit 3 = mismatch"
