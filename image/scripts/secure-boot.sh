@@ -271,7 +271,7 @@ do_finish() {
 		# the audit rebuilds what was published, valid or not, and reports the check at its end
 		(do_check "$img") || echo "    (the audit goes on: it reports this at the end)"
 	else
-		(do_check "$img") || die "a PE this build signed does not verify with its db certificate"
+		(do_check "$img") || { _rc=$?; die "$(why_failed "$_rc" "a PE this build signed does not verify with its db certificate" "secure-boot.sh check")"; }
 	fi
 }
 
