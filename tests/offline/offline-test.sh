@@ -74,7 +74,7 @@ auditor() {
 # check, no rebuild), in a clean environment; output in $t/NAME.log, exit code in $t/NAME.rc
 verdict() {
 	set +e
-	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 \
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 BOOTPROOF="$clone/out/tool/bootproof" \
 		"$clone/image/scripts/audit-verdict.sh" "$2" "$clone/out/audit" >"$t/$1.log" 2>&1
 	echo "$?" >"$t/$1.rc"
 	set -e
