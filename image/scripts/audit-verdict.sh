@@ -39,7 +39,7 @@ if [ -f "$rel/db.esl" ]; then
 	case "$sbrc" in
 	0) echo "    every published signature verifies with the published db certificate" ;;
 	3)
-		echo "NOT trusted: a published signature does not verify with the published db certificate"
+		echo "NOT trusted: a published signature does not verify with the published db certificate, or is not the one its PE carries (named above)"
 		rc=3
 		;;
 	*)
