@@ -19,9 +19,9 @@
 #   verify-bundle.sh a bundle whose InRelease Debian did not sign -> 3 "REFUSED"; no keyring, gpgv
 #                    absent from PATH, a list that cannot be read -> 1 naming it, no "REFUSED"
 #   release-check.sh (tests/cloud) qemu-img absent from PATH -> 1 naming it; a VHD that is not one -> 3
-#   bootproof verbs  manifest verify --check: a listed file changed -> 3, a listed file or the
-#                    signature unreadable -> 1 naming it; eventlog compare, seal check, containers
-#                    check with an unreadable input -> 1 naming it
+#   bootproof verbs  manifest verify --check: a listed file changed -> 3, a listed file, the
+#                    signature or the key unreadable -> 1 naming it; verify (--ak-pub), eventlog
+#                    compare, seal check, containers check with an unreadable input -> 1 naming it
 # "absent from PATH": the binary is covered by /dev/null (not executable) in a private mount namespace
 # (unshare -m, root): the host's own file is untouched and the scripts' fixed PATH still finds nothing.
 set -eu
@@ -209,6 +209,10 @@ if [ -n "${BOOTPROOF:-}" ]; then
 	expect 1 "cannot read 'bootproof.raw': Is a directory" manifest-unreadable mverify "$M/SHA256SUMS.sig"
 	mkdir "$M/sig.d"
 	expect 1 "cannot read '$M/sig.d': Is a directory" manifest-sig-unreadable mverify "$M/sig.d"
+	expect 1 "cannot load the public key '$M/sig.d': Is a directory" manifest-key-unreadable \
+		"$BOOTPROOF" manifest verify --key "$M/sig.d" --signature "$M/SHA256SUMS.sig" "$M/SHA256SUMS"
+	expect 1 "cannot load --ak-pub '$M/sig.d': Is a directory" verify-ak-unreadable \
+		"$BOOTPROOF" verify "$M/sig.d" --golden "$M/sig.d" --nonce 00 --ak-pub "$M/sig.d"
 	expect 1 "$M/sig.d: cannot read: Is a directory" eventlog-unreadable \
 		"$BOOTPROOF" eventlog compare "$M/sig.d" "$M/sig.d"
 	expect 1 "seal: '$M/sig.d': cannot read: Is a directory" seal-unreadable \
