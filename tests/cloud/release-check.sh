@@ -28,6 +28,8 @@ set -eu
 rel=$(cd "${1:?usage: release-check.sh RELEASE_DIR WORKDIR}" && pwd)
 w=${2:?usage: release-check.sh RELEASE_DIR WORKDIR}
 here=$(cd "$(dirname "$0")" && pwd)
+# no __pycache__ beside pcr7vars.py: this runs in the checkout an audit then takes its sources from
+export PYTHONDONTWRITEBYTECODE=1
 fail() { echo "FAIL: $*" >&2; exit 3; }
 cannot() { echo "CANNOT CHECK: $* (exit 1: the check did not run)" >&2; exit 1; }
 need() {	# CMD...: installed, else the check cannot run
