@@ -59,7 +59,9 @@ make_clone() {
 	note "auditor's clone: $clone at $(git -C "$clone" rev-parse --short HEAD)$([ "$n" = 0 ] || echo ", $n uncommitted change(s) of $TOP copied in")"
 }
 # auditor NAME [VAR=VALUE...]: README's audit command in the clone, in a clean environment; more make
-# variables (OUT, PACKAGES, LOCAL_MIRROR, ...) after NAME. Output in $t/NAME.log; returns its exit code.
+# variables (OUT, PACKAGES, LOCAL_MIRROR, ...) after NAME. Output in $t/NAME.log; returns the audit's
+# exit code (0, 1 or 3) and writes it to $t/NAME.rc: make itself exits 2 for any failed recipe and
+# reports the audit's code as "make: *** [Makefile.images:N: audit] Error 3", the line an auditor sees.
 auditor() {
 	_n=$1; shift
 	set +e
@@ -67,8 +69,13 @@ auditor() {
 		make -f Makefile.images audit RELEASE="$rel" "$@") >"$t/$_n.log" 2>&1
 	_rc=$?
 	set -e
+	if [ "$_rc" != 0 ]; then
+		_e=$(sed -n 's/^make: \*\*\* \[[^]]*audit\] Error \([0-9][0-9]*\)$/\1/p' "$t/$_n.log" | tail -n 1)
+		[ -n "$_e" ] || die "the audit '$_n' failed with no 'make: *** [...audit] Error N' line (make exited $_rc; log: $t/$_n.log)"
+		_rc=$_e
+	fi
 	echo "$_rc" >"$t/$_n.rc"
-	return $_rc
+	return "$_rc"
 }
 # verdict NAME RELEASE: only the verdict step of the finished audit in the clone (compare + signature
 # check, no rebuild), in a clean environment; output in $t/NAME.log, exit code in $t/NAME.rc
