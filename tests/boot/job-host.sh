@@ -16,7 +16,16 @@ set -eu
 BOOTPROOF=${BOOTPROOF:-bootproof}
 jobs=${JOBS_DIR:-/var/lib/bootproof/jobs}
 tmo=${JOB_TIMEOUT:-900}
-die() { echo "job-host: $*" >&2; exit 1; }
+die() { echo "job-host: $*" >&2; exit 1; }		# could not run: exit 1 (docs/audit.md "Exit codes")
+mismatch() { echo "job-host: $*" >&2; exit 3; }	# ran and found a difference: exit 3
+verify_or() {	# OUT ARGS...: bootproof verify; its 3 is a mismatch, anything else could not run
+	_o=$1; shift
+	set +e
+	"$BOOTPROOF" verify "$@" >"$_o"
+	_rc=$?
+	set -e
+	[ "$_rc" = 0 ] || { [ "$_rc" = 3 ] && mismatch "verify: the bundle does not verify (exit 3)"; die "verify could not run (exit $_rc)"; }
+}
 
 wait_for() {	# FILE REGEX
 	i=0
@@ -83,10 +92,11 @@ run)
 check)
 	dir=$2 bundle=$3 nonce=$4 golden=$5 ak=$6 cm=$7
 	shift 7
-	"$BOOTPROOF" verify "$bundle" --golden "$golden" --nonce "$nonce" --ak-pub "$ak" \
-		--containers "$cm" --json "$@" >"$dir/job-verdict.json" || die "verify exited $?"
-	"$BOOTPROOF" verify "$bundle" --golden "$golden" --nonce "$nonce" --ak-pub "$ak" \
-		--containers "$cm" "$@" >"$dir/job-verify.txt" || die "verify exited $?"
+	verify_or "$dir/job-verdict.json" "$bundle" --golden "$golden" --nonce "$nonce" --ak-pub "$ak" \
+		--containers "$cm" --json "$@"
+	verify_or "$dir/job-verify.txt" "$bundle" --golden "$golden" --nonce "$nonce" --ak-pub "$ak" \
+		--containers "$cm" "$@"
+	# a failed assertion is a mismatch (exit 3); python itself failing to start is 1
 	python3 - "$dir/job-verdict.json" "$cm" "$dir/words.txt" "$dir/out-1/1/upper.txt" \
 		"$dir/job1.tar" <<'PY'
 import hashlib, json, sys, tarfile
@@ -95,20 +105,24 @@ cm = json.load(open(sys.argv[2]))
 want = [i["id"] for i in cm["images"] if "bootproof-demo:latest" in i["tags"]]
 sha = lambda b: hashlib.sha256(b).hexdigest()
 spec = tarfile.open(sys.argv[5]).extractfile("spec.json").read()
-good, refused = v["jobs"][-2], v["jobs"][-1]
-assert v["ok"] is True, v["reason"]
-assert good["status"] == "complete" and good["exit"] == "0", good
-assert good["container"]["tag"] == "bootproof-demo:latest" and [good["container"]["id"]] == want, (good, want)
-assert good["container"]["in_release"] is True
-assert good["spec"]["sha256"] == sha(spec), "spec sha256"
-assert [i["sha256"] for i in good["inputs"]] == [sha(open(sys.argv[3], "rb").read())], good["inputs"]
-out = open(sys.argv[4], "rb").read()
-assert out == open(sys.argv[3], "rb").read().upper(), out
-assert [o["sha256"] for o in good["outputs"]] == [sha(out)], good["outputs"]
-assert refused["status"] == "refused" and refused["refused"] == "container-id-mismatch", refused
-assert refused["container"]["in_release"] is False and refused["started"] is False, refused
-print("job-host: verified: container %s = the release's, input and output sha256 = the host's, "
-      "exit 0; the re-pointed tag was refused (engine ID %s)" % (want[0], refused["container"]["id"]))
+try:
+    good, refused = v["jobs"][-2], v["jobs"][-1]
+    assert v["ok"] is True, v["reason"]
+    assert good["status"] == "complete" and good["exit"] == "0", good
+    assert good["container"]["tag"] == "bootproof-demo:latest" and [good["container"]["id"]] == want, (good, want)
+    assert good["container"]["in_release"] is True
+    assert good["spec"]["sha256"] == sha(spec), "spec sha256"
+    assert [i["sha256"] for i in good["inputs"]] == [sha(open(sys.argv[3], "rb").read())], good["inputs"]
+    out = open(sys.argv[4], "rb").read()
+    assert out == open(sys.argv[3], "rb").read().upper(), out
+    assert [o["sha256"] for o in good["outputs"]] == [sha(out)], good["outputs"]
+    assert refused["status"] == "refused" and refused["refused"] == "container-id-mismatch", refused
+    assert refused["container"]["in_release"] is False and refused["started"] is False, refused
+    print("job-host: verified: container %s = the release's, input and output sha256 = the host's, "
+          "exit 0; the re-pointed tag was refused (engine ID %s)" % (want[0], refused["container"]["id"]))
+except (AssertionError, IndexError, KeyError) as e:
+    print("job-host: mismatch: %r" % (e,), file=sys.stderr)
+    sys.exit(3)
 PY
 	;;
 *) die "usage: job-host.sh run DIR IN OUT | check DIR BUNDLE NONCE GOLDEN AK_PEM CONTAINERS" ;;

@@ -67,7 +67,7 @@ set +e
 rc=$?
 set -e
 tee -a "$summary" <"$t/check.txt"
-[ "$rc" = 0 ] || die "a signed PE of the release does not verify"
+[ "$rc" = 0 ] || die "$(why_failed "$rc" "a signed PE of the release does not verify" "secure-boot.sh check")"
 
 # The signing path without boots, on the release's own UKI: signing again with the same key gives
 # the same bytes (signingTime frozen), attaching the published signature (the audit's path) gives the
@@ -76,6 +76,7 @@ step "signatures: deterministic, attach = sign, a bad signature is reported"
 w=$t/sign
 mkdir -p "$w"
 tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
+need_tools_tree sbattach sbsign sbverify
 cp "$rel/bootproof.efi" "$w/unsigned.efi"
 tools sbattach --remove "$w/unsigned.efi" >/dev/null
 keys=$("$TOP/image/scripts/secure-boot.sh" keys)
