@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "docker-exports/verb-containers.h"
+#include "job/verb-job.h"
 #include "digest.h"
 #include "log.h"
 #include "measure/verbs/measure-verbs.h"
@@ -22,6 +23,7 @@ static const struct verb verbs[] = {
 	{"verify", verb_verify, "verify a quote bundle against a golden manifest"},
 	{"bundle", verb_bundle, "import an attestation made elsewhere (go-tpm-tools) as a bundle"},
 	{"manifest", verb_manifest, "sign / verify release files"},
+	{"job", verb_job, "run one measured job: spec, container, inputs, run, exit, outputs"},
 	{"seal", verb_seal, "sealing policy of golden.json / check a LUKS2 volume against it"},
 };
 

@@ -277,3 +277,14 @@ int engine_check(const char *sock, const struct docker_image_set *measured,
 	*ret = TAKE_PTR(rep);
 	return 0;
 }
+
+int engine_image_id(const char *sock, const char *name, bool *ret_found,
+		    uint8_t ret_id[SHA256_LEN], char *err, size_t err_size)
+{
+	return inspect(sock, name, ret_found, ret_id, err, err_size);
+}
+
+bool engine_id_accepted(const struct docker_image *img, const uint8_t id[SHA256_LEN])
+{
+	return id_accepted(img, id);
+}

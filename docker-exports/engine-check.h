@@ -37,3 +37,10 @@ int engine_get(const char *socket_path, const char *path, char **ret_body, size_
  * image store, which reports those as IDs). */
 int engine_check(const char *socket_path, const struct docker_image_set *measured,
 		 struct engine_report **ret, char *err, size_t err_size);
+
+/* The engine's image ID for one reference (GET /images/{name}/json): *ret_found = false when
+ * the engine does not know it. For `bootproof job run`. */
+int engine_image_id(const char *socket_path, const char *name, bool *ret_found,
+		    uint8_t ret_id[SHA256_LEN], char *err, size_t err_size);
+/* Is id one of img's accepted IDs (see engine_check)? */
+bool engine_id_accepted(const struct docker_image *img, const uint8_t id[SHA256_LEN]);

@@ -15,7 +15,7 @@ BPO_PKGS="mkosi bubblewrap systemd-container udev python3-virt-firmware"
 PKGS="qemu-system-x86 qemu-utils ovmf swtpm swtpm-tools tpm2-tools
       dosfstools mtools cpio zstd xz-utils fdisk kmod
       cmake gcc make pkg-config libssl-dev libarchive-dev libjansson-dev libcurl4-openssl-dev libtss2-dev
-      openssl jq sbsigntool gpgv debian-archive-keyring"
+      openssl jq sbsigntool osslsigncode gpgv debian-archive-keyring"
 
 need=
 mkosi_ver=$(mkosi --version 2>/dev/null | awk '{print $2}') || true

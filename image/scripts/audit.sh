@@ -9,17 +9,26 @@
 # rebuilds from it alone with no network (docs/audit.md); LOCAL_MIRROR=DIR rebuilds offline from a
 # local Debian repository; without either the packages come from today's mirror (DEBIAN_MIRROR), which
 # reproduces only while Debian still serves the release's versions.
+# Exit codes (docs/audit.md): 0 reproduced and trusted; 3 a check ran and found a mismatch (a refused
+# bundle, an artifact that differs, a signature that does not verify); 1 a check could not run (the
+# cause is named; no verdict); 2 usage. Everything it builds and checks is under OUT/audit, with the
+# tools tree the rebuild made there: a fresh clone with an empty OUT audits as well as the publisher's.
 set -eu
 . "$(dirname "$0")/lib.sh"
 rel=$(cd "${1:?usage: audit.sh RELEASE_DIR}" && pwd)
 [ -f "$rel/golden.json" ] && [ -f "$rel/SHA256SUMS" ] || die "$rel is not a release folder (golden.json, SHA256SUMS)"
 "$TOP/image/scripts/pipeline.sh" setup tool
 step "release integrity (SHA256SUMS, signature)"
-if "$BOOTPROOF" manifest verify --key "$rel/signing-key.pub.pem" --signature "$rel/SHA256SUMS.sig" --check "$rel/SHA256SUMS"; then
-	echo "    SHA256SUMS and its signature verify (key: $rel/signing-key.pub.pem; compare it with the publisher's)"
-else
-	echo "    WARNING: SHA256SUMS or its signature does NOT verify: the release folder was changed"
-fi
+# exit 3 of bootproof manifest verify: checked and changed; anything else: it could not check
+set +e
+"$BOOTPROOF" manifest verify --key "$rel/signing-key.pub.pem" --signature "$rel/SHA256SUMS.sig" --check "$rel/SHA256SUMS"
+mrc=$?
+set -e
+case "$mrc" in
+0) echo "    SHA256SUMS and its signature verify (key: $rel/signing-key.pub.pem; compare it with the publisher's)" ;;
+3) echo "    WARNING: SHA256SUMS or its signature does NOT verify: the release folder was changed" ;;
+*) echo "    WARNING: SHA256SUMS and its signature could NOT be checked (bootproof manifest verify exited $mrc; the cause is above)" ;;
+esac
 [ ! -f "$rel/RELEASE-UNSIGNED" ] || echo "    note: the release is marked unsigned (development key)"
 sde=$(jq -r '.image.source_date_epoch // empty' "$rel/golden.json")
 ver=$(jq -r '.image.version // empty' "$rel/golden.json")
@@ -67,7 +76,15 @@ fi
 nonet=
 if [ -n "${PACKAGES:-}" ]; then
 	step "package bundle $PACKAGES: Debian's signatures, the release's signed index"
-	"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" "$rel" || { echo "audit: the package bundle does not verify: nothing was built" >&2; exit 3; }
+	set +e
+	"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" "$rel"
+	vrc=$?
+	set -e
+	case "$vrc" in
+	0) ;;
+	3) echo "audit: the package bundle does not verify: nothing was built" >&2; exit 3 ;;
+	*) echo "audit: the package bundle could NOT be verified (verify-bundle.sh exited $vrc; the cause is above): nothing was built" >&2; exit 1 ;;
+	esac
 	PACKAGES=$(cd "$PACKAGES" && pwd); export PACKAGES
 	nonet="unshare -n"
 elif [ -n "${LOCAL_MIRROR:-}" ]; then
@@ -83,17 +100,7 @@ OUT=$a CACHE=$a/cache PKGCACHE=$a/cache/pkg TOOLS_DIR=$a/tools BOOTPROOF=$BOOTPR
 	$nonet "$TOP/image/scripts/pipeline.sh" release
 echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
-step "compare the release with the rebuild"
-set +e
-"$TOP/image/scripts/compare.sh" "$rel" "$a/release" "$a/compare"
-rc=$?
-set -e
-if [ "$SECURE_BOOT" = on ]; then
-	step "Secure Boot signatures of the release vs its db certificate"
-	set +e
-	"$TOP/image/scripts/secure-boot.sh" check "$rel"
-	sbrc=$?
-	set -e
-	[ "$sbrc" = 0 ] || { echo "NOT trusted: a published signature does not verify with the published db certificate"; [ "$rc" != 0 ] || rc=3; }
-fi
-exit "$rc"
+# the verdict, with the rebuild's own tools tree ($a/tools, or TOOLS_FROM): exit 0, 3 (a mismatch) or
+# 1 (a check could not run, named)
+export _t0 BOOTPROOF
+exec "$TOP/image/scripts/audit-verdict.sh" "$rel" "$a"

@@ -81,7 +81,7 @@ do_make() {
 
 	(cd "$b" && find . -type f ! -path './debs/*' | sed 's|^\./||' | LC_ALL=C sort | xargs sha256sum) >"$rel/packages-bundle.sha256"
 	cp "$b/packages-index.tsv" "$rel/"
-	"$TOP/image/scripts/verify-bundle.sh" "$b" "$rel" >/dev/null || die "the fresh bundle $b does not verify"
+	"$TOP/image/scripts/verify-bundle.sh" "$b" "$rel" >/dev/null || { _rc=$?; die "$(why_failed "$_rc" "the fresh bundle $b does not verify" "verify-bundle.sh")"; }
 	echo "    bundle $b: $(($(wc -l <"$b/packages-index.tsv") - 1)) .debs, $(du -sm "$b" | cut -f1) MB, $(find "$b" -type f | wc -l) files"
 }
 

@@ -4,12 +4,16 @@
 # which partition, which file in the root or on the ESP, which UKI section, which package version,
 # which tool version, which PCR. Signature material (SHA256SUMS.sig, signing-key.pub.pem,
 # RELEASE-UNSIGNED) is not compared: it depends on who signs. SHA256SUMS is compared.
-# Prints "reproduced" and exits 0 when every artifact is bit-identical, else exits 3.
+# Prints "reproduced" and exits 0 when every artifact is bit-identical, else "DIFFERS" and exits 3.
+# A comparison that could not be made (a folder or file that cannot be read, a tool missing) exits 1
+# naming the cause (lib.sh cannot_check): a file that cannot be read never "differs".
 # Usage: compare.sh REFERENCE_RELEASE REBUILT_RELEASE [WORKDIR]
 set -eu
 . "$(dirname "$0")/lib.sh"
-a=$(cd "${1:?usage: compare.sh REFERENCE REBUILT [WORKDIR]}" && pwd)
-b=$(cd "${2:?usage: compare.sh REFERENCE REBUILT [WORKDIR]}" && pwd)
+[ $# -ge 2 ] || { echo "usage: compare.sh REFERENCE REBUILT [WORKDIR]" >&2; exit 2; }
+a=$(cd "$1" 2>/dev/null && pwd) || cannot_check "the reference release $1 is not a folder"
+b=$(cd "$2" 2>/dev/null && pwd) || cannot_check "the rebuilt release $2 is not a folder"
+need_host_tools sha256sum jq comm diff cmp
 w=${3:-$OUT/compare}
 rm -rf "$w"
 mkdir -p "$w"
@@ -19,7 +23,13 @@ report=$w/report.txt
 diffs=0
 say() { echo "$*" | tee -a "$report"; }
 differs() { diffs=$((diffs + 1)); say "DIFFERS: $*"; }
-sha() { sha256sum "$1" | cut -d' ' -f1; }
+# every file compared is read here first, in this shell: one that cannot be read stops the comparison
+# (exit 1) instead of hashing to nothing and "differing"
+sums() {	# DIR LIST OUT: "sha256  name" of every file of LIST in DIR
+	(cd "$1" && xargs -r -d '\n' sha256sum -- <"$2") >"$3" 2>"$3.err" ||
+		cannot_check "cannot read the files of $1 to compare them: $(tr '\n' ' ' <"$3.err")"
+}
+sha() { awk -v f="$2" 'substr($0, 67) == f { print $1; exit }' "$w/sums.$1"; }
 skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED|host-tools\.txt)$'
 
 # 1. the artifact list and each artifact's digest
@@ -29,8 +39,12 @@ if ! cmp -s "$w/list.a" "$w/list.b"; then
 	differs "the release folders hold different files:"
 	diff "$w/list.a" "$w/list.b" | sed 's/^/    /' | tee -a "$report"
 fi
-for f in $(comm -12 "$w/list.a" "$w/list.b"); do
-	ha=$(sha "$a/$f") hb=$(sha "$b/$f") what=$f
+comm -12 "$w/list.a" "$w/list.b" >"$w/list.common"
+sums "$a" "$w/list.common" "$w/sums.a"
+sums "$b" "$w/list.common" "$w/sums.b"
+for f in $(cat "$w/list.common"); do
+	ha=$(sha a "$f") hb=$(sha b "$f") what=$f
+	[ -n "$ha" ] && [ -n "$hb" ] || cannot_check "no sha256 of $f (sha256sum gave none)"
 	if [ "$f" = SHA256SUMS ]; then	# without the lines of files that are not compared (host-tools.txt)
 		ha=$(grep -v -E '  (host-tools\.txt)$' "$a/$f" | sha256sum | cut -d' ' -f1)
 		hb=$(grep -v -E '  (host-tools\.txt)$' "$b/$f" | sha256sum | cut -d' ' -f1)

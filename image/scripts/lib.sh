@@ -39,7 +39,7 @@ if [ -z "${IMAGE_VERSION:-}" ]; then
 fi
 export SOURCE_DATE_EPOCH IMAGE_VERSION
 
-_t0=$(date +%s)
+_t0=${_t0:-$(date +%s)}	# a script started by another (audit-verdict.sh) goes on counting
 STEP=
 step() {	# announce a step: progress is visible, and a failure names the step
 	STEP=$*
@@ -48,6 +48,36 @@ step() {	# announce a step: progress is visible, and a failure names the step
 die() {
 	printf '\nFAILED%s: %s\n' "${STEP:+ at step \"$STEP\"}" "$*" >&2
 	exit 1
+}
+
+# Exit codes of every check (secure-boot.sh check, compare.sh, verify-bundle.sh, audit.sh; docs/audit.md
+# "1 or 3"): 0 it ran and passed; 3 it ran and found a mismatch (only then "does not verify",
+# "differs", "NOT trusted"); 1 it could not run: a tool or the tools tree missing, bwrap failing, a
+# file that cannot be read. Exit 1 is no verdict on the release: it must never accuse the publisher.
+cannot_check() {	# CAUSE: the check could not run; exit 1 naming the cause
+	printf '\nCANNOT CHECK%s: %s\n    (exit 1: the check did not run, this is no verdict on the release)\n' \
+		"${STEP:+ at step \"$STEP\"}" "$*" >&2
+	exit 1
+}
+need_host_tools() {	# CMD...: each is on PATH, else cannot_check naming it
+	for _t; do
+		command -v "$_t" >/dev/null 2>&1 || cannot_check "'$_t' is not installed on this host (image/setup-host.sh installs the pipeline's tools)"
+	done
+}
+need_files() {	# FILE...: each is a regular file that can be read, else cannot_check naming it
+	for _f; do
+		[ -e "$_f" ] || cannot_check "$_f is missing"
+		[ -f "$_f" ] || cannot_check "$_f is not a regular file: it cannot be read"
+		head -c 1 "$_f" >/dev/null 2>&1 || cannot_check "$_f cannot be read"
+	done
+}
+# the words for a check's non-zero exit RC: 3 is its verdict (MISMATCH); anything else means that
+# TOOL could not run, which is no verdict (the boot tests' die messages)
+why_failed() {	# RC MISMATCH TOOL
+	if [ "$1" = 3 ]; then echo "$2"; else echo "$3 could not run (exit $1, its message is above): no verdict"; fi
+}
+need_tools_tree() {	# CMD...: the tools tree ($TOOLS) starts under bwrap and holds each CMD, else cannot_check
+	_e=$("$TOP/image/scripts/in-tools.sh" --check "$@" 2>&1) || cannot_check "${_e#in-tools.sh: }"
 }
 # run CMD... with its output in LOG; show mkosi's step lines ("‣ ...") live; on failure show the tail
 logged() {	# LOG CMD...

@@ -148,7 +148,7 @@ prepare_packages() {
 	if [ -n "${PACKAGES:-}" ]; then
 		step "package bundle $PACKAGES: verify it, seed the package cache from it"
 		PACKAGES=$(cd "$PACKAGES" && pwd)
-		"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" || die "the package bundle $PACKAGES does not verify"
+		"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" || { _rc=$?; die "$(why_failed "$_rc" "the package bundle $PACKAGES does not verify" "verify-bundle.sh")"; }
 		"$TOP/image/scripts/bundle.sh" seed "$PACKAGES" "$PKGCACHE"
 		APT_SOURCES=$PACKAGES/mkosi.sources PKG_CACHE_ONLY=always
 		export APT_SOURCES PKG_CACHE_ONLY

@@ -31,7 +31,9 @@
 #   finish      after mkosi: detach the signatures of the signed PEs on the ESP
 #               (systemd-bootx64.efi.pkcs7, bootproof.efi.pkcs7), copy everything into $OUT/image
 #   check DIR   every signed PE of the release in DIR (ESP of bootproof.raw, bootproof.efi) verifies
-#               with DIR/db.crt and carries the published signature; exit 3 and name the file if not
+#               with DIR/db.crt and carries the published signature; exit 3 and name the file if not;
+#               exit 1 naming the cause if the check could not run (the tools tree of TOOLS_DIR, which
+#               the audit sets to its own rebuild's: image/scripts/audit-verdict.sh)
 # Why not mkosi's SecureBootAutoEnroll: it makes PK/KEK/db from the one signing certificate with a
 # random owner GUID and the current time, so PCR 7 would change on every build.
 set -eu
@@ -269,15 +271,21 @@ do_finish() {
 		# the audit rebuilds what was published, valid or not, and reports the check at its end
 		(do_check "$img") || echo "    (the audit goes on: it reports this at the end)"
 	else
-		(do_check "$img") || die "a PE this build signed does not verify with its db certificate"
+		(do_check "$img") || { _rc=$?; die "$(why_failed "$_rc" "a PE this build signed does not verify with its db certificate" "secure-boot.sh check")"; }
 	fi
 }
 
 # Verifies what the firmware will verify, with the release's own db certificate (sbverify of the
 # tools tree; bootproof predict checks the same chain in C): each signed PE verifies with db.crt, and its
-# signature is the published one.
+# signature is the published one. Exit 0 verified, 3 a PE does not verify or does not carry the published
+# signature (a verdict), 1 the check could not run (no tools tree, bwrap failing, sbverify missing,
+# a file of the release missing or unreadable): lib.sh's cannot_check, never "does NOT verify".
 do_check() {	# DIR (a release or $OUT/image)
-	d=$(cd "$1" && pwd)
+	d=$(cd "$1" 2>/dev/null && pwd) || cannot_check "$1 is not a folder"
+	need_files "$d/db.crt" "$d/bootproof.raw" "$d/bootproof.efi"
+	need_host_tools sfdisk jq mcopy mdir cmp
+	# the tools tree must run before sbverify's "no" can mean anything: bwrap's own failures exit 1 too
+	need_tools_tree sbverify sbattach
 	w=$OUT/stage/secure-boot-check
 	rm -rf "$w"
 	mkdir -p "$w"
@@ -287,12 +295,19 @@ do_check() {	# DIR (a release or $OUT/image)
 	bad=0
 	for pe in bootx64.efi:systemd-bootx64.efi.pkcs7 uki.efi:bootproof.efi.pkcs7; do
 		f=${pe%%:*} sig=${pe#*:}
-		if tools sbverify --cert "$w/db.crt" "$w/$f" >"$w/$f.verify" 2>&1; then
-			echo "    $f: signature verifies with the release's db certificate"
-		else
-			echo "    FAILED: $f (signature $sig): $(grep -v '^warning' "$w/$f.verify" | tr '\n' ' ')- it does NOT verify with the release's db certificate: the firmware would refuse it"
+		set +e
+		tools sbverify --cert "$w/db.crt" "$w/$f" >"$w/$f.verify" 2>&1
+		rc=$?
+		set -e
+		why=$(grep -v '^warning' "$w/$f.verify" | tr '\n' ' ')
+		case "$rc" in
+		0) echo "    $f: signature verifies with the release's db certificate" ;;
+		125 | 126 | 127) cannot_check "sbverify could not run on $f (exit $rc): $why" ;;
+		*)
+			echo "    FAILED: $f (signature $sig): $why- it does NOT verify with the release's db certificate: the firmware would refuse it"
 			bad=1
-		fi
+			;;
+		esac
 		tools sbattach --detach "$w/$f.pkcs7" "$w/$f" >/dev/null 2>&1 || true
 		if [ -f "$d/$sig" ] && ! cmp -s "$w/$f.pkcs7" "$d/$sig"; then
 			echo "    FAILED: the signature in $f is not the published $sig"

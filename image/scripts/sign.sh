@@ -37,4 +37,4 @@ openssl pkey -in "$key" -pubout -out "$r/signing-key.pub.pem" || die "cannot der
 )
 "$BOOTPROOF" manifest sign --key "$key" -o "$r/SHA256SUMS.sig" "$r/SHA256SUMS" || die "bootproof manifest sign failed"
 "$BOOTPROOF" manifest verify --key "$r/signing-key.pub.pem" --signature "$r/SHA256SUMS.sig" --check "$r/SHA256SUMS" >/dev/null ||
-	die "the fresh signature does not verify"
+	{ _rc=$?; die "$(why_failed "$_rc" "the fresh signature does not verify" "bootproof manifest verify")"; }

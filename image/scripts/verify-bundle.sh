@@ -11,8 +11,10 @@
 #   4. the .debs and packages-index.tsv are the same set (a missing .deb is named);
 #   5. with RELEASE_DIR: the bundle's index equals the release's (covered by its signed SHA256SUMS) and
 #      every other bundle file matches the release's packages-bundle.sha256.
-# Every problem is printed as "REFUSED: ..." naming the file and package. Exit 0 verified, 3 refused,
-# 1 operational error, 2 usage. DEBIAN_KEYRING overrides the keyring.
+# Every problem is printed as "REFUSED: ..." naming the file and package. Exit 0 verified, 3 refused
+# (the checks ran and found a problem), 1 the checks could not run (gpgv or the keyring missing, a file
+# of the bundle or the release that cannot be read: named, and never "REFUSED"), 2 usage.
+# DEBIAN_KEYRING overrides the keyring.
 # Usage: verify-bundle.sh BUNDLE [RELEASE_DIR]
 set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
@@ -23,8 +25,21 @@ b=$(cd "$1" && pwd)
 rel=
 if [ $# = 2 ]; then [ -d "$2" ] || usage; rel=$(cd "$2" && pwd); fi
 keyring=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
-[ -r "$keyring" ] || { echo "verify-bundle: no Debian archive keyring at $keyring (apt-get install debian-archive-keyring)" >&2; exit 1; }
-command -v gpgv >/dev/null || { echo "verify-bundle: gpgv missing (apt-get install gpgv)" >&2; exit 1; }
+cannot() { echo "verify-bundle: CANNOT CHECK: $* (exit 1: the bundle was not verified, nor refused)" >&2; exit 1; }
+[ -f "$keyring" ] && head -c 1 "$keyring" >/dev/null 2>&1 || cannot "no readable Debian archive keyring at $keyring (apt-get install debian-archive-keyring)"
+for t in gpgv sha256sum awk stat; do
+	command -v "$t" >/dev/null || cannot "$t is not installed (gpgv: apt-get install gpgv)"
+done
+# Every file the checks read must be readable: one that is not proves nothing either way, so it stops
+# the verification (exit 1) instead of becoming a "REFUSED" (a bad signature, a wrong sha256).
+unreadable() {	# FILE: not a regular file, or its bytes cannot be read
+	[ ! -f "$1" ] || ! head -c 1 -- "$1" >/dev/null 2>&1
+}
+for f in "$b"/* "$b"/lists/* "$b"/debs/* ${rel:+"$rel/packages-index.tsv" "$rel/packages-bundle.sha256"}; do
+	[ -e "$f" ] || [ -L "$f" ] || continue	# an empty glob, or a release file whose absence is refused below
+	case "$f" in "$b/lists" | "$b/debs") continue ;; esac
+	! unreadable "$f" || cannot "$f cannot be read ($( [ -f "$f" ] && echo "read error" || echo "not a regular file"))"
+done
 for f in mkosi.sources packages-index.tsv; do
 	[ -f "$b/$f" ] || { echo "REFUSED: $b/$f is missing: not a package bundle"; exit 3; }
 done
@@ -96,7 +111,11 @@ while read -r f; do
 done <"$w/packages.ok" >"$w/debian.tsv"
 
 # 3 + 4. every .deb against Debian's lists and the index; every index line against a .deb
-(cd "$b" && for d in debs/*.deb; do [ -f "$d" ] && printf '%s\t%s\t%s\n' "$d" "$(stat -c %s "$d")" "$(sha256sum "$d" | cut -d' ' -f1)"; done) >"$w/actual.tsv"
+(cd "$b" && for d in debs/*.deb; do
+	[ -f "$d" ] || continue
+	s=$(sha256sum -- "$d") || exit 1
+	printf '%s\t%s\t%s\n' "$d" "$(stat -c %s "$d")" "${s%% *}"
+done) >"$w/actual.tsv" || cannot "a .deb of $b cannot be read (sha256sum above)"
 grep -v '^#' "$b/packages-index.tsv" >"$w/index.tsv" || true
 awk -F'\t' -v out="$w/debs.ok" '
 	FILENAME == ARGV[1] { deb[$1 "|" $2 "|" $3] = $4 " " $5; next }

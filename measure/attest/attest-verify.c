@@ -16,6 +16,8 @@
 #include "bundle.h"
 #include "credential.h"
 #include "hexstr.h"
+#include "job-record.h"
+#include "job-verify.h"
 #include "measure-eventlog.h"
 #include "measure-golden.h"
 #include "quote-verify.h"
@@ -387,7 +389,7 @@ static int check_runtime(struct vstate *s, const struct evlog *fw, const struct 
 		}
 		if (!rec->string || !rec->event_type ||
 		    strcmp(rec->event_type, RUNTIME_EVENT_TYPE) != 0 ||
-		    runtime_event_parse(rec->string, &ev) < 0)
+		    (runtime_event_parse(rec->string, &ev) < 0 && !job_record_is(rec->string)))
 			return vfail(s, "runtime-log-unknown-record",
 				     "userspace log record %zu (offset %zu) on runtime PCR %u is not "
 				     "a bootproof runtime measurement",
@@ -402,6 +404,8 @@ static int check_runtime(struct vstate *s, const struct evlog *fw, const struct 
 					     "is not the digest of its description",
 					     rec->event.index, rec->event.offset, bank_name(b));
 		}
+		if (job_record_is(rec->string))
+			continue; /* judged by check_jobs() */
 		if (json_array_append_new(ev.kind == RUNTIME_INPUT ? inputs : outputs,
 					  runtime_entry(&ev, rec->event.pcr)) < 0)
 			return -ENOMEM;
@@ -471,6 +475,30 @@ static bool log_touches(const struct evlog *fw, const struct sdlog *sd, unsigned
 		if (sd->records[i].event.pcr == p)
 			return true;
 	return false;
+}
+
+/* The jobs of the runtime log (job-verify.h): "job" (the last) and "jobs" (all, log order),
+ * both absent when the log holds no job. */
+static int check_jobs(struct vstate *s, const struct sdlog *sd, const struct verify_options *o)
+{
+	const struct job_verify_options jo = {.runtime_pcrs = o->runtime_pcrs,
+					      .release = o->release_containers,
+					      .require_success = o->require_job_success};
+	struct job_verdict jv;
+	json_t *jobs = NULL;
+	size_t n;
+	int r = job_verify(sd, &jo, &jobs, &jv);
+
+	if (r < 0)
+		return r;
+	n = json_array_size(jobs);
+	/* No job in the log: the verdict keeps its earlier shape. */
+	if (n == 0)
+		json_decref(jobs);
+	else if (json_object_set_new(s->v, "jobs", jobs) < 0 ||
+		 json_object_set(s->v, "job", json_array_get(jobs, n - 1)) < 0)
+		return -ENOMEM;
+	return jv.reason ? vfail(s, jv.reason, "%s", jv.detail) : 0;
 }
 
 static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
@@ -716,6 +744,9 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 		return -ENOMEM;
 
 	r = check_runtime(s, fw, sd, o);
+	if (r < 0 || s->failed)
+		return r;
+	r = check_jobs(s, sd, o);
 	if (r < 0 || s->failed)
 		return r;
 

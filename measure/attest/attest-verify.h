@@ -18,6 +18,8 @@
 #include "measure-eventlog.h"
 #include "measure-golden.h"
 
+struct job_release;
+
 struct verify_options {
 	const struct golden *golden;      /* golden values; NULL and no golden_wait: none (every
 					   * quoted PCR reported, not judged; without an event log
@@ -37,6 +39,10 @@ struct verify_options {
 	uint32_t runtime_pcrs;            /* PCRs replayed from the runtime log (bit 14, 15) */
 	EVP_PKEY *ek_pub;                 /* --ek-pub: the EK given out of band (AWS), the target
 					   * of credential activation instead of the certificate's */
+	/* Jobs (job-verify.h): the release's containers (NULL: reported, not judged), and
+	 * whether the last job must have run and exited 0. */
+	const struct job_release *release_containers;
+	bool require_job_success;
 	/* Credential activation (credential.h), with ca or ek_pub: */
 	const uint8_t *credential_secret; /* round 2: the secret the verifier kept, or NULL */
 	size_t credential_secret_size;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -42,14 +43,33 @@ int manifest_load_private_key(const char *path, EVP_PKEY **ret)
 	return 0;
 }
 
+/* A key file that cannot be read is an I/O error naming why (missing, a directory, no permission),
+ * never "Bad message": only bytes that were read and do not parse are that. */
+static int key_file_readable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	return access(path, R_OK) < 0 ? -errno : 0;
+}
+
 int manifest_load_public_key(const char *path, EVP_PKEY **ret)
 {
-	_cleanup_(BIO_freep) BIO *bio = BIO_new_file(path, "r");
+	_cleanup_(BIO_freep) BIO *bio = NULL;
 	_cleanup_(X509_freep) X509 *cert = NULL;
 	EVP_PKEY *k;
+	int r = key_file_readable(path);
 
+	if (r < 0)
+		return r;
+	bio = BIO_new_file(path, "r");
 	if (!bio)
-		return -ENOENT;
+		return -EIO;
 	/* RSA/EC/Ed25519 keys without OpenSSL 3.0's decoder set-up (a third of a `verify`). */
 	if (spki_pem_read_fast(bio, &k) < 0)
 		k = BIO_reset(bio) == 0 ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
@@ -179,7 +199,8 @@ int manifest_check_sums(const uint8_t *sums, size_t len, const char *dir, char *
 		r = hash_file(path, got);
 		free(path);
 		if (r < 0)
-			return errbuf_set(err, errsz, r, "line %zu: cannot read '%s'", line, name);
+			return errbuf_set(err, errsz, r, "line %zu: cannot read '%s': %s", line, name,
+					  strerror(-r));
 		if (CRYPTO_memcmp(want, got, 32) != 0)
 			return errbuf_set(err, errsz, 1, "line %zu: '%s' does not match its sha256", line,
 				    name);

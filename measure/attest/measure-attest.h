@@ -11,6 +11,8 @@
 #include "credential.h"
 #include "ek-pub.h"
 #include "gotpm-import.h"
+#include "job-record.h"
+#include "job-verify.h"
 #include "manifest-sign.h"
 #include "quote-verify.h"
 #include "runtime-measure.h"

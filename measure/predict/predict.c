@@ -268,11 +268,11 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 	 * and the db entry that verified it is measured once (EDK2 IsDataMeasured deduplicates). */
 	{
 		const struct sbv_databases dbs = {m->in->db.data, m->in->db.len, m->in->dbx.data,
-						  m->in->dbx.len};
+						  m->in->dbx.len, m->in->firmware};
 		const struct predict_blob *imgs[2];
 		const uint8_t(*auth[2])[DIGEST_MAX];
 		size_t n = 0;
-		struct secureboot_entry seen[2] = {};
+		struct secureboot_entry seen[2 * SBV_MAX_AUTHORITIES] = {};
 		size_t n_seen = 0;
 		if (m->in->bootloader.data) {
 			imgs[n] = &m->in->bootloader;
@@ -283,7 +283,6 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 		for (size_t i = 0; i < n; i++) {
 			const char *name = imgs[i]->name ? imgs[i]->name : "image";
 			struct sbv_verdict v;
-			bool dup = false;
 			r = sbv_verify_image(imgs[i]->data, imgs[i]->len, auth[i],
 					     m->in->mask | BANK_MASK(BANK_SHA256), &dbs, &v);
 			if (r < 0)
@@ -291,18 +290,23 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 					   name);
 			if (!v.allowed)
 				return why(m, -EOPNOTSUPP,
-					   "with Secure Boot on the firmware would refuse to start "
-					   "'%s': %s", name, v.reason);
-			for (size_t k = 0; k < n_seen; k++)
-				if (seen[k].len == v.authority.len &&
-				    memcmp(seen[k].data, v.authority.data, v.authority.len) == 0)
-					dup = true;
-			if (dup)
-				continue;
-			seen[n_seen++] = v.authority;
-			r = secureboot_authority_event(m->g, m->in->mask, &v.authority);
-			if (r < 0)
-				return r;
+					   "with Secure Boot on the firmware (%s) would refuse to "
+					   "start '%s': %s", sbv_firmware_to_string(dbs.firmware),
+					   name, v.reason);
+			for (size_t a = 0; a < v.n_authorities; a++) {
+				const struct secureboot_entry *e = &v.authorities[a];
+				bool dup = false;
+				for (size_t k = 0; k < n_seen; k++)
+					if (seen[k].len == e->len &&
+					    memcmp(seen[k].data, e->data, e->len) == 0)
+						dup = true;
+				if (dup)
+					continue;
+				seen[n_seen++] = *e;
+				r = secureboot_authority_event(m->g, m->in->mask, e);
+				if (r < 0)
+					return r;
+			}
 		}
 	}
 	return 0;

@@ -16,6 +16,7 @@
 #include "digest.h"
 #include "measure-golden.h"
 #include "measure-platform.h"
+#include "sb-verify.h"
 
 #define PREDICT_MAX_PHASES 8u
 #define PREDICT_PHASE_MAX_LEN 64u
@@ -41,6 +42,7 @@ struct predict_input {
 
 	bool secure_boot;
 	struct predict_blob pk, kek, db, dbx; /* EFI_SIGNATURE_LIST chains (may be empty) */
+	enum sbv_firmware firmware;     /* whose image verification (0: edk2 2022.11, the oldest) */
 
 	/* Platform PCRs (0-3, 6 and, if present, 7 when no key material is given) per bank. */
 	const struct golden_bank *platform; /* NULL: no platform PCRs */

@@ -6,7 +6,8 @@
  * 32 of the PKCS#7), CryptoPkg CryptAuthenticode.c (AuthenticodeVerify: the signed digest is
  * the end of the SpcIndirectDataContent, the PKCS#7 is verified over its value bytes) and
  * CryptPkcs7VerifyCommon.c (Pkcs7Verify: one trusted certificate, partial chains allowed, no
- * time checks, any purpose). */
+ * time checks, any purpose; WrapPkcs7Data; Pkcs7GetSigners). Read at edk2-stable202211 (Debian
+ * 12's OVMF) and at stable202311 / master for what changed since (sb-verify.h, sbv_firmware). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,9 @@ static const struct alg *alg_by_bank(enum bank b)
 
 /* ---- DER: one TLV at a time, definite lengths only, every length inside its parent ---- */
 
+/* Lengths as OpenSSL's asn1_get_length reads them (EDK2 decodes with OpenSSL): the long form may
+ * carry leading zero octets ("82 00 6a" is 106); indefinite lengths (BER) are refused. */
+
 struct der {
 	uint8_t tag;
 	struct cursor body;  /* the contents octets */
@@ -110,11 +114,11 @@ static bool der_get(struct cursor *c, struct der *ret)
 		return false;
 	if (b & 0x80) {
 		unsigned n = b & 0x7fu;
-		if (n == 0 || n > 3) /* indefinite (BER only) or 16 MiB and more */
+		if (n == 0) /* indefinite (BER only) */
 			return false;
 		for (unsigned i = 0; i < n; i++) {
 			uint8_t x;
-			if (!cursor_get_u8(&s, &x))
+			if (!cursor_get_u8(&s, &x) || len >> 24) /* 4 GiB and more: never inside */
 				return false;
 			len = (len << 8) | x;
 		}
@@ -154,6 +158,45 @@ static int expected(char *err, size_t n, const struct cursor *c, const char *wha
 			  what);
 }
 
+/* AuthenticodeVerify does not decode the SpcIndirectDataContent's length: it tests bits of the
+ * first length byte b (its tag is at seq->tlv[0]): b < 0x80 is the length; else b & 0x81 == 0x81
+ * takes the next byte as the length, b & 0x82 == 0x82 the next two; anything else refuses. The
+ * content it hashes and compares is that many bytes after those. A length whose EDK2 reading
+ * differs from its DER reading ("83 00 00 6a": 0x83 & 0x81 is 0x81, so one byte, 0x00) makes the
+ * firmware check other bytes than were signed: refused here, as the firmware refuses it. */
+static int edk2_spc_content(const struct der *seq, size_t at, struct sbv_authenticode *a,
+			    char *err, size_t errsz)
+{
+	const uint8_t *t = seq->tlv;
+	size_t hdr = seq->tlv_len - cursor_left(&seq->body), skip, size;
+	char bytes[3 * 5 + 1] = "";
+
+	for (size_t i = 1; i < hdr && i <= 5; i++) {
+		size_t k = strlen(bytes);
+		snprintf(bytes + k, sizeof(bytes) - k, "%s%02x", i > 1 ? " " : "", t[i]);
+	}
+	if (!(t[1] & 0x80))
+		skip = 2, size = t[1];
+	else if ((t[1] & 0x81) == 0x81 && hdr >= 3)
+		skip = 3, size = t[2];
+	else if ((t[1] & 0x82) == 0x82 && hdr >= 4)
+		skip = 4, size = (size_t)t[2] << 8 | t[3];
+	else
+		return errbuf_set(err, errsz, -EBADMSG,
+				  "PKCS#7 offset %zu: the SpcIndirectDataContent length '%s' is not "
+				  "one EDK2's AuthenticodeVerify reads (short form, 81 xx or 82 xx xx; "
+				  "the firmware refuses the signature)", at, bytes);
+	if (skip != hdr || size != cursor_left(&seq->body))
+		return errbuf_set(err, errsz, -EBADMSG,
+				  "PKCS#7 offset %zu: SpcIndirectDataContent length '%s' (%zu) is %zu "
+				  "to EDK2's AuthenticodeVerify (bit tests 0x81/0x82 on its first "
+				  "byte): the firmware checks other bytes than were signed",
+				  at, bytes, cursor_left(&seq->body), size);
+	a->content = t + skip;
+	a->content_len = size;
+	return 0;
+}
+
 int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authenticode *ret,
 			   char *err, size_t errsz)
 {
@@ -162,6 +205,7 @@ int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authentico
 	struct der d, x, alg_oid = {}, attr;
 	const struct alg *alg;
 	size_t n_algs = 0;
+	int r;
 
 	if (len > SBV_MAX_AUTH_DATA)
 		return errbuf_set(err, errsz, -E2BIG, "PKCS#7 signature of %zu bytes (cap %u)", len,
@@ -212,9 +256,10 @@ int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authentico
 				"the SPC_INDIRECT_DATA_OBJID 1.3.6.1.4.1.311.2.1.4 (Authenticode)");
 	if (!der_expect(&ci, 0xa0, &x) || !der_expect(&x.body, 0x30, &d))
 		return expected(err, errsz, &ci, "[0] SpcIndirectDataContent SEQUENCE");
+	r = edk2_spc_content(&d, d.offset, &a, err, errsz);
+	if (r < 0)
+		return r;
 	spc = d.body;
-	a.content = spc.p;
-	a.content_len = cursor_left(&spc);
 	/* SpcIndirectDataContent { data SpcAttributeTypeAndOptionalValue, messageDigest DigestInfo }:
 	 * the digest is the last element, which is where EDK2 reads it (the content's last
 	 * HashSize bytes). */
@@ -303,6 +348,28 @@ static bool walk_complete(const struct table_walk *w)
 	return w->off == w->len;
 }
 
+/* HashPeImageByType: the hash EDK2 computes the image with for one signature is not parsed but
+ * read at a fixed place: the second byte must have bits 0x82 (a "two-byte" length), and the OID
+ * value bytes at offset 32 must start with SHA-1's, SHA-256's, SHA-384's or SHA-512's (SHA-224's,
+ * which EDK2 lists but cannot hash, or anything else: the signature is skipped). */
+static const struct alg *edk2_entry_alg(const uint8_t *auth, size_t len)
+{
+	if (len < 2 || (auth[1] & 0x82) != 0x82)
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(algs); i++)
+		if (len >= 32 + algs[i].oid_len && memcmp(auth + 32, algs[i].oid, algs[i].oid_len) == 0)
+			return &algs[i];
+	return NULL;
+}
+
+unsigned sbv_unsigned_algs(enum sbv_firmware f)
+{
+	if (f >= SBV_FIRMWARE_EDK2_2023_11)
+		return BANK_MASK(BANK_SHA1) | BANK_MASK(BANK_SHA256) | BANK_MASK(BANK_SHA384) |
+		       BANK_MASK(BANK_SHA512);
+	return BANK_MASK(BANK_SHA256);
+}
+
 unsigned sbv_table_algs(const uint8_t *table, size_t len)
 {
 	struct table_walk w = {table, len, 0, 0, 0};
@@ -312,9 +379,9 @@ unsigned sbv_table_algs(const uint8_t *table, size_t len)
 	if (!table)
 		return mask;
 	while (walk_next(&w, &e) > 0) {
-		struct sbv_authenticode a;
-		if (sbv_parse_authenticode(e.auth, e.auth_len, &a, NULL, 0) >= 0)
-			mask |= BANK_MASK(a.alg);
+		const struct alg *alg = edk2_entry_alg(e.auth, e.auth_len);
+		if (alg)
+			mask |= BANK_MASK(alg->bank);
 	}
 	return mask;
 }
@@ -420,10 +487,93 @@ static int x509_cert_hash_in(const uint8_t *dbx, size_t dbx_len, X509 *x)
 
 struct sig {
 	const struct table_entry *e;
+	enum bank alg;        /* what EDK2 hashes the image with (edk2_entry_alg) */
+	bool parsed;          /* sbv_parse_authenticode accepted it: a is valid */
 	struct sbv_authenticode a;
-	PKCS7 *p7;
-	bool digest_ok; /* the signed digest is the image's (in a.alg) */
+	char parse_err[200];
+	PKCS7 *p7;            /* d2i_PKCS7 of the entry as is (AuthenticodeVerify), or NULL */
+	PKCS7 *p7_wrapped;    /* as Pkcs7Verify/Pkcs7GetSigners decode it (WrapPkcs7Data) */
+	bool wrapped;         /* the entry already looks like a ContentInfo to WrapPkcs7Data */
+	bool digest_ok;       /* the signed digest is the image's (in alg) */
+	enum sbv_firmware firmware;
 };
+
+static const uint8_t oid_signed_data_tlv_prefix[] = {0x06, 0x09};
+
+/* WrapPkcs7Data: data whose bytes 4..16 are not "06 09 <signedData OID> a0 82" is taken for a
+ * bare SignedData and wrapped in a ContentInfo (its two lengths truncated to 16 bits, as EDK2
+ * does) before d2i_PKCS7. An Authenticode entry laid out otherwise is thus decoded twice over
+ * and fails in Pkcs7Verify. */
+static bool edk2_looks_wrapped(const uint8_t *p, size_t len)
+{
+	return len >= 17 && memcmp(p + 4, oid_signed_data_tlv_prefix, 2) == 0 &&
+	       memcmp(p + 6, oid_signed_data, sizeof(oid_signed_data)) == 0 && p[15] == 0xa0 &&
+	       p[16] == 0x82;
+}
+
+static PKCS7 *edk2_decode(const uint8_t *p, size_t len, bool wrapped)
+{
+	const unsigned char *q;
+	uint8_t *w;
+	PKCS7 *p7;
+	size_t wlen = len + 19;
+
+	if (wrapped) {
+		q = p;
+		p7 = d2i_PKCS7(NULL, &q, (long)len);
+		ERR_clear_error();
+		return p7;
+	}
+	w = malloc(wlen);
+	if (!w)
+		return NULL;
+	w[0] = 0x30, w[1] = 0x82;
+	w[2] = (uint8_t)((uint16_t)(wlen - 4) >> 8), w[3] = (uint8_t)(wlen - 4);
+	memcpy(w + 4, oid_signed_data_tlv_prefix, 2);
+	memcpy(w + 6, oid_signed_data, sizeof(oid_signed_data));
+	w[15] = 0xa0, w[16] = 0x82;
+	w[17] = (uint8_t)((uint16_t)len >> 8), w[18] = (uint8_t)len;
+	memcpy(w + 19, p, len);
+	q = w;
+	p7 = d2i_PKCS7(NULL, &q, (long)wlen);
+	ERR_clear_error();
+	free(w);
+	return p7;
+}
+
+static bool is_ec(X509 *x)
+{
+	EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
+
+	ERR_clear_error();
+	return k && EVP_PKEY_get_base_id(k) == EVP_PKEY_EC;
+}
+
+/* Firmware whose OpenSSL has no EC (sbv_firmware): every key that PKCS7_verify uses must be
+ * RSA: the signers' (the signature itself) and those of the chain built to the anchor (each
+ * verifies the certificate below it). Returns true if one of them is EC. */
+static bool chain_uses_ec(const struct sig *s, X509_STORE *store)
+{
+	STACK_OF(X509) *signers = PKCS7_get0_signers(s->p7, NULL, PKCS7_BINARY);
+	bool ec = false;
+
+	ERR_clear_error();
+	for (int i = 0; signers && !ec && i < sk_X509_num(signers); i++) {
+		X509 *x = sk_X509_value(signers, i);
+		X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+		ec = is_ec(x);
+		if (!ec && ctx && X509_STORE_CTX_init(ctx, store, x, s->p7->d.sign->cert) == 1 &&
+		    X509_verify_cert(ctx) == 1) {
+			STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
+			for (int k = 0; chain && !ec && k < sk_X509_num(chain); k++)
+				ec = is_ec(sk_X509_value(chain, k));
+		}
+		ERR_clear_error();
+		X509_STORE_CTX_free(ctx);
+	}
+	sk_X509_free(signers);
+	return ec;
+}
 
 static void name_of(X509 *x, char *buf, size_t size)
 {
@@ -445,7 +595,9 @@ static int authenticode_verify(const struct sig *s, const uint8_t *anchor_der, s
 	int r = 0;
 
 	*ret_ok = false;
-	if (!s->digest_ok || anchor_len > SECUREBOOT_MAX_VAR)
+	/* AuthenticodeVerify decodes the entry as is; Pkcs7Verify then decodes it again through
+	 * WrapPkcs7Data, which only leaves it as it is if it looks wrapped. */
+	if (!s->parsed || !s->p7 || !s->wrapped || !s->digest_ok || anchor_len > SECUREBOOT_MAX_VAR)
 		return 0;
 	anchor = d2i_X509(NULL, &p, (long)anchor_len);
 	if (!anchor)
@@ -463,6 +615,8 @@ static int authenticode_verify(const struct sig *s, const uint8_t *anchor_der, s
 		goto out;
 	}
 	*ret_ok = PKCS7_verify(s->p7, NULL, store, bio, NULL, PKCS7_BINARY) == 1;
+	if (*ret_ok && s->firmware < SBV_FIRMWARE_EDK2_2025_05 && chain_uses_ec(s, store))
+		*ret_ok = false;
 out:
 	ERR_clear_error();
 	BIO_free(bio);
@@ -474,7 +628,11 @@ out:
 /* The PKCS#7 signature alone (no chain): tells a corrupted signature from an unknown signer. */
 static bool signature_valid(const struct sig *s)
 {
-	X509_STORE *store = X509_STORE_new();
+	X509_STORE *store;
+
+	if (!s->p7)
+		return false;
+	store = X509_STORE_new();
 	BIO *bio = BIO_new_mem_buf(s->a.content, (int)s->a.content_len);
 	bool ok = store && bio &&
 		  PKCS7_verify(s->p7, NULL, store, bio, NULL, PKCS7_BINARY | PKCS7_NOVERIFY) == 1;
@@ -555,12 +713,22 @@ static int forbidden_by_dbx(const struct sig *s, const struct sbv_databases *dbs
 			  "of dbx)", s->e->index + 1, f.index);
 		return 1;
 	}
-	signers = PKCS7_get0_signers(s->p7, NULL, PKCS7_BINARY);
+	/* Pkcs7GetSigners: a signature whose signer certificates EDK2 cannot read is refused
+	 * when dbx exists, even if another signature verifies. */
+	signers = s->p7_wrapped && PKCS7_type_is_signed(s->p7_wrapped)
+			  ? PKCS7_get0_signers(s->p7_wrapped, NULL, PKCS7_BINARY)
+			  : NULL;
 	ERR_clear_error();
 	if (!signers || sk_X509_num(signers) <= 0) {
 		sk_X509_free(signers);
-		REASON(v, "signature %zu names no signer certificate it carries (EDK2 then refuses "
-			  "whenever dbx is set)", s->e->index + 1);
+		if (!s->p7_wrapped)
+			REASON(v, "signature %zu (certificate table offset %zu) cannot be decoded as "
+				  "PKCS#7 SignedData, and dbx is set: EDK2 (IsForbiddenByDbx) refuses "
+				  "an image one of whose signatures' signers it cannot read",
+			       s->e->index + 1, s->e->offset);
+		else
+			REASON(v, "signature %zu names no signer certificate it carries (EDK2 then "
+				  "refuses whenever dbx is set)", s->e->index + 1);
 		return 1;
 	}
 	for (int i = 0; i < sk_X509_num(signers); i++) {
@@ -585,14 +753,21 @@ static int forbidden_by_dbx(const struct sig *s, const struct sbv_databases *dbs
 static void why_not_db(const struct sig *s, const uint8_t digests[_BANK_MAX][DIGEST_MAX],
 		       char *out, size_t size)
 {
-	if (!s->digest_ok) {
+	if (!s->parsed)
+		snprintf(out, size, "signature %zu is not an Authenticode PKCS#7 the firmware can "
+				    "verify: %s", s->e->index + 1, s->parse_err);
+	else if (!s->p7 || !s->wrapped)
+		snprintf(out, size, "signature %zu (certificate table offset %zu): OpenSSL cannot "
+				    "decode it as PKCS#7 SignedData the way EDK2 does", s->e->index + 1,
+			 s->e->offset);
+	else if (!s->digest_ok) {
 		char want[2 * DIGEST_MAX + 1], got[2 * DIGEST_MAX + 1];
 		hex(s->a.digest, MIN(s->a.digest_len, (size_t)DIGEST_MAX), want, sizeof(want));
-		hex(digests[s->a.alg], bank_size(s->a.alg), got, sizeof(got));
+		hex(digests[s->alg], bank_size(s->alg), got, sizeof(got));
 		snprintf(out, size,
 			 "signature %zu signs the %s Authenticode digest %s but the image's is %s "
 			 "(the image was changed after signing)",
-			 s->e->index + 1, bank_name(s->a.alg), want, got);
+			 s->e->index + 1, bank_name(s->alg), want, got);
 	} else if (!signature_valid(s))
 		snprintf(out, size,
 			 "the PKCS#7 signature %zu does not verify (corrupted signature or signed "
@@ -600,41 +775,162 @@ static void why_not_db(const struct sig *s, const uint8_t digests[_BANK_MAX][DIG
 	else {
 		STACK_OF(X509) *signers = PKCS7_get0_signers(s->p7, NULL, PKCS7_BINARY);
 		char name[256] = "?";
+		bool ec = false;
 		ERR_clear_error();
-		if (signers && sk_X509_num(signers) > 0)
+		if (signers && sk_X509_num(signers) > 0) {
 			name_of(sk_X509_value(signers, 0), name, sizeof(name));
+			ec = is_ec(sk_X509_value(signers, 0));
+		}
 		sk_X509_free(signers);
-		snprintf(out, size, "the signer '%s' of signature %zu does not chain to any db "
-				    "certificate", name, s->e->index + 1);
+		if (ec && s->firmware < SBV_FIRMWARE_EDK2_2025_05)
+			snprintf(out, size, "the signer '%s' of signature %zu has an EC key, and %s "
+					    "firmware has no EC in its OpenSSL (ECDSA signatures verify "
+					    "from --firmware edk2-2025.05 on)", name, s->e->index + 1,
+				 sbv_firmware_to_string(s->firmware));
+		else
+			snprintf(out, size, "the signer '%s' of signature %zu does not chain to any "
+					    "db certificate%s", name, s->e->index + 1,
+				 s->firmware < SBV_FIRMWARE_EDK2_2025_05
+					 ? " (with RSA keys only: this firmware has no EC)"
+					 : "");
 	}
 }
 
+/* An unsigned image: its digest in dbx refuses, in db allows. edk2 2022.11 looks up SHA-256 only;
+ * from stable202311 on every digest in turn, SHA-512 first, and each db match is measured. */
 static int verify_unsigned(const uint8_t digests[_BANK_MAX][DIGEST_MAX],
 			   const struct sbv_databases *dbs, struct sbv_verdict *v)
 {
-	char h[2 * 32 + 1];
+	static const enum bank order[] = {BANK_SHA512, BANK_SHA384, BANK_SHA256, BANK_SHA1};
+	unsigned mask = sbv_unsigned_algs(dbs->firmware);
+	char h[2 * DIGEST_MAX + 1], tried[64] = "";
 	int r;
 
-	hex(digests[BANK_SHA256], 32, h, sizeof(h));
-	r = hash_in(dbs->dbx, dbs->dbx_len, BANK_SHA256, digests[BANK_SHA256], NULL);
-	if (r < 0)
-		return r;
-	if (r == 1) {
-		REASON(v, "it is unsigned and its sha256 Authenticode digest %s is in dbx", h);
-		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		enum bank b = order[i];
+		struct secureboot_entry found;
+		if (!(mask & BANK_MASK(b)))
+			continue;
+		hex(digests[b], bank_size(b), h, sizeof(h));
+		snprintf(tried + strlen(tried), sizeof(tried) - strlen(tried), "%s%s",
+			 tried[0] ? "/" : "", bank_name(b));
+		r = hash_in(dbs->dbx, dbs->dbx_len, b, digests[b], NULL);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			REASON(v, "it is unsigned and its %s Authenticode digest %s is in dbx",
+			       bank_name(b), h);
+			v->n_authorities = 0;
+			return 0;
+		}
+		r = hash_in(dbs->db, dbs->db_len, b, digests[b], &found);
+		if (r < 0)
+			return r;
+		if (r == 1 && v->n_authorities < SBV_MAX_AUTHORITIES)
+			v->authorities[v->n_authorities++] = found;
 	}
-	r = hash_in(dbs->db, dbs->db_len, BANK_SHA256, digests[BANK_SHA256], &v->authority);
-	if (r < 0)
-		return r;
-	if (r == 0) {
-		REASON(v, "it is unsigned (no certificate table) and its sha256 Authenticode digest "
-			  "%s is not in db", h);
+	if (v->n_authorities == 0) {
+		REASON(v, "it is unsigned (no certificate table) and its %s Authenticode digest is "
+			  "not in db (what %s firmware looks up)", tried,
+		       sbv_firmware_to_string(dbs->firmware));
 		return 0;
 	}
 	v->allowed = true;
 	v->how = SBV_BY_HASH;
-	REASON(v, "unsigned, its sha256 Authenticode digest %s is in db", h);
+	REASON(v, "unsigned, %zu of its %s Authenticode digests in db", v->n_authorities, tried);
 	return 0;
+}
+
+/* One signature, DxeImageVerificationHandler's loop body: 1 if it forbids the image (v->reason
+ * set), 0 otherwise; *verified and v's authority set by the first signature that verifies. */
+static int check_signature(struct sig *s, const uint8_t digests[_BANK_MAX][DIGEST_MAX],
+			   const struct sbv_databases *dbs, bool *verified, struct sbv_verdict *v,
+			   char *first_fail, size_t first_fail_size)
+{
+	struct anchor_find f;
+	int r;
+
+	r = forbidden_by_dbx(s, dbs, v);
+	if (r != 0)
+		return r;
+	if (!*verified) {
+		r = find_anchor(dbs->db, dbs->db_len, s, &f);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			/* IsAllowedByDb: the anchor itself revoked in dbx ends the db search
+			 * without verification. */
+			r = cert_hash_in(dbs->dbx, dbs->dbx_len, f.found.data + 16, f.found.len - 16);
+			if (r < 0)
+				return r;
+			if (r == 1) {
+				if (!first_fail[0])
+					snprintf(first_fail, first_fail_size,
+						 "the db certificate (EFI_CERT_X509 entry %zu of db) "
+						 "that anchors signature %zu is revoked by an "
+						 "EFI_CERT_X509_SHA* entry of dbx",
+						 f.index, s->e->index + 1);
+			} else {
+				*verified = true;
+				v->how = SBV_BY_CERTIFICATE;
+				v->authorities[0] = f.found;
+				v->n_authorities = 1;
+				v->signature = s->e->index;
+				REASON(v, "signature %zu (%s) verified by EFI_CERT_X509 entry %zu of db",
+				       s->e->index + 1, bank_name(s->alg), f.index);
+			}
+		} else if (!first_fail[0])
+			why_not_db(s, digests, first_fail, first_fail_size);
+	}
+	/* The image digest in the algorithm EDK2 read for this signature: dbx first, then db. */
+	r = hash_in(dbs->dbx, dbs->dbx_len, s->alg, digests[s->alg], NULL);
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		char h[2 * DIGEST_MAX + 1];
+		hex(digests[s->alg], bank_size(s->alg), h, sizeof(h));
+		REASON(v, "its %s Authenticode digest %s is in dbx", bank_name(s->alg), h);
+		return 1;
+	}
+	if (!*verified) {
+		r = hash_in(dbs->db, dbs->db_len, s->alg, digests[s->alg], &v->authorities[0]);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			*verified = true;
+			v->how = SBV_BY_HASH;
+			v->n_authorities = 1;
+			REASON(v, "its %s Authenticode digest is in db", bank_name(s->alg));
+		}
+	}
+	return 0;
+}
+
+/* Decodes one entry the ways EDK2 does (see struct sig); s->p7 and s->p7_wrapped are the
+ * caller's to free. */
+static void sig_decode(struct sig *s, const uint8_t digests[_BANK_MAX][DIGEST_MAX])
+{
+	const struct table_entry *e = s->e;
+	const unsigned char *p = e->auth;
+
+	s->parsed = sbv_parse_authenticode(e->auth, e->auth_len, &s->a, s->parse_err,
+					   sizeof(s->parse_err)) >= 0;
+	/* Above the cap OpenSSL is not asked: the entry counts as undecodable (with dbx set it
+	 * refuses the image, without it verifies nothing), the cautious side of what EDK2 does. */
+	if (e->auth_len > SBV_MAX_AUTH_DATA)
+		return;
+	s->p7 = d2i_PKCS7(NULL, &p, (long)e->auth_len);
+	if (s->p7 && (!PKCS7_type_is_signed(s->p7) || PKCS7_get_detached(s->p7))) {
+		PKCS7_free(s->p7);
+		s->p7 = NULL;
+	}
+	ERR_clear_error();
+	s->wrapped = edk2_looks_wrapped(e->auth, e->auth_len);
+	s->p7_wrapped = edk2_decode(e->auth, e->auth_len, s->wrapped);
+	/* AuthenticodeVerify compares the last HashSize bytes of the content (the parser requires
+	 * them to be the DigestInfo's digest) with the image's digest in the entry's algorithm. */
+	s->digest_ok = s->parsed && s->a.digest_len == bank_size(s->alg) &&
+		       memcmp(s->a.digest, digests[s->alg], s->a.digest_len) == 0;
 }
 
 int sbv_verify_table(const uint8_t *table, size_t len, const uint8_t digests[_BANK_MAX][DIGEST_MAX],
@@ -655,106 +951,27 @@ int sbv_verify_table(const uint8_t *table, size_t len, const uint8_t digests[_BA
 		return 0;
 	}
 	while (!forbidden && (r = walk_next(&w, &e)) > 0) {
-		struct sig s = {.e = &e};
-		char err[200];
-		const unsigned char *p = e.auth;
+		struct sig s = {.e = &e, .firmware = dbs->firmware};
+		const struct alg *alg = edk2_entry_alg(e.auth, e.auth_len);
 
-		r = sbv_parse_authenticode(e.auth, e.auth_len, &s.a, err, sizeof(err));
-		if (r < 0) {
+		/* HashPeImageByType fails: EDK2 skips the entry altogether (no dbx check). */
+		if (!alg) {
 			if (!first_fail[0])
 				snprintf(first_fail, sizeof(first_fail),
-					 "signature %zu (certificate table offset %zu) is not an "
-					 "Authenticode PKCS#7: %s", e.index + 1, e.offset, err);
+					 "signature %zu (certificate table offset %zu): EDK2 finds no "
+					 "SHA-1/256/384/512 OID at offset 32 of it (two-byte DER "
+					 "lengths) and skips it", e.index + 1, e.offset);
 			continue;
 		}
-		/* HashPeImageByType reads the algorithm OID at a fixed offset (+32: two-byte
-		 * lengths); a signature laid out otherwise is skipped. */
-		if (s.a.alg_oid_offset != 32 || (e.auth[1] & 0x82) != 0x82) {
-			if (!first_fail[0])
-				snprintf(first_fail, sizeof(first_fail),
-					 "signature %zu: its digest algorithm is not at offset 32 of "
-					 "the PKCS#7, where EDK2 reads it", e.index + 1);
-			continue;
-		}
-		s.p7 = d2i_PKCS7(NULL, &p, (long)e.auth_len);
-		if (!s.p7 || !PKCS7_type_is_signed(s.p7) || PKCS7_get_detached(s.p7)) {
-			ERR_clear_error();
-			PKCS7_free(s.p7);
-			if (!first_fail[0])
-				snprintf(first_fail, sizeof(first_fail),
-					 "signature %zu (certificate table offset %zu): OpenSSL cannot "
-					 "decode its PKCS#7 SignedData", e.index + 1, e.offset);
-			continue;
-		}
-		s.digest_ok = s.a.digest_len == bank_size(s.a.alg) &&
-			      memcmp(s.a.digest, digests[s.a.alg], s.a.digest_len) == 0;
-
-		r = forbidden_by_dbx(&s, dbs, &v);
-		if (r != 0) {
-			PKCS7_free(s.p7);
-			if (r < 0)
-				return r;
-			forbidden = true;
-			break;
-		}
-		if (!verified) {
-			struct anchor_find f;
-			r = find_anchor(dbs->db, dbs->db_len, &s, &f);
-			if (r < 0) {
-				PKCS7_free(s.p7);
-				return r;
-			}
-			if (r == 1) {
-				/* IsAllowedByDb: the anchor itself revoked in dbx ends the db
-				 * search without verification. */
-				r = cert_hash_in(dbs->dbx, dbs->dbx_len, f.found.data + 16,
-						 f.found.len - 16);
-				if (r < 0) {
-					PKCS7_free(s.p7);
-					return r;
-				}
-				if (r == 1) {
-					if (!first_fail[0])
-						snprintf(first_fail, sizeof(first_fail),
-							 "the db certificate (EFI_CERT_X509 entry %zu "
-							 "of db) that anchors signature %zu is revoked "
-							 "by an EFI_CERT_X509_SHA* entry of dbx",
-							 f.index, e.index + 1);
-				} else {
-					verified = true;
-					v.how = SBV_BY_CERTIFICATE;
-					v.authority = f.found;
-					v.signature = e.index;
-					REASON(&v, "signature %zu (%s) verified by EFI_CERT_X509 entry "
-						   "%zu of db", e.index + 1, bank_name(s.a.alg),
-					       f.index);
-				}
-			} else if (!first_fail[0])
-				why_not_db(&s, digests, first_fail, sizeof(first_fail));
-		}
+		s.alg = alg->bank;
+		sig_decode(&s, digests);
+		r = check_signature(&s, digests, dbs, &verified, &v, first_fail, sizeof(first_fail));
 		PKCS7_free(s.p7);
-
-		/* The image digest in the signature's algorithm: dbx first, then db. */
-		r = hash_in(dbs->dbx, dbs->dbx_len, s.a.alg, digests[s.a.alg], NULL);
+		PKCS7_free(s.p7_wrapped);
 		if (r < 0)
 			return r;
-		if (r == 1) {
-			char h[2 * DIGEST_MAX + 1];
-			hex(digests[s.a.alg], bank_size(s.a.alg), h, sizeof(h));
-			REASON(&v, "its %s Authenticode digest %s is in dbx", bank_name(s.a.alg), h);
+		if (r == 1)
 			forbidden = true;
-			break;
-		}
-		if (!verified) {
-			r = hash_in(dbs->db, dbs->db_len, s.a.alg, digests[s.a.alg], &v.authority);
-			if (r < 0)
-				return r;
-			if (r == 1) {
-				verified = true;
-				v.how = SBV_BY_HASH;
-				REASON(&v, "its %s Authenticode digest is in db", bank_name(s.a.alg));
-			}
-		}
 	}
 	if (r < 0)
 		return r;
@@ -773,7 +990,8 @@ int sbv_verify_table(const uint8_t *table, size_t len, const uint8_t digests[_BA
 	if (forbidden || !verified) {
 		v.allowed = false;
 		v.how = SBV_REFUSED;
-		v.authority = (struct secureboot_entry){};
+		v.n_authorities = 0;
+		memset(v.authorities, 0, sizeof(v.authorities));
 	} else
 		v.allowed = true;
 	*ret = v;
@@ -806,7 +1024,7 @@ int sbv_verify_image(const uint8_t *image, size_t len, const uint8_t known[_BANK
 		table = image + pe->cert_offset;
 		table_len = pe->cert_size;
 	}
-	need = sbv_table_algs(table, table_len);
+	need = table ? sbv_table_algs(table, table_len) : sbv_unsigned_algs(dbs->firmware);
 	if (known)
 		FOREACH_BANK(b, need & known_mask)
 			memcpy(digests[b], known[b], bank_size(b));
@@ -825,6 +1043,25 @@ int sbv_verify_image(const uint8_t *image, size_t len, const uint8_t known[_BANK
 			memcpy(digests[b], tmp[b], bank_size(b));
 	}
 	return sbv_verify_table(table, table_len, (const uint8_t (*)[DIGEST_MAX])digests, dbs, ret);
+}
+
+static const char *const firmware_names[_SBV_FIRMWARE_MAX] = {
+	[SBV_FIRMWARE_EDK2_2022_11] = "edk2-2022.11",
+	[SBV_FIRMWARE_EDK2_2023_11] = "edk2-2023.11",
+	[SBV_FIRMWARE_EDK2_2025_05] = "edk2-2025.05",
+};
+
+enum sbv_firmware sbv_firmware_from_string(const char *s)
+{
+	for (size_t i = 0; s && i < ARRAY_SIZE(firmware_names); i++)
+		if (strcmp(s, firmware_names[i]) == 0)
+			return (enum sbv_firmware)i;
+	return _SBV_FIRMWARE_INVALID;
+}
+
+const char *sbv_firmware_to_string(enum sbv_firmware f)
+{
+	return f >= 0 && (size_t)f < ARRAY_SIZE(firmware_names) ? firmware_names[f] : "?";
 }
 
 const char *sbv_how_to_string(enum sbv_how how)

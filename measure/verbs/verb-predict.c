@@ -48,6 +48,10 @@ static void help(FILE *f)
 		"                         firmware's signature checks against db/dbx, else exit 1\n"
 		"     --pk/--kek/--db/--dbx FILE  Secure Boot variables as EFI signature lists (.esl)\n"
 		"                         or .auth files; absent = empty variable\n"
+		"     --firmware edk2-2022.11|edk2-2023.11|edk2-2025.05\n"
+		"                         whose image verification to model with Secure Boot on\n"
+		"                         (default edk2-2022.11, the oldest: no ECDSA signers,\n"
+		"                         unsigned images by SHA-256 only; docs/predict.md)\n"
 		"     --platform FILE     platform profile (bootproof eventlog profile LOG -o FILE):\n"
 		"                         PCR 0-3 and 6 of the target platform\n"
 		"     --no-exit-boot-services  leave the two ExitBootServices actions out of PCR 5\n"
@@ -80,7 +84,7 @@ enum {
 	ARG_DISK = 0x100, ARG_ESP_UKI, ARG_UKI, ARG_BOOTLOADER, ARG_LOADER_CONF,
 	ARG_NO_LOADER_CONF, ARG_PHASES, ARG_BANKS, ARG_SB, ARG_PK, ARG_KEK, ARG_DB, ARG_DBX,
 	ARG_PLATFORM, ARG_NO_EBS, ARG_FORMAT, ARG_NAME, ARG_VERSION, ARG_THREADS,
-	ARG_SEAL_PCRS, ARG_SEAL_PHASE, ARG_SEAL_BANK, ARG_NO_SEAL,
+	ARG_SEAL_PCRS, ARG_SEAL_PHASE, ARG_SEAL_BANK, ARG_NO_SEAL, ARG_FIRMWARE,
 };
 
 /* The combinations the options cannot express alone. */
@@ -129,6 +133,7 @@ static const struct option predict_options_table[] = {
 	{"kek", required_argument, NULL, ARG_KEK},
 	{"db", required_argument, NULL, ARG_DB},
 	{"dbx", required_argument, NULL, ARG_DBX},
+	{"firmware", required_argument, NULL, ARG_FIRMWARE},
 	{"platform", required_argument, NULL, ARG_PLATFORM},
 	{"no-exit-boot-services", no_argument, NULL, ARG_NO_EBS},
 	{"format", required_argument, NULL, ARG_FORMAT},
@@ -164,6 +169,19 @@ static int parse_seal_option(int c, struct predict_files *f)
 		break;
 	}
 	f->seal_required = true;
+	return VERB_PROCEED;
+}
+
+/* --firmware: the EDK2 generation whose image verification predict models (sb-verify.h). */
+static int parse_firmware_option(const char *arg, struct predict_input *model)
+{
+	enum sbv_firmware f = sbv_firmware_from_string(arg);
+
+	if (f < 0) {
+		log_error("predict: --firmware takes edk2-2022.11, edk2-2023.11 or edk2-2025.05");
+		return EXIT_USAGE;
+	}
+	model->firmware = f;
 	return VERB_PROCEED;
 }
 
@@ -204,6 +222,10 @@ static int parse_options(int argc, char *argv[], struct predict_options *o)
 		case ARG_KEK: o->files.kek = optarg; break;
 		case ARG_DB: o->files.db = optarg; break;
 		case ARG_DBX: o->files.dbx = optarg; break;
+		case ARG_FIRMWARE:
+			if (parse_firmware_option(optarg, &o->files.model) != VERB_PROCEED)
+				return EXIT_USAGE;
+			break;
 		case ARG_PLATFORM: o->files.platform = optarg; break;
 		case ARG_NO_EBS: o->files.model.exit_boot_services = false; break;
 		case ARG_FORMAT:

@@ -19,6 +19,7 @@
 #include "measure-verbs.h"
 #include "verb-options.h"
 #include "verbs.h"
+#include "verify-jobs.h"
 
 /* The verifier's secret: written 0600 through a temporary file and rename (never partial). */
 static int write_secret_json(const char *path, const json_t *j)
@@ -100,6 +101,9 @@ static void verify_help(FILE *f)
 		"                       DER SubjectPublicKeyInfo, TPMT_PUBLIC or PEM; RSA 2048): the\n"
 		"                       target of --make-credential / --credential-secret instead of\n"
 		"                       the EK certificate\n"
+		"  --containers FILE    the release's container_measurements.json: every job that\n"
+		"                       ran must have run one of its containers (docs/jobs.md)\n"
+		"  --require-job-success  the last job must have run, completed and exited 0\n"
 		"  --make-credential F  with --ca only: write a credential challenge for the bundle's\n"
 		"                       AK to the certified EK (F) and the secret to keep (F.secret)\n"
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
@@ -176,6 +180,8 @@ struct verify_cli {
 	EVP_PKEY *ak, *ek_pub;
 	X509_STORE *ca;
 	struct ak_anchors ak_ca;
+	struct job_release *release;
+	const char *containers_path;
 	const char *golden_path, *ak_path, *out, *make_credential;
 	bool json;
 };
@@ -189,6 +195,7 @@ static void verify_cli_done(struct verify_cli *v)
 	EVP_PKEY_free(v->ek_pub);
 	X509_STORE_free(v->ca);
 	ak_anchors_done(&v->ak_ca);
+	job_release_free(v->release);
 }
 
 static const struct option verify_options_table[] = {
@@ -205,6 +212,8 @@ static const struct option verify_options_table[] = {
 	{"ak-ca", required_argument, NULL, 'K'},
 	{"at", required_argument, NULL, 't'},
 	{"ek-pub", required_argument, NULL, 'E'},
+	{"containers", required_argument, NULL, 'C'},
+	{"require-job-success", no_argument, NULL, 'J'},
 	{},
 };
 
@@ -313,6 +322,16 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 		case 'M':
 			v->make_credential = optarg;
 			break;
+		case 'C':
+			job_release_free(v->release);
+			if (verify_load_release(optarg, &v->release) < 0)
+				return EXIT_ERROR;
+			v->o.release_containers = v->release;
+			v->containers_path = optarg;
+			break;
+		case 'J':
+			v->o.require_job_success = true;
+			break;
 		case 'S':
 			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
 						   &v->cred_name, &v->o.credential_ak_name_size);
@@ -419,8 +438,10 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
-		if (!v->json)
+		if (!v->json) {
 			print_summary(verdict, stdout);
+			verify_print_jobs(verdict, v->o.golden, v->containers_path, stdout);
+		}
 		if (json_array_append_new(all, verdict) < 0)
 			return log_error_errno(-ENOMEM, "verify");
 	}

@@ -20,10 +20,15 @@
 # disk without snapshot=on (the guest changes the file); BOOT_TPM_STATE=DIR keeps the swtpm state in
 # DIR across boots (the AK is enrolled on the first one, ak.pem kept there); BOOT_QEMU_EXTRA adds
 # QEMU arguments (e.g. -smbios type=11,value=...).
+# BOOT_JOB=1 (issue 21, docs/jobs.md): a second virtio-serial port, org.bootproof.job, on the same
+# controller (no new PCI device: the firmware's measurements do not change); before the attestation
+# is asked for, tests/boot/job-host.sh hands the machine a job, re-points its tag, hands it in again,
+# and keeps what comes back in OUTDIR/job-host/ (check it with job-host.sh check).
 set -eu
 disk=$(readlink -f "${1:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}")
 out=${2:?usage: boot.sh DISK OUTDIR [TIMEOUT_S]}
 tmo=${3:-600}
+here=$(cd "$(dirname "$0")" && pwd)
 ovmf_code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 ovmf_vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
 [ -f "$disk" ] || { echo "boot.sh: no disk image $disk" >&2; exit 1; }
@@ -41,9 +46,15 @@ cd "$out"
 cp "$ovmf_vars" vars.fd
 nonce=$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')
 echo "$nonce" >nonce
-rm -f attest.in attest.out
+rm -f attest.in attest.out job.in job.out
 mkfifo attest.in attest.out
 : >attest.txt
+jobport=
+if [ "${BOOT_JOB:-0}" = 1 ]; then
+	mkfifo job.in job.out
+	: >job.txt
+	jobport="-chardev pipe,id=job,path=$out/job -device virtserialport,bus=vser.0,chardev=job,name=org.bootproof.job"
+fi
 
 # Enrolment: a fresh TPM gets an attestation key (under its EK, persistent at $ak_handle) before the
 # machine ever runs; its public key (ak.pem) is what the verifier trusts (bootproof verify --ak-pub).
@@ -92,7 +103,7 @@ qemu-system-x86_64 -nodefaults -no-user-config -machine $machine -cpu max -m 204
  -drive if=none,id=hd,file=$disk,format=raw$snapshot -device virtio-blk-pci,drive=hd,addr=0x3
  -device virtio-serial-pci,id=vser,addr=0x4
  -chardev pipe,id=att,path=$out/attest
- -device virtserialport,bus=vser.0,chardev=att,name=org.bootproof.attest
+ -device virtserialport,bus=vser.0,chardev=att,name=org.bootproof.attest $jobport
  -display none -monitor none -serial file:$out/console.log -no-reboot ${BOOT_QEMU_EXTRA:-}
 EOT
 t0=$(date +%s.%N)
@@ -103,13 +114,22 @@ echo "$qpid" >qemu.pid
 # QEMU opens both FIFOs read-write; the guest reads the request when its responder opens the port
 cat attest.out >>attest.txt &
 catpid=$!
-printf 'NONCE %s\n' "$nonce" >attest.in &
+if [ -n "$jobport" ]; then
+	# the job first, so that the quote covers its records; then the nonce
+	cat job.out >>job.txt &
+	jcatpid=$!
+	( BOOTPROOF=${BOOTPROOF:-bootproof} JOB_TIMEOUT=$tmo "$here/job-host.sh" run \
+		"$out/job-host" job.in job.txt >job-host.log 2>&1; echo $? >job-host.rc
+	  printf 'NONCE %s\n' "$nonce" >attest.in ) &
+else
+	printf 'NONCE %s\n' "$nonce" >attest.in &
+fi
 wpid=$!
 elapsed() { echo "$(date +%s.%N) $t0" | awk '{printf "%.1f", $1 - $2}'; }
 stop() {
 	kill "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
-	kill "$catpid" "$wpid" 2>/dev/null || true
+	kill "$catpid" "$wpid" ${jcatpid:-} 2>/dev/null || true
 	[ -f swtpm.pid ] && kill "$(cat swtpm.pid)" 2>/dev/null || true
 }
 trap stop EXIT INT TERM

@@ -117,13 +117,13 @@ set +e
 	--userspace-log "$b/tpm2-measure.log" >"$t/compare.txt" 2>&1
 rc=$?
 set -e
-[ "$rc" = 0 ] || { cat "$t/compare.txt" >&2; die "boot D: eventlog compare exited $rc against the dbx prediction"; }
+[ "$rc" = 0 ] || { cat "$t/compare.txt" >&2; die "boot D: $(why_failed "$rc" "the event log does not match the dbx prediction (eventlog compare)" "bootproof eventlog compare")"; }
 set +e
 "$BOOTPROOF" verify "$b/bundle.json" --golden "$t/golden-dbx.json" --nonce "$(cat "$b/nonce")" \
 	--ak-pub "$b/ak.pem" -o "$t/verdict.json" >"$t/verify.txt" 2>&1
 rc=$?
 set -e
-[ "$rc" = 0 ] || { cat "$t/verify.txt" >&2; die "boot D: bootproof verify exited $rc against the dbx prediction"; }
+[ "$rc" = 0 ] || { cat "$t/verify.txt" >&2; die "boot D: $(why_failed "$rc" "the quote does not verify against the dbx prediction" "bootproof verify")"; }
 for bank in sha1 sha256 sha384; do
 	guest=$(awk -v k="$bank" '$1 == k && $2 == 7 { print tolower($3) }' "$b/pcrs.txt")
 	gold=$(jq -r --arg k "$bank" '.banks[$k]["7"].value' "$t/golden-dbx.json")

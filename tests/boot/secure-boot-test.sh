@@ -14,7 +14,9 @@
 #   3. the release's disk with one byte of the UKI changed, and 4. with the UKI's signature removed:
 #      the firmware must refuse the UKI (systemd-boot and the firmware's boot manager report
 #      "Access denied" on the serial console) and no kernel may start.
-#   then a non-empty dbx (tests/boot/dbx-test.sh, three boots): systemd-boot enrolls a dbx.auth made
+#   then the firmware's verdicts on crafted signatures (tests/boot/sb-firmware-verdicts.sh: two
+#      short boots of the firmware alone, each trying several tiny ESPs), and
+#   a non-empty dbx (tests/boot/dbx-test.sh, three boots): systemd-boot enrolls a dbx.auth made
 #      now, the booted PCR 7 and event log match `bootproof predict --dbx`, and the UKI's own hash in
 #      dbx makes the firmware refuse it.
 #   5.-8. the sealed data volume (tests/boot/seal-test.sh): the same machine unlocks it and reads
@@ -65,7 +67,7 @@ set +e
 rc=$?
 set -e
 tee -a "$summary" <"$t/check.txt"
-[ "$rc" = 0 ] || die "a signed PE of the release does not verify"
+[ "$rc" = 0 ] || die "$(why_failed "$rc" "a signed PE of the release does not verify" "secure-boot.sh check")"
 
 # The signing path without boots, on the release's own UKI: signing again with the same key gives
 # the same bytes (signingTime frozen), attaching the published signature (the audit's path) gives the
@@ -74,6 +76,7 @@ step "signatures: deterministic, attach = sign, a bad signature is reported"
 w=$t/sign
 mkdir -p "$w"
 tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
+need_tools_tree sbattach sbsign sbverify
 cp "$rel/bootproof.efi" "$w/unsigned.efi"
 tools sbattach --remove "$w/unsigned.efi" >/dev/null
 keys=$("$TOP/image/scripts/secure-boot.sh" keys)
@@ -138,7 +141,8 @@ else
 	set --
 fi
 step "boot 2: Secure Boot on (enrolled store) - tests/boot/boot-test.sh"
-env "$@" BOOT_SECURE_BOOT=1 OVMF_CODE="$code" OVMF_VARS="$t/enrolled-vars.fd" "$TOP/tests/boot/boot-test.sh" "$rel"
+# BOOT_JOB=1: the measured job (issue 21) runs in this boot, before its attestation
+env "$@" BOOT_JOB="${BOOT_JOB:-1}" BOOT_SECURE_BOOT=1 OVMF_CODE="$code" OVMF_VARS="$t/enrolled-vars.fd" "$TOP/tests/boot/boot-test.sh" "$rel"
 info=$OUT/boot-test/boot/info.txt
 sb=$(sed -n 's/^secure-boot: //p' "$info")
 note "guest: Secure Boot: $sb; $(grep '^efivars: ' "$info"); $(grep '^kernel: ' "$info")"
@@ -180,6 +184,12 @@ rm -f "$t/disks/uki.efi"
 refuse unsigned "$t/disks/unsigned.raw" 4
 
 note "Secure Boot boots (enrollment, Secure Boot on with checks, two refusals): $(($(date +%s) - t0))s"
+
+# The firmware's verdict on the corners where predict must judge as EDK2 does (issue 22 finding
+# 3: a malformed second signature with dbx set, the SpcIndirectDataContent length forms, an ECDSA
+# signer, ...): two short OVMF boots on tiny ESPs, no release needed (tests/boot/sb-firmware-verdicts.sh)
+"$TOP/tests/boot/sb-firmware-verdicts.sh" "$t/fw-verdicts"
+cat "$t/fw-verdicts/verdicts.txt" >>"$summary"
 
 # A non-empty dbx, end to end (the release's dbx is empty by default): its own three boots
 if [ -z "${REUSE_BOOT:-}" ]; then

@@ -3,7 +3,7 @@
 set -eu
 cd "${BOOTPROOF_SOURCE_DIR:?}"
 pattern='\b(strcpy|strcat|sprintf|vsprintf|strtok|atoi|atol|atoll|sscanf|gets|alloca)[[:space:]]*\('
-if grep -rEn --include='*.c' --include='*.h' "$pattern" helpers measure docker-exports main.c tests/lib tests/unit tests/fuzz 2>/dev/null; then
+if grep -rEn --include='*.c' --include='*.h' "$pattern" helpers measure docker-exports job main.c tests/lib tests/unit tests/fuzz 2>/dev/null; then
 	echo "FAIL: banned function used (see above)" >&2
 	exit 1
 fi

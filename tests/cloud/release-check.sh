@@ -20,16 +20,34 @@
 #          event's UEFI_VARIABLE_DATA (parsed here) holds the blob's bytes (0 bytes for an absent
 #          dbx: what EDK2's Tcg2Dxe measures for a variable it cannot read), and each event's
 #          digest is recomputed here from that data, in every bank
-# and every cloud file is listed in SHA256SUMS. Prints one line per check; exit 1 on a failure.
+# and every cloud file is listed in SHA256SUMS. Prints one line per check. Exit 0 all match; 3 a check
+# ran and found a mismatch ("FAIL: ..."); 1 a check could not run ("CANNOT CHECK: ...": a tool
+# missing, a release file that cannot be read, no scratch space): never a verdict on the release.
 # Usage: release-check.sh RELEASE_DIR WORKDIR   (WORKDIR: scratch space, ~2x the disk, removed)
 set -eu
 rel=$(cd "${1:?usage: release-check.sh RELEASE_DIR WORKDIR}" && pwd)
 w=${2:?usage: release-check.sh RELEASE_DIR WORKDIR}
 here=$(cd "$(dirname "$0")" && pwd)
-fail() { echo "FAIL: $*" >&2; exit 1; }
+# no __pycache__ beside pcr7vars.py: this runs in the checkout an audit then takes its sources from
+export PYTHONDONTWRITEBYTECODE=1
+fail() { echo "FAIL: $*" >&2; exit 3; }
+cannot() { echo "CANNOT CHECK: $* (exit 1: the check did not run)" >&2; exit 1; }
+need() {	# CMD...: installed, else the check cannot run
+	for t; do command -v "$t" >/dev/null 2>&1 || cannot "$t is not installed (tests/deps/cloud.list)"; done
+}
+readable() {	# FILE...: regular files whose bytes can be read, else the check cannot run
+	for f; do [ -f "$f" ] && head -c 1 "$f" >/dev/null 2>&1 || cannot "$f cannot be read"; done
+}
 [ -f "$rel/cloud-formats.json" ] || { echo "cloud formats: none (the release has no cloud-formats.json: PLATFORM=qemu)"; exit 0; }
+need jq python3 cmp cp truncate stat
+readable "$rel/cloud-formats.json" "$rel/bootproof.raw" "$rel/SHA256SUMS"
+# every file SHA256SUMS lists that is there must be readable (the checks below read many of them: a
+# file that cannot be read must not turn into a FAIL)
+for f in $(awk '{ print $2 }' "$rel/SHA256SUMS"); do
+	[ ! -e "$rel/$f" ] || readable "$rel/$f"
+done
 rm -rf "$w"
-mkdir -p "$w"
+mkdir -p "$w" || cannot "cannot make the scratch folder $w"
 w=$(cd "$w" && pwd)
 trap 'rm -rf "$w"' EXIT
 platforms=$(jq -r '.platforms[]' "$rel/cloud-formats.json")
@@ -110,8 +128,11 @@ for p in $platforms; do
 	case $p in
 	gce)
 		listed bootproof-gce.tar.gz
+		need tar gzip
+		readable "$rel/bootproof-gce.tar.gz"
 		mkdir -p "$w/gce"
-		tar -C "$w/gce" -xzSf "$rel/bootproof-gce.tar.gz"
+		tar -C "$w/gce" -xzSf "$rel/bootproof-gce.tar.gz" 2>"$w/tar.err" ||
+			fail "bootproof-gce.tar.gz does not extract with GNU tar: $(tail -n 2 "$w/tar.err" | tr '\n' ' ')"
 		[ "$(ls -A "$w/gce")" = disk.raw ] || fail "bootproof-gce.tar.gz holds $(ls -A "$w/gce" | tr '\n' ' '), not only disk.raw"
 		cp --sparse=always "$raw" "$w/ref-gce.raw"
 		truncate -s %1G "$w/ref-gce.raw"
@@ -128,7 +149,10 @@ for p in $platforms; do
 		;;
 	azure)
 		listed bootproof-azure.vhd
-		qemu-img convert -f vpc -O raw "$rel/bootproof-azure.vhd" "$w/azure.raw"
+		need qemu-img
+		readable "$rel/bootproof-azure.vhd"
+		qemu-img convert -f vpc -O raw "$rel/bootproof-azure.vhd" "$w/azure.raw" 2>"$w/qemu-img.err" ||
+			fail "bootproof-azure.vhd does not convert with qemu-img -f vpc: $(tail -n 2 "$w/qemu-img.err" | tr '\n' ' ')"
 		cp --sparse=always "$raw" "$w/ref-azure.raw"
 		truncate -s %1M "$w/ref-azure.raw"
 		cmp "$w/azure.raw" "$w/ref-azure.raw" || fail "Azure: qemu-img convert -f vpc does not give bootproof.raw padded to 1 MiB"
@@ -159,7 +183,10 @@ PY
 			continue
 		fi
 		listed aws-uefi-data.b64
-		virt-fw-vars -l warning -i "$rel/aws-uefi-data.b64" --output-json "$w/aws-vars.json"
+		need virt-fw-vars
+		readable "$rel/aws-uefi-data.b64"
+		virt-fw-vars -l warning -i "$rel/aws-uefi-data.b64" --output-json "$w/aws-vars.json" 2>"$w/vfv.err" ||
+			fail "aws-uefi-data.b64 does not decode with virt-fw-vars: $(tail -n 2 "$w/vfv.err" | tr '\n' ' ')"
 		PYTHONPATH=$here python3 - "$rel" "$w/aws-vars.json" >"$w/aws.txt" <<'PY' || fail "the AWS blob or golden-aws.json's PCR 7"
 import json, os, sys
 from pcr7vars import pcr7_variables

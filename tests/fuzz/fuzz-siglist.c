@@ -29,8 +29,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)secureboot_variable_event(g, BANK_MASK(BANK_SHA256), "db", true, lists, n);
 	dbs.db = lists;
 	dbs.db_len = n;
+	/* The newest firmware looks every digest up (several authorities). */
+	dbs.firmware = SBV_FIRMWARE_EDK2_2025_05;
 	if (sbv_verify_table(NULL, 0, digests, &dbs, &v) == 0 && v.allowed)
-		(void)secureboot_authority_event(g, BANK_MASK(BANK_SHA256), &v.authority);
+		for (size_t i = 0; i < v.n_authorities; i++)
+			(void)secureboot_authority_event(g, BANK_MASK(BANK_SHA256),
+							 &v.authorities[i]);
+	dbs.firmware = SBV_FIRMWARE_EDK2_2022_11;
 	/* The same lists as dbx: an entry that allowed it now refuses it. */
 	dbs.dbx = lists;
 	dbs.dbx_len = n;

@@ -3,14 +3,25 @@
 # Issue 8, proven on every run (make -f Makefile.images offline-test; tests/run): the release that was
 # just built is audited from its own package bundle with no network and no cache shared with its build,
 # the bundle's defences are shown to refuse, and a moved mirror is shown to be caught and explained.
-#   1. negative controls, before any build: a .deb with one byte flipped (same size: apt would take it)
+# Issue 16: every audit runs as a new auditor's would: README's command (make -f Makefile.images audit
+# RELEASE=... PACKAGES=...) in a separate clean clone of this commit ($OUT/auditor-clone; the
+# uncommitted changes the release was built from, if any, copied in uncommitted), in a clean
+# environment (env -i) and, for the offline audit, the clone's default OUT that no build has touched:
+# nothing of this build (tools tree, caches, bootproof) is within its reach but the release folder and
+# the bundle.
+#   1. negative controls (run after step 3, they stop before building): a .deb with one byte flipped (same size: apt would take it)
 #      and a missing .deb are refused by the audit, naming the package;
 #   2. network really off: with one tools-tree .deb withheld from a cache-only build under unshare -n,
 #      the build fails and apt names the .deb it could not fetch (CacheOnly=always alone would let apt
 #      download it);
-#   3. the offline audit: make audit RELEASE=... PACKAGES=... in a network namespace with no network,
-#      everything rebuilt from the bundle (tools tree included) into empty caches: must say
-#      "reproduced"; its log must show no metadata sync and no download;
+#   3. the offline audit: make audit RELEASE=... PACKAGES=... in the auditor's clone with its default
+#      OUT, rebuilt in a network namespace with no network, everything rebuilt from the bundle (tools
+#      tree included) into empty caches: must say "reproduced", the Secure Boot signature check must
+#      pass with the audit's own tools tree, exit 0; its log must show no metadata sync and no
+#      download. Then the audit's verdict step (image/scripts/audit-verdict.sh) again on that finished
+#      audit, no rebuild: with the tools tree moved away it must exit 1 naming it (a check that could
+#      not run is no verdict); against a copy of the release whose published UKI signature has one
+#      byte changed it must exit 3 ("NOT trusted");
 #   3b. the release's cloud import formats (PLATFORM=all in tests/run) convert back to its disk and
 #      its AWS blob carries what golden-aws.json's PCR 7 measures (tests/cloud/release-check.sh, run
 #      first); the audit of step 3 rebuilt and compared every one of them;
@@ -18,7 +29,7 @@
 #      image (login.defs) is replaced by a newer version built here (a file changed, dpkg-deb --build);
 #      the audit against that mirror must fail and name the package, both versions and the changed
 #      file. To save a build it reuses the tools tree that step 3 rebuilt from the bundle (identical to
-#      the release's: step 3 compared tools-packages.json).
+#      the release's: step 3 compared tools-packages.json) and the bootproof step 3 built in the clone.
 # Writes $OUT/offline-test/summary.txt. Usage: offline-test.sh RELEASE_DIR BUNDLE_DIR
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
@@ -31,13 +42,49 @@ summary=$t/summary.txt
 : >"$summary"
 note() { echo "$*" | tee -a "$summary"; }
 [ -x "$BOOTPROOF" ] || "$TOP/image/scripts/pipeline.sh" tool
-audit() {	# NAME ENV... : image/scripts/audit.sh in $t/NAME with the given environment; output in $t/NAME.log
+
+# The auditor's clone: this commit, plus the uncommitted changes the release was built from (the image
+# holds the working tree's sources: pipeline.sh do_sources), left uncommitted so that HEAD and with it
+# the bundle's sources.tar stay this commit's.
+clone=$OUT/auditor-clone
+make_clone() {
+	rm -rf "$clone"
+	git -C "$TOP" rev-parse --verify -q HEAD >/dev/null || die "$TOP is not a git checkout: no auditor's clone"
+	git clone -q "$TOP" "$clone"
+	git -C "$clone" checkout -q --detach "$(git -C "$TOP" rev-parse HEAD)"
+	(cd "$TOP" && git ls-files -z --modified --others --exclude-standard |
+		xargs -0 -r sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh | tar --null -T - -cf -) | tar -C "$clone" -xf -
+	(cd "$TOP" && git ls-files -z --deleted) | (cd "$clone" && xargs -0 -r rm -f --)
+	n=$(git -C "$clone" status --porcelain | wc -l)
+	note "auditor's clone: $clone at $(git -C "$clone" rev-parse --short HEAD)$([ "$n" = 0 ] || echo ", $n uncommitted change(s) of $TOP copied in")"
+}
+# auditor NAME [VAR=VALUE...]: README's audit command in the clone, in a clean environment; more make
+# variables (OUT, PACKAGES, LOCAL_MIRROR, ...) after NAME. Output in $t/NAME.log; returns the audit's
+# exit code (0, 1 or 3) and writes it to $t/NAME.rc: make itself exits 2 for any failed recipe and
+# reports the audit's code as "make: *** [Makefile.images:N: audit] Error 3", the line an auditor sees.
+auditor() {
 	_n=$1; shift
 	set +e
-	env OUT="$t/$_n" BOOTPROOF="$BOOTPROOF" "$@" "$TOP/image/scripts/audit.sh" "$rel" >"$t/$_n.log" 2>&1
+	(cd "$clone" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 \
+		make -f Makefile.images audit RELEASE="$rel" "$@") >"$t/$_n.log" 2>&1
 	_rc=$?
 	set -e
-	return $_rc
+	if [ "$_rc" != 0 ]; then
+		_e=$(sed -n 's/^make: \*\*\* \[[^]]*audit\] Error \([0-9][0-9]*\)$/\1/p' "$t/$_n.log" | tail -n 1)
+		[ -n "$_e" ] || die "the audit '$_n' failed with no 'make: *** [...audit] Error N' line (make exited $_rc; log: $t/$_n.log)"
+		_rc=$_e
+	fi
+	echo "$_rc" >"$t/$_n.rc"
+	return "$_rc"
+}
+# verdict NAME RELEASE: only the verdict step of the finished audit in the clone (compare + signature
+# check, no rebuild), in a clean environment; output in $t/NAME.log, exit code in $t/NAME.rc
+verdict() {
+	set +e
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 BOOTPROOF="$clone/out/tool/bootproof" \
+		"$clone/image/scripts/audit-verdict.sh" "$2" "$clone/out/audit" >"$t/$1.log" 2>&1
+	echo "$?" >"$t/$1.rc"
+	set -e
 }
 ere() { printf '%s' "$1" | sed 's/[]\\.^$*+?(){}|[]/\\&/g'; }	# TEXT -> extended regex matching it literally
 expect() {	# FILE REGEX WHAT: FILE must match the extended REGEX
@@ -53,9 +100,13 @@ note "bundle: $pk: $(du -sm "$pk" | cut -f1) MB, $(find "$pk" -type f | wc -l) f
 # the variables golden-aws.json's PCR 7 measures (tests/cloud/release-check.sh); the offline audit
 # below rebuilds the same set (cloud-formats.json) and compares every one of them
 step "cloud import formats of the release (tests/cloud/release-check.sh)"
-if ! "$TOP/tests/cloud/release-check.sh" "$rel" "$t/cloud-check" >"$t/cloud-check.log" 2>&1; then
+set +e
+"$TOP/tests/cloud/release-check.sh" "$rel" "$t/cloud-check" >"$t/cloud-check.log" 2>&1
+rc=$?
+set -e
+if [ "$rc" != 0 ]; then
 	cat "$t/cloud-check.log" >&2
-	die "the release's cloud import formats failed their check (log: $t/cloud-check.log)"
+	die "$(why_failed "$rc" "the release's cloud import formats do not match it" "tests/cloud/release-check.sh") (log: $t/cloud-check.log)"
 fi
 sed 's/^/cloud: /' "$t/cloud-check.log" | tee -a "$summary"
 cloud_files=
@@ -78,6 +129,66 @@ copy_bundle() {	# DEST: hard-linked copy of the bundle, with the victim's .deb a
 	cp "$pk/$vfile" "$1/$vfile"
 }
 
+step "the auditor's clone"
+make_clone
+
+step "offline audit in the auditor's clone, default OUT (unshare -n, empty caches, tools tree rebuilt)"
+t0=$(date +%s)
+if ! auditor offline PACKAGES="$pk"; then
+	tail -n 60 "$t/offline.log" >&2
+	die "the offline audit in a fresh clone from the release's own bundle exited $(cat "$t/offline.rc"), not 0 (log: $t/offline.log)"
+fi
+secs=$(($(date +%s) - t0))
+expect "$t/offline.log" "^reproduced: " "no 'reproduced' line"
+expect "$t/offline.log" "no network" "the rebuild did not run without network"
+o=$clone/out/audit
+[ -s "$o/logs/tools-tree.log" ] || die "the offline audit did not rebuild the tools tree"
+if grep -l -E '^(Get|Hit|Ign):[0-9]* |Syncing package manager metadata' "$o/logs/"*.log >"$t/fetched" 2>/dev/null; then
+	die "the offline rebuild synced metadata or downloaded: $(cat "$t/fetched")"
+fi
+note "offline audit (fresh clone, default OUT $clone/out, bootproof built there too): ${secs} s, exit 0: $(grep -m1 '^reproduced: ' "$t/offline.log")"
+grep -m1 'rebuild: ' "$t/offline.log" | sed 's/^ */audit: /' | tee -a "$summary"
+if [ -f "$rel/db.esl" ]; then
+	expect "$t/offline.log" "^    uki\.efi: signature verifies with the release's db certificate" "the audit's signature check did not pass"
+	expect "$t/offline.log" "every published signature verifies with the published db certificate" "the audit's signature check did not pass"
+	note "audit: $(grep -m1 'every published signature verifies' "$t/offline.log" | sed 's/^ *//') (tools tree $o/tools)"
+fi
+for f in $cloud_files; do	# each cloud artifact rebuilt and compared (compare.sh's line names its sha256)
+	expect "$t/offline.log" "^identical: $(ere "$f")  [0-9a-f]{64}\$" "the audit did not compare $f"
+	note "audit: $(grep -m1 "^identical: $f  " "$t/offline.log") ($(stat -c %s "$rel/$f") bytes)"
+done
+[ -z "$cloud_files" ] || grep -m1 'cloud formats: ' "$t/offline.log" | sed 's/^ */audit: /' | tee -a "$summary"
+
+if [ -f "$rel/db.esl" ]; then
+	step "the audit's verdict with its tools tree moved away: exit 1, naming it (no rebuild)"
+	mv "$o/tools" "$o/tools.away"
+	verdict no-tools "$rel"
+	mv "$o/tools.away" "$o/tools"
+	[ "$(cat "$t/no-tools.rc")" = 1 ] || { cat "$t/no-tools.log" >&2; die "the verdict without a tools tree exited $(cat "$t/no-tools.rc"), expected 1"; }
+	expect "$t/no-tools.log" "^CANNOT CHECK.*there is no tools tree at $(ere "$o/tools/mkosi.tools")" "the missing tools tree was not named"
+	expect "$t/no-tools.log" "^reproduced: " "the comparison did not run without the tools tree"
+	! grep -q -E 'does NOT verify|NOT trusted' "$t/no-tools.log" || die "a check that could not run was reported as a signature that does not verify"
+	note "verdict, tools tree moved away: exit 1: $(grep -m1 '^CANNOT CHECK' "$t/no-tools.log" | cut -c1-200)"
+
+	step "the audit's verdict on the release with one byte of its published UKI signature changed: exit 3"
+	bad=$t/release-badsig
+	rm -rf "$bad"
+	cp -al "$rel" "$bad"
+	rm "$bad/bootproof.efi.pkcs7"
+	cp "$rel/bootproof.efi.pkcs7" "$bad/bootproof.efi.pkcs7"
+	off=$(($(stat -c %s "$bad/bootproof.efi.pkcs7") - 20))	# in the RSA signature value
+	byte=$(dd if="$bad/bootproof.efi.pkcs7" bs=1 skip="$off" count=1 status=none | od -An -tu1 | tr -d ' ')
+	# shellcheck disable=SC2059
+	printf "\\$(printf %o $((byte ^ 1)))" | dd of="$bad/bootproof.efi.pkcs7" bs=1 seek="$off" conv=notrunc status=none
+	cmp -s "$bad/bootproof.efi.pkcs7" "$rel/bootproof.efi.pkcs7" && die "the byte change did not change bootproof.efi.pkcs7"
+	verdict badsig "$bad"
+	rm -rf "$bad"
+	[ "$(cat "$t/badsig.rc")" = 3 ] || { cat "$t/badsig.log" >&2; die "the verdict on a changed published signature exited $(cat "$t/badsig.rc"), expected 3"; }
+	expect "$t/badsig.log" "^NOT trusted: " "no 'NOT trusted' for a changed published signature"
+	expect "$t/badsig.log" "the signature in uki\.efi is not the published bootproof\.efi\.pkcs7" "the changed signature was not named"
+	note "verdict, published UKI signature changed in one byte: exit 3: $(grep -m1 'not the published' "$t/badsig.log" | sed 's/^ *//')"
+fi
+
 step "negative control: one byte flipped in $vfile (same size)"
 copy_bundle "$t/bundle-flipped"
 f=$t/bundle-flipped/$vfile
@@ -87,17 +198,19 @@ byte=$(dd if="$f" bs=1 skip="$off" count=1 status=none | od -An -tu1 | tr -d ' '
 printf "\\$(printf %o $(((byte + 1) % 256)))" | dd of="$f" bs=1 seek="$off" conv=notrunc status=none
 cmp -s "$f" "$pk/$vfile" && die "the byte flip did not change $f"
 [ "$(stat -c %s "$f")" = "$(stat -c %s "$pk/$vfile")" ] || die "the byte flip changed the size of $f"
-if audit flipped PACKAGES="$t/bundle-flipped"; then die "the audit accepted a bundle with a flipped byte in $vfile"; fi
+if auditor flipped OUT="$t/flipped" BOOTPROOF="$clone/out/tool/bootproof" PACKAGES="$t/bundle-flipped"; then die "the audit accepted a bundle with a flipped byte in $vfile"; fi
 expect "$t/flipped.log" "REFUSED: $victim $(ere "$vver") all \\($(ere "$vfile")\\): sha256 [0-9a-f]{64} size [0-9]+, but Debian's signed Packages list says sha256" "the flipped .deb was not refused by name"
 expect "$t/flipped.log" "nothing was built" "the audit did not stop before building"
+[ "$(cat "$t/flipped.rc")" = 3 ] || die "the audit of a bundle with a flipped byte exited $(cat "$t/flipped.rc"), expected 3"
 ! grep -q 'trixie tools tree\|offline rebuild' "$t/flipped.log" || die "the audit started a build from a refused bundle"
 note "flipped byte: $(grep -m1 "REFUSED: $victim" "$t/flipped.log")"
 
 step "negative control: $vfile missing from the bundle"
 copy_bundle "$t/bundle-missing"
 rm "$t/bundle-missing/$vfile"
-if audit missing PACKAGES="$t/bundle-missing"; then die "the audit accepted a bundle without $vfile"; fi
+if auditor missing OUT="$t/missing" BOOTPROOF="$clone/out/tool/bootproof" PACKAGES="$t/bundle-missing"; then die "the audit accepted a bundle without $vfile"; fi
 expect "$t/missing.log" "REFUSED: $victim $(ere "$vver") all: missing \\($(ere "$vfile")" "the missing .deb was not named"
+[ "$(cat "$t/missing.rc")" = 3 ] || die "the audit of a bundle without $vfile exited $(cat "$t/missing.rc"), expected 3"
 ! grep -q 'trixie tools tree\|offline rebuild' "$t/missing.log" || die "the audit started a build from a refused bundle"
 note "missing .deb: $(grep -m1 "REFUSED: $victim" "$t/missing.log")"
 
@@ -119,28 +232,6 @@ expect "$w/logs/tools-tree.log" "${withheld}_.*\\.deb|/${withheld}_|Failed to fe
 note "withheld .deb: the offline build failed (rc $rc): $(grep -m1 -E "Failed to fetch .*${withheld}_|${withheld}_" "$w/logs/tools-tree.log" | cut -c1-200)"
 rm -rf "$w"
 
-step "offline audit from the release's bundle (unshare -n, empty caches, tools tree rebuilt)"
-t0=$(date +%s)
-if ! audit offline PACKAGES="$pk"; then
-	tail -n 60 "$t/offline.log" >&2
-	die "the offline audit from the release's own bundle did not reproduce (log: $t/offline.log)"
-fi
-secs=$(($(date +%s) - t0))
-expect "$t/offline.log" "^reproduced: " "no 'reproduced' line"
-expect "$t/offline.log" "no network" "the rebuild did not run without network"
-o=$t/offline/audit
-[ -s "$o/logs/tools-tree.log" ] || die "the offline audit did not rebuild the tools tree"
-if grep -l -E '^(Get|Hit|Ign):[0-9]* |Syncing package manager metadata' "$o/logs/"*.log >"$t/fetched" 2>/dev/null; then
-	die "the offline rebuild synced metadata or downloaded: $(cat "$t/fetched")"
-fi
-note "offline audit: ${secs} s: $(grep -m1 '^reproduced: ' "$t/offline.log")"
-grep -m1 'rebuild: ' "$t/offline.log" | sed 's/^ *//' | tee -a "$summary"
-for f in $cloud_files; do	# each cloud artifact rebuilt and compared (compare.sh's line names its sha256)
-	expect "$t/offline.log" "^identical: $(ere "$f")  [0-9a-f]{64}\$" "the audit did not compare $f"
-	note "audit: $(grep -m1 "^identical: $f  " "$t/offline.log") ($(stat -c %s "$rel/$f") bytes)"
-done
-[ -z "$cloud_files" ] || grep -m1 'cloud formats: ' "$t/offline.log" | sed 's/^ */audit: /' | tee -a "$summary"
-
 step "the mirror moved: $victim $vver replaced by a newer local build"
 m=$t/mirror
 mkdir -p "$m/pool" "$m/dists/trixie/main/binary-amd64"
@@ -160,7 +251,7 @@ dpkg-deb --root-owner-group -Zxz --build "$x" "$m/pool/" >/dev/null
 grep -q -F -x "Version: $newver" "$m/dists/trixie/main/binary-amd64/Packages" || die "the local repository lacks $victim $newver"
 note "moved mirror: $m: $(ls "$m/pool" | wc -l) .debs, $victim $vver -> $newver (/$changed changed)"
 t0=$(date +%s)
-if audit moved LOCAL_MIRROR="$m" TOOLS_FROM="$o/tools"; then
+if auditor moved OUT="$t/moved" BOOTPROOF="$clone/out/tool/bootproof" LOCAL_MIRROR="$m" TOOLS_FROM="$o/tools"; then
 	die "the audit against the moved mirror said 'reproduced': the changed $victim went unnoticed"
 fi
 secs=$(($(date +%s) - t0))
@@ -170,7 +261,8 @@ expect "$r" "DIFFERS: packages.json" "packages.json not reported"
 expect "$r" "reference: *$victim $(ere "$vver")\$" "the reference version of $victim not named"
 expect "$r" "rebuilt: *$victim $(ere "$newver")\$" "the rebuilt version of $victim not named"
 expect "$r" "/$changed" "the changed file /$changed not named"
-note "moved-mirror audit: ${secs} s (image only; tools tree reused), exit 3, report:"
+[ "$(cat "$t/moved.rc")" = 3 ] || die "the moved-mirror audit exited $(cat "$t/moved.rc"), expected 3"
+note "moved-mirror audit (auditor's clone, OUT $t/moved): ${secs} s (image only; tools tree reused), exit 3, report:"
 grep -E "DIFFERS|reference:|rebuilt:|$changed|NOT reproduced" "$r" | sed 's/^/    /' | tee -a "$summary"
 rm -rf "$t/bundle-flipped" "$t/bundle-missing" "$x"
 step "offline tests passed"

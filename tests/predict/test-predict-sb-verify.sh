@@ -249,6 +249,37 @@ authorities x509:$O3:other.der x509:$O4:db.der
 sbv boot.two.efi db-other.esl dbx-cert.esl
 refused boot.two.efi "signature 2 chains to a certificate in dbx"
 
+# 13. The firmware generation (--firmware, issue 22 finding 3): an unsigned systemd-boot whose
+#     SHA-384 and SHA-256 digests are both db entries. edk2 2022.11 (the default) looks up SHA-256
+#     only: one authority; edk2 >= stable202311 looks up SHA-512, SHA-384, SHA-256, SHA-1 and
+#     measures every db match: two authorities (SHA-384's first), then the UKI's certificate.
+#     Systemd-boot padded to 8 bytes first, so that osslsigncode signs it as is: its SHA-384
+#     digest (osslsigncode's) is then the unsigned image's (pesign's SHA-256 of both agree).
+cp boot.unsigned.efi boot.u8.efi
+truncate -s $((($(stat -c %s boot.u8.efi) + 7) / 8 * 8)) boot.u8.efi
+osslsigncode sign -h sha384 -certs db.crt -key db.key -in boot.u8.efi -out boot.u8.sha384.efi \
+	>/dev/null 2>&1 || fail "osslsigncode sign boot.u8.efi"
+U384=$(osslsigncode verify -in boot.u8.sha384.efi 2>&1 |
+	sed -n 's/^Calculated message digest *: *\([0-9A-F]*\).*/\1/p' | tr A-F a-f)
+U256=$(hash_of boot.u8.efi)
+[ ${#U384} = 96 ] && [ "$(hash_of boot.u8.sha384.efi)" = "$U256" ] || fail "osslsigncode changed boot.u8.efi"
+esl db-384-256.esl sha384:$O3:"$U384" sha256:$O4:"$U256" x509:$O4:db.der
+esl db-384.esl sha384:$O3:"$U384" x509:$O4:db.der
+sbv boot.u8.efi db-384-256.esl; accepted "unsigned, SHA-384 and SHA-256 in db (edk2-2022.11)"
+authorities sha256:$O4:"$U256" x509:$O4:db.der
+sbv boot.u8.efi db-384.esl; refused boot.u8.efi "its sha256 Authenticode digest is not in db (what edk2-2022.11"
+fw() { # FIRMWARE BOOT DB: sbv with --firmware
+	rc=0; rm -f golden.json
+	"$BOOTPROOF" predict --uki uki.signed.efi --bootloader "$2" --db "$3" --secure-boot on \
+		--pk pk.esl --kek kek.esl --banks sha256 --firmware "$1" -o golden.json 2>err || rc=$?
+}
+fw edk2-2023.11 boot.u8.efi db-384-256.esl; accepted "unsigned, SHA-384 and SHA-256 in db (edk2-2023.11)"
+authorities sha384:$O3:"$U384" sha256:$O4:"$U256" x509:$O4:db.der
+fw edk2-2023.11 boot.u8.efi db-384.esl; accepted "unsigned, SHA-384 in db (edk2-2023.11)"
+authorities sha384:$O3:"$U384" x509:$O4:db.der
+fw edk2-2024 boot.u8.efi db-384.esl
+[ "$rc" = 2 ] || fail "--firmware edk2-2024: exit $rc, expected 2 (usage)"
+
 # Secure Boot off: no signature is checked (the same unsigned chain predicts).
 "$BOOTPROOF" predict --uki uki.efi --bootloader boot.unsigned.efi --secure-boot off \
 	--banks sha256 -o off.json || fail "Secure Boot off checks signatures"
