@@ -252,6 +252,23 @@ static int verify_parse_trust_option(int c, const char *arg, struct verify_cli *
 	}
 }
 
+/* --containers FILE (the release's container measurements, job-verify.h), --require-job-success:
+ * VERB_PROCEED or an exit code. */
+static int verify_parse_job_option(int c, const char *arg, struct verify_cli *v)
+{
+	if (c == 'J') {
+		v->o.require_job_success = true;
+		return VERB_PROCEED;
+	}
+	job_release_free(v->release);
+	v->release = NULL;
+	if (verify_load_release(arg, &v->release) < 0)
+		return EXIT_ERROR;
+	v->o.release_containers = v->release;
+	v->containers_path = arg;
+	return VERB_PROCEED;
+}
+
 /* Which ways of trusting the AK combine (argv[optind..] are the bundles). Logs a usage error. */
 static int verify_check_trust_options(int argc, const struct verify_cli *v)
 {
@@ -323,14 +340,10 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			v->make_credential = optarg;
 			break;
 		case 'C':
-			job_release_free(v->release);
-			if (verify_load_release(optarg, &v->release) < 0)
-				return EXIT_ERROR;
-			v->o.release_containers = v->release;
-			v->containers_path = optarg;
-			break;
 		case 'J':
-			v->o.require_job_success = true;
+			r = verify_parse_job_option(c, optarg, v);
+			if (r != VERB_PROCEED)
+				return r;
 			break;
 		case 'S':
 			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
