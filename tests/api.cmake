@@ -1,3 +1,4 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # libbootproof (lib/, docs/api.md) and the doors built on it: the Python package (python/).
 bp_script_test(test-libbootproof-abi api/test-libbootproof-abi.sh TIMEOUT 120)
+bp_script_test(test-python-doors api/test-python-doors.sh LABELS interop TIMEOUT 600)
