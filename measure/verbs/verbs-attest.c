@@ -22,6 +22,7 @@
 #include "measure-verbs.h"
 #include "parse.h"
 #include "verb-options.h"
+#include "verify-html.h"
 #include "verbs.h"
 
 #define FIRMWARE_LOG_DEFAULT "/sys/kernel/security/tpm0/binary_bios_measurements"
@@ -523,7 +524,8 @@ static void verify_help(FILE *f)
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
 		"                       secret the machine's TPM released (bootproof attest --activate)\n"
 		"  --json               print the verdict JSON instead of the summary\n"
-		"  -o FILE              also write the verdict JSON to FILE\n");
+		"  -o FILE              also write the verdict JSON to FILE\n"
+		"  --html FILE          also write a report page for people (one bundle)\n");
 }
 
 static int add_ca_file(X509_STORE *store, const char *path)
@@ -583,7 +585,7 @@ struct verify_cli {
 	uint8_t *nonce, *cred_secret, *cred_name;
 	EVP_PKEY *ak;
 	X509_STORE *ca;
-	const char *golden_path, *ak_path, *out, *make_credential;
+	const char *golden_path, *ak_path, *out, *make_credential, *html;
 	bool json;
 };
 
@@ -607,6 +609,7 @@ static const struct option verify_options_table[] = {
 	{"output", required_argument, NULL, 'o'},
 	{"make-credential", required_argument, NULL, 'M'},
 	{"credential-secret", required_argument, NULL, 'S'},
+	{"html", required_argument, NULL, 'H'},
 	{},
 };
 
@@ -653,6 +656,9 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 		case 'M':
 			v->make_credential = optarg;
 			break;
+		case 'H':
+			v->html = optarg;
+			break;
 		case 'S':
 			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
 						   &v->cred_name, &v->o.credential_ak_name_size);
@@ -668,6 +674,10 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 		}
 	if (optind >= argc || !v->golden_path || !v->nonce || (!v->ak_path && !v->ca)) {
 		log_error("verify: BUNDLE, --golden, --nonce and --ak-pub or --ca are required");
+		return EXIT_USAGE;
+	}
+	if (v->html && argc - optind != 1) {
+		log_error("verify: --html reports on one bundle");
 		return EXIT_USAGE;
 	}
 	if ((v->make_credential || v->cred_secret) &&
@@ -756,6 +766,12 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
+		if (v->html && (r = verify_html_write(v->html, &(struct verify_report){
+				.verdict = verdict, .golden = v->o.golden, .bundle = data,
+				.bundle_size = len, .runtime_pcrs = v->o.runtime_pcrs})) < 0) {
+			json_decref(verdict);
+			return log_error_errno(r, "verify: cannot write '%s'", v->html);
+		}
 		if (!v->json)
 			print_summary(verdict, stdout);
 		if (json_array_append_new(all, verdict) < 0)
