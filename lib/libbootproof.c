@@ -100,7 +100,7 @@ EXPORT int bootproof_verifier_new(const char *golden_path, const char *nonce_hex
 	r = golden_load_file(golden_path, &v->golden, err, sizeof(err));
 	if (r < 0) {
 		bootproof_verifier_free(v);
-		return fail(r, ret_error, true, "golden manifest '%s': %s", golden_path, err);
+		return fail(r, ret_error, !err[0], "golden manifest '%s': %s", golden_path, err);
 	}
 	v->o.golden = v->golden;
 	*ret = v;

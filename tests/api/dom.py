@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Renders an HTML file in headless Chromium (Debian's chromium package) and prints, as JSON,
 # what the rendered DOM holds: the title, the text of every element with an id, the count of
-# each element name, and every on* attribute found. Optionally keeps a screenshot.
+# each element name, every on* attribute and every URL-bearing attribute (src, href, ...). Optionally keeps a screenshot.
 #   dom.py PAGE.html [SCREENSHOT.png]
 import json, os, subprocess, sys, tempfile
 from html.parser import HTMLParser
@@ -28,13 +28,15 @@ with tempfile.TemporaryDirectory() as profile:
 class Dom(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.title, self.ids, self.tags, self.handlers = "", {}, {}, []
+        self.title, self.ids, self.tags, self.handlers, self.urls = "", {}, {}, [], []
         self.stack = []  # (tag, id) of open elements
 
     def handle_starttag(self, tag, attrs):
         self.tags[tag] = self.tags.get(tag, 0) + 1
         a = dict(attrs)
         self.handlers += [f"{tag}[{k}]" for k in a if k.startswith("on")]
+        self.urls += [f"{tag}[{k}]={v}" for k, v in a.items()
+                      if k in ("src", "href", "action", "data", "poster", "srcset", "formaction")]
         if tag not in ("meta", "br", "img", "link", "input"):
             self.stack.append((tag, a.get("id")))
             if a.get("id"):
@@ -56,5 +58,5 @@ class Dom(HTMLParser):
 
 d = Dom()
 d.feed(dom.stdout)
-print(json.dumps({"title": d.title, "ids": d.ids, "tags": d.tags, "handlers": d.handlers,
+print(json.dumps({"title": d.title, "ids": d.ids, "tags": d.tags, "handlers": d.handlers, "urls": d.urls,
                   "text": dom.stdout}))

@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The Python door: `pip install ./python` offline into a fresh venv (Debian's python3-venv),
-# then on every bundle of the attack catalogue (real swtpm quotes, tests/api/catalogue.sh)
-# bootproof.verify() returns byte for byte the CLI's `verify --json` verdict, with the reason
-# the catalogue expects; operational errors are exceptions with the CLI's exit class;
+# The verifier's three doors agree: on every bundle of the attack catalogue (real swtpm quotes,
+# tests/api/catalogue.sh) the CLI's `verify --json` exits and reasons as the catalogue expects,
+# the Python package (`pip install ./python` offline into a fresh venv, Debian's python3-venv)
+# returns byte for byte the same verdict, and the `verify --html` report, rendered in headless
+# Chromium, shows the same verdict and reason in its verdict element. Python's operational errors are exceptions with the CLI's exit class;
 # bootproof.replay() matches the TPM's own PCR values (tpm2_pcrread in mkfixture.py) and the
 # CLI's replay; and the fuzz corpora run through the Python API without a crash.
 set -eu
@@ -14,6 +15,7 @@ PY=/usr/bin/python3
 $PY -c 'import ensurepip, venv' 2>/dev/null || { echo "SKIP: python3-venv not installed (tests/deps/api.list)"; exit 77; }
 LIB=$BOOTPROOF_BUILD_DIR/lib/libbootproof.so.0
 [ -f "$LIB" ] || fail "$LIB not built"
+command -v chromium >/dev/null || { echo "SKIP: chromium not installed (tests/deps/api.list)"; exit 77; }
 
 . "$BOOTPROOF_SOURCE_DIR/tests/api/catalogue.sh"
 
@@ -25,17 +27,28 @@ PIP_NO_INDEX=1 PIP_FIND_LINKS= "$WORK/venv/bin/pip" install --isolated --no-inde
 export BOOTPROOF_LIBRARY="$LIB"
 cd "$WORK" # not the source tree: the installed package must be the one imported
 
-"$WORK/venv/bin/python" - "$BOOTPROOF" "$WORK/cases" <<'PY' || fail "CLI and Python disagree"
+mkdir -p "$WORK/html"
+"$WORK/venv/bin/python" - "$BOOTPROOF" "$WORK/cases" "$BOOTPROOF_SOURCE_DIR/tests/api/dom.py" "$WORK/html" <<'PY' || fail "the doors disagree"
 import json, subprocess, sys
 import bootproof
 assert bootproof.__file__.startswith(sys.prefix), bootproof.__file__
-bp, cases = sys.argv[1], sys.argv[2]
+bp, cases, dom_py, html_dir = sys.argv[1:5]
 n = 0
 for line in open(cases):
     label, want_rc, want_reason, bundle, args = line.rstrip("\n").split("|")
     args = args.split()
-    cli = subprocess.run([bp, "verify", "--json", bundle] + args, capture_output=True)
+    page = f"{html_dir}/{n}.html"
+    cli = subprocess.run([bp, "verify", "--json", "--html", page, bundle] + args,
+                         capture_output=True)
     assert cli.returncode == int(want_rc), (label, cli.returncode, cli.stderr)
+    # Door 3: the report as Chromium renders it.
+    dom = json.loads(subprocess.run(["/usr/bin/python3", dom_py, page], capture_output=True,
+                                    check=True, text=True).stdout)
+    word = "VERIFIED" if want_rc == "0" else "REFUSED"
+    assert dom["ids"]["reason"] == want_reason, (label, dom["ids"].get("reason"))
+    assert dom["ids"]["verdict-word"] == word, (label, dom["ids"].get("verdict-word"))
+    assert dom["ids"]["verdict"].startswith(f"{word} {want_reason}: "), (label, dom["ids"]["verdict"])
+    assert dom["ids"]["detail"] == json.loads(cli.stdout)["detail"], label
     kw = {"ca": []}
     for a in args:
         k, v = a[2:].split("=", 1)
@@ -58,10 +71,11 @@ for line in open(cases):
     # The same bundle from memory, named as the CLI names it: the same bytes.
     with bootproof.Verifier(kw.pop("golden"), kw.pop("nonce"), **kw) as ver:
         assert ver.verify(open(bundle, "rb").read(), name=bundle).json == v.json, label
-    print(f"CASE {label}: CLI exit {cli.returncode}, Python {v.reason}: identical verdict")
+    print(f"CASE {label}: CLI exit {cli.returncode}, Python {v.reason}, HTML "
+          f"'{dom['ids']['verdict-word']} {dom['ids']['reason']}': agree")
     n += 1
 assert n >= 18, n
-print(f"ok: {n} catalogue cases, CLI and Python verdicts identical")
+print(f"ok: {n} catalogue cases, CLI, Python and HTML report agree")
 PY
 
 # Operational errors: an exception where the CLI exits 1 (unreadable) or 2 (bad nonce).
@@ -143,4 +157,4 @@ for f in files("fuzz-golden"):
     n += 1
 print(f"ok: {n} fuzz corpus inputs through bootproof.verify/replay/Verifier, no crash")
 PY
-echo "ok: the Python door agrees with the CLI"
+echo "ok: CLI, Python and HTML report give the same verdicts"
