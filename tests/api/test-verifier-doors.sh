@@ -25,11 +25,18 @@ $PY -m venv "$WORK/venv"
 PIP_NO_INDEX=1 PIP_FIND_LINKS= "$WORK/venv/bin/pip" install --isolated --no-index -q "$WORK/python-src" ||
 	fail "pip install ./python (offline) failed"
 export BOOTPROOF_LIBRARY="$LIB"
+# A sanitizer build's library needs its runtimes loaded first: preload them into Python (only).
+PRELOAD=
+for l in $(readelf -d "$LIB" | sed -n 's/.*NEEDED.*\[\(lib[a-z]*san\.so[.0-9]*\)\].*/\1/p'); do
+	PRELOAD="${PRELOAD:+$PRELOAD:}$(cc -print-file-name="$l")"
+done
+PYTHON="env LD_PRELOAD=$PRELOAD ASAN_OPTIONS=detect_leaks=0 $WORK/venv/bin/python"
+[ -n "$PRELOAD" ] || PYTHON=$WORK/venv/bin/python
 cd "$WORK" # not the source tree: the installed package must be the one imported
 
 mkdir -p "$WORK/html"
-"$WORK/venv/bin/python" - "$BOOTPROOF" "$WORK/cases" "$BOOTPROOF_SOURCE_DIR/tests/api/dom.py" "$WORK/html" <<'PY' || fail "the doors disagree"
-import json, subprocess, sys
+$PYTHON - "$BOOTPROOF" "$WORK/cases" "$BOOTPROOF_SOURCE_DIR/tests/api/dom.py" "$WORK/html" <<'PY' || fail "the doors disagree"
+import json, os, subprocess, sys
 import bootproof
 assert bootproof.__file__.startswith(sys.prefix), bootproof.__file__
 bp, cases, dom_py, html_dir = sys.argv[1:5]
@@ -42,8 +49,9 @@ for line in open(cases):
                          capture_output=True)
     assert cli.returncode == int(want_rc), (label, cli.returncode, cli.stderr)
     # Door 3: the report as Chromium renders it.
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}  # not into Chromium
     dom = json.loads(subprocess.run(["/usr/bin/python3", dom_py, page], capture_output=True,
-                                    check=True, text=True).stdout)
+                                    check=True, text=True, env=env).stdout)
     word = "VERIFIED" if want_rc == "0" else "REFUSED"
     assert dom["ids"]["reason"] == want_reason, (label, dom["ids"].get("reason"))
     assert dom["ids"]["verdict-word"] == word, (label, dom["ids"].get("verdict-word"))
@@ -79,7 +87,7 @@ print(f"ok: {n} catalogue cases, CLI, Python and HTML report agree")
 PY
 
 # Operational errors: an exception where the CLI exits 1 (unreadable) or 2 (bad nonce).
-"$WORK/venv/bin/python" - "$BOOTPROOF" "$WORK" <<'PY' || fail "errors"
+$PYTHON - "$BOOTPROOF" "$WORK" <<'PY' || fail "errors"
 import errno, subprocess, sys
 import bootproof
 bp, w = sys.argv[1], sys.argv[2]
@@ -102,7 +110,7 @@ for bundle, nonce, golden, key, want_rc, want_errno in [
 PY
 
 # replay(): the TPM's values (read back by mkfixture.py with tpm2_pcrread) and the CLI's bytes.
-"$WORK/venv/bin/python" - "$BOOTPROOF" "$WORK" <<'PY' || fail "replay"
+$PYTHON - "$BOOTPROOF" "$WORK" <<'PY' || fail "replay"
 import json, subprocess, sys
 import bootproof
 bp, w = sys.argv[1], sys.argv[2]
@@ -123,7 +131,7 @@ print(f"ok: replay() equals tpm2_pcrread on {n} PCRs and the CLI's replay bytes"
 PY
 
 # Hostile input: every fuzz corpus file through the API in a child process (a crash = a signal).
-"$WORK/venv/bin/python" - "$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus" "$WORK" <<'PY' || fail "fuzz corpora through Python"
+$PYTHON - "$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus" "$WORK" <<'PY' || fail "fuzz corpora through Python"
 import os, sys
 import bootproof
 corpus, w = sys.argv[1], sys.argv[2]
