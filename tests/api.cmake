@@ -3,3 +3,4 @@
 bp_script_test(test-libbootproof-abi api/test-libbootproof-abi.sh TIMEOUT 120)
 bp_script_test(test-verifier-doors api/test-verifier-doors.sh LABELS interop TIMEOUT 900)
 bp_script_test(test-report-html api/test-report-html.sh LABELS interop TIMEOUT 600)
+bp_fuzz_target(fuzz-report fuzz/fuzz-report.c LIBS bp_measure)
