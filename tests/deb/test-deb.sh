@@ -45,7 +45,9 @@ dpkg-deb -x "$DEB" "$WORK/x"
 for verb in $("$BP" --help | sed -n '/^Commands of bootproof:/,/^$/s/^  \([a-z-]*\) .*/\1/p'); do
 	page=$WORK/x/usr/share/man/man1/bootproof-$verb.1.gz
 	[ -f "$page" ] || fail "no man page for $verb"
-	zcat "$page" | grep -q -- "--help" || zcat "$page" | grep -qi "usage" || fail "man page of $verb has no usage"
+	desc=$("$BP" --help | sed -n "s/^  $verb  *//p")
+	zcat "$page" | grep -q '^\.SH SYNOPSIS' || fail "man page of $verb has no synopsis"
+	zcat "$page" | grep -qF "bootproof-$verb \\- $desc" || fail "man page of $verb: NAME is not '$desc'"
 	LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$page" >/dev/null 2>&1 || fail "man -l bootproof-$verb.1.gz"
 done
 [ -f "$WORK/x/usr/share/man/man1/bootproof.1.gz" ] || fail "no bootproof.1"
