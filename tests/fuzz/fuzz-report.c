@@ -2,8 +2,9 @@
 /* Fuzz the HTML report (measure/verbs/verify-html.c) with hostile bundles: the input is verified
  * (against a small in-memory golden manifest, no AK: the verdict can name any early failure and
  * quote the input's key paths) and rendered. Whatever the bytes, the page must keep its shape:
- * one style element, the CSP first in <head>, and no markup from the input (no "<script", no
- * "<img", no "onerror" outside text). */
+ * one style element, the CSP, and no markup from the input: every '<' opens one of the elements
+ * verify-html.c writes itself (text such as "onerror" is fine: it is not markup). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,27 @@
 #include "measure-attest.h"
 #include "measure-eventlog.h"
 #include "verify-html.h"
+
+/* Every '<' starts "<name" or "</name" with name one of the page's own elements. */
+static bool only_own_tags(const char *html)
+{
+	static const char *const own[] = {
+		"!DOCTYPE html>", "html", "head", "meta", "title", "style", "body", "h1", "h2", "h3",
+		"span", "p>", "code", "table", "tr", "th", "td", "br>", "small", "ul", "li",
+	};
+	for (const char *s = html; (s = strchr(s, '<')); s++) {
+		const char *t = s[1] == '/' ? s + 2 : s + 1;
+		bool ok = false;
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]) && !ok; i++) {
+			size_t n = strlen(own[i]);
+			ok = strncmp(t, own[i], n) == 0 &&
+			     (own[i][n - 1] == '>' || t[n] == '>' || t[n] == ' ');
+		}
+		if (!ok)
+			return false;
+	}
+	return true;
+}
 
 static size_t count(const char *s, const char *needle)
 {
@@ -46,8 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       .runtime_pcrs = o.runtime_pcrs},
 			       &html, &len) < 0)
 		goto out;
-	if (strlen(html) != len || strstr(html, "<script") || strstr(html, "<img") ||
-	    strstr(html, "<b>") || strstr(html, "onerror") || count(html, "<style") != 1 ||
+	if (strlen(html) != len || !only_own_tags(html) || count(html, "<style") != 1 ||
 	    !strstr(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
 			  "'none';"))
 		abort();
