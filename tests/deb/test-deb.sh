@@ -8,7 +8,8 @@
 # 4. on clean Debian 12 (and 13: BOOTPROOF_DEB_SUITES) systems made with mmdebstrap from the
 #    Debian mirror, `apt-get install ./bootproof_*.deb` pulls only libc, libssl and libjansson
 #    (not libtss2, libarchive, libcurl: dlopen()ed), and `bootproof verify` there gives byte
-#    for byte the host's verdicts on a genuine and a tampered swtpm bundle (exit 0 and 3).
+#    for byte the host's verdicts on a genuine and a tampered swtpm bundle (exit 0 and 3), and so
+#    does the Python package (python/) there, loading the library the package installed.
 set -eu
 . "$BOOTPROOF_SOURCE_DIR/tests/attest/lib.sh"
 for t in mmdebstrap lintian help2man dpkg-deb dpkg-shlibdeps bash; do
@@ -69,6 +70,17 @@ tpm2_flush "$a_TCTI"
 stop_swtpms
 cp "$WORK/golden.json" "$WORK/t/"
 python3 "$SRC/bundle-edit.py" flip-pcr "$WORK/t/good.json" "$WORK/t/bad.json" sha256 4
+# The Python door in the chroot: the package from python/ with the library the .deb installed
+# (found through ldconfig, no BOOTPROOF_LIBRARY).
+cat >"$WORK/t/doors.py" <<'PY'
+import os, sys
+import bootproof
+assert "BOOTPROOF_LIBRARY" not in os.environ
+for b in ("good", "bad"):
+    v = bootproof.verify(f"{b}.json", golden="golden.json", nonce=sys.argv[1], ak_pub="ak.pem")
+    open(f"{b}.py.json", "w").write(v.json)
+print("python:", bootproof.library_version(), "ok")
+PY
 (cd "$WORK/t" && for b in good bad; do
 	"$BP" verify $b.json --golden golden.json --ak-pub ak.pem --nonce $N --json >$b.host.json || true
 done)
@@ -79,8 +91,11 @@ for suite in $SUITES; do
 	mmdebstrap --variant=minbase --mode=root --quiet \
 		--customize-hook="copy-in $DEB /tmp" \
 		--customize-hook="chroot \"\$1\" sh -c 'cd /tmp && apt-get install -y -q ./$NAME' >'$WORK/apt-$suite.log' 2>&1" \
-		--customize-hook="mkdir -p \"\$1/t\" && cp $WORK/t/good.json $WORK/t/bad.json $WORK/t/golden.json $WORK/t/ak.pem \"\$1/t/\"" \
-		--customize-hook="chroot \"\$1\" sh -c 'cd /t && for b in good bad; do bootproof verify \$b.json --golden golden.json --ak-pub ak.pem --nonce $N --json >\$b.json.verdict; echo \$? >\$b.rc; done; dpkg-query -W -f=\"\\\${Package}\\n\" >packages'" \
+		--customize-hook="chroot \"\$1\" dpkg-query -W -f=\"\\\${Package}\\n\" >'$WORK/packages-$suite'" \
+		--customize-hook="chroot \"\$1\" apt-get install -y -q --no-install-recommends python3 >>'$WORK/apt-$suite.log' 2>&1" \
+		--customize-hook="mkdir -p \"\$1/t/py\" && cp $WORK/t/good.json $WORK/t/bad.json $WORK/t/golden.json $WORK/t/ak.pem $WORK/t/doors.py \"\$1/t/\" && cp -r $BOOTPROOF_SOURCE_DIR/python/bootproof \"\$1/t/py/\"" \
+		--customize-hook="chroot \"\$1\" sh -c 'cd /t && PYTHONPATH=/t/py python3 doors.py $N'" \
+		--customize-hook="chroot \"\$1\" sh -c 'cd /t && for b in good bad; do bootproof verify \$b.json --golden golden.json --ak-pub ak.pem --nonce $N --json >\$b.json.verdict; echo \$? >\$b.rc; done'" \
 		--customize-hook="cp -r \"\$1/t\" '$WORK/out-$suite'" \
 		"$suite" "$root" "$MIRROR" >"$WORK/mmdebstrap-$suite.log" 2>&1 ||
 		{ tail -20 "$WORK/mmdebstrap-$suite.log" "$WORK/apt-$suite.log" 2>/dev/null; fail "$suite: mmdebstrap / apt-get install ./$NAME"; }
@@ -89,7 +104,10 @@ for suite in $SUITES; do
 	[ "$(cat "$o/good.rc") $(cat "$o/bad.rc")" = "0 3" ] || fail "$suite: verify exits $(cat "$o/good.rc") $(cat "$o/bad.rc"), expected 0 3"
 	cmp "$o/good.json.verdict" "$WORK/t/good.host.json" || fail "$suite: the genuine bundle's verdict differs from the host's"
 	cmp "$o/bad.json.verdict" "$WORK/t/bad.host.json" || fail "$suite: the tampered bundle's verdict differs from the host's"
-	if grep -E '^(libtss2|libarchive|libcurl)' "$o/packages"; then fail "$suite: a dlopen()ed library was installed"; fi
-	echo "$suite: apt-get install ./$NAME in a clean minbase system, verify exits 0 / 3 with the host's verdict bytes ($(($(date +%s) - start)) s)"
+	for b in good bad; do
+		cmp "$o/$b.py.json" "$WORK/t/$b.host.json" || fail "$suite: Python's verdict on $b.json differs from the host CLI's"
+	done
+	if grep -E '^(libtss2|libarchive|libcurl)' "$WORK/packages-$suite"; then fail "$suite: a dlopen()ed library was installed"; fi
+	echo "$suite: apt-get install ./$NAME in a clean minbase system, verify exits 0 / 3, CLI and Python with the host's verdict bytes ($(($(date +%s) - start)) s)"
 done
 echo "ok: the package is reproducible, lintian-clean, documented and verifies on $SUITES"
