@@ -4,6 +4,8 @@
  * verb-<name>.c. */
 #pragma once
 
+#include "verify-html.h" /* verify --html: the report page (fuzz-report) */
+
 int verb_pe_hash(int argc, char *argv[]);  /* verb-pe-hash.c */
 int verb_uki(int argc, char *argv[]);      /* verb-uki.c */
 int verb_predict(int argc, char *argv[]);  /* verb-predict.c */

@@ -19,6 +19,7 @@
 #include "measure-verbs.h"
 #include "verb-options.h"
 #include "verbs.h"
+#include "verify-html.h"
 #include "verify-jobs.h"
 
 /* The verifier's secret: written 0600 through a temporary file and rename (never partial). */
@@ -109,7 +110,8 @@ static void verify_help(FILE *f)
 		"  --credential-secret F  with --ca only: trust the AK if the bundle carries the\n"
 		"                       secret the machine's TPM released (bootproof attest --activate)\n"
 		"  --json               print the verdict JSON instead of the summary\n"
-		"  -o FILE              also write the verdict JSON to FILE\n");
+		"  -o FILE              also write the verdict JSON to FILE\n"
+		"  --html FILE          also write a report page for people (one bundle)\n");
 }
 
 static int add_ca_file(X509_STORE *store, const char *path)
@@ -182,7 +184,7 @@ struct verify_cli {
 	struct ak_anchors ak_ca;
 	struct job_release *release;
 	const char *containers_path;
-	const char *golden_path, *ak_path, *out, *make_credential;
+	const char *golden_path, *ak_path, *out, *make_credential, *html;
 	bool json;
 };
 
@@ -214,6 +216,7 @@ static const struct option verify_options_table[] = {
 	{"ek-pub", required_argument, NULL, 'E'},
 	{"containers", required_argument, NULL, 'C'},
 	{"require-job-success", no_argument, NULL, 'J'},
+	{"html", required_argument, NULL, 'H'},
 	{},
 };
 
@@ -296,6 +299,8 @@ static int verify_check_trust_options(int argc, const struct verify_cli *v)
 	return 0;
 }
 
+static int verify_check_options(int argc, struct verify_cli *v);
+
 /* Returns VERB_PROCEED (argv[optind..] are the bundles), or the exit code to end with. */
 static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 {
@@ -345,6 +350,9 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			if (r != VERB_PROCEED)
 				return r;
 			break;
+		case 'H':
+			v->html = optarg;
+			break;
 		case 'S':
 			r = load_credential_secret(optarg, &v->cred_secret, &v->o.credential_secret_size,
 						   &v->cred_name, &v->o.credential_ak_name_size);
@@ -365,8 +373,18 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			verify_help(stderr);
 			return EXIT_USAGE;
 		}
+	return verify_check_options(argc, v);
+}
+
+/* The combinations the options allow, once all are read. */
+static int verify_check_options(int argc, struct verify_cli *v)
+{
 	if (optind >= argc || !v->nonce || (!v->ak_path && !v->ca && !v->o.ak_ca && !v->ek_pub)) {
 		log_error("verify: BUNDLE, --nonce and --ak-pub, --ak-ca or --ca are required");
+		return EXIT_USAGE;
+	}
+	if (v->html && argc - optind != 1) {
+		log_error("verify: --html reports on one bundle");
 		return EXIT_USAGE;
 	}
 	if (verify_check_trust_options(argc, v) < 0)
@@ -451,6 +469,12 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		if (r < 0)
 			return log_error_errno(r, "verify: cannot evaluate '%s'", paths[i]);
 		all_ok = all_ok && ok;
+		if (v->html && (r = verify_html_write(v->html, &(struct verify_report){
+				.verdict = verdict, .golden = v->o.golden, .bundle = data,
+				.bundle_size = len, .runtime_pcrs = v->o.runtime_pcrs})) < 0) {
+			json_decref(verdict);
+			return log_error_errno(r, "verify: cannot write '%s'", v->html);
+		}
 		if (!v->json) {
 			print_summary(verdict, stdout);
 			verify_print_jobs(verdict, v->o.golden, v->containers_path, stdout);
