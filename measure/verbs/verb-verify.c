@@ -383,8 +383,9 @@ static int verify_check_options(int argc, struct verify_cli *v)
 		log_error("verify: BUNDLE, --nonce and --ak-pub, --ak-ca or --ca are required");
 		return EXIT_USAGE;
 	}
-	if (v->html && argc - optind != 1) {
-		log_error("verify: --html reports on one bundle");
+	if (v->html && (argc - optind != 1 || !v->golden_path)) {
+		/* the page compares the bundle with golden.json (verify-html.c) */
+		log_error("verify: --html reports on one bundle, against --golden");
 		return EXIT_USAGE;
 	}
 	if (verify_check_trust_options(argc, v) < 0)
