@@ -115,8 +115,9 @@ fi
 [ -z "$nonet" ] || unshare -n true || die "cannot enforce a build without network: unshare -n failed (run as root)"
 [ -z "$nonet" ] || step "offline rebuild in a network namespace with no network (unshare -n)"
 t0=$(date +%s)
+# with the bundle's mkosi: in a private mount namespace with its bwrap over /usr/bin (host-packages.sh run)
 OUT=$a CACHE=$a/cache PKGCACHE=$a/cache/pkg TOOLS_DIR=$a/tools BOOTPROOF=$BOOTPROOF \
-	$nonet "$TOP/image/scripts/pipeline.sh" release
+	$nonet ${MKOSI_FROM:+"$TOP/image/scripts/host-packages.sh" run "$MKOSI_FROM"} "$TOP/image/scripts/pipeline.sh" release
 echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
 # the verdict, with the rebuild's own tools tree ($a/tools, or TOOLS_FROM): exit 0, 3 (a mismatch) or

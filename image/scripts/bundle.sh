@@ -94,8 +94,9 @@ EOT
 				printf '%s\t%s\t%s\t%s\n' "$p" "$(dpkg-deb -f "$d" Version)" "$(dpkg-deb -f "$d" Architecture)" "$w"
 			done
 			# shellcheck disable=SC2086
-			dpkg-query -W -f '${Package}\t${Version}\t${Architecture}\n' $HOST_TOOLS 2>/dev/null |
-				while IFS='	' read -r p v a; do
+			dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n' $HOST_TOOLS 2>/dev/null |
+				while IFS='	' read -r st p v a; do
+					case "$st" in ii*) ;; *) continue ;; esac	# known to dpkg but not installed
 					ls "$b/host/debs/${p}_"*.deb >/dev/null 2>&1 || printf '%s\t%s\t%s\t%s\n' "$p" "$v" "$a" "auditor's own"
 				done
 		} | LC_ALL=C sort

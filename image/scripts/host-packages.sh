@@ -19,10 +19,15 @@
 #       dpkg-deb -x the bundle's mkosi and bubblewrap into DIR (never installed: nothing of the host
 #       changes) and write DIR/bin/mkosi (the host's python3 with the bundle's mkosi on its module path)
 #       and DIR/bin/bwrap. With DIR/bin first on PATH the pipeline runs them (lib.sh: MKOSI_FROM=DIR).
+#   host-packages.sh run DIR CMD...
+#       run CMD in a private mount namespace in which /usr/bin is an overlay with the bundle's bwrap on
+#       top (DIR/overlay-bin): mkosi's sandboxes see the host's /usr and call "bwrap" by name inside
+#       it (its apt/dpkg wrapper scripts), so PATH alone cannot bring the bundle's bwrap there. Nothing
+#       of the host changes: the overlay exists only in that namespace.
 #   host-packages.sh check [DIR]
 #       the host parts that stay the auditor's own, checked up front: python3 in the range mkosi 24.3
-#       runs on, network and mount namespaces (unshare), dpkg, apt-get, dpkg-deb, gpgv; with DIR: the
-#       unpacked mkosi and bwrap start. Exit 1 naming what is missing (CANNOT CHECK), 0 all there.
+#       runs on, network and mount namespaces (unshare), overlayfs, dpkg, apt-get, dpkg-deb, gpgv; with
+#       DIR: the unpacked mkosi and bwrap start and the overlay works. Exit 1 naming what is missing (CANNOT CHECK), 0 all there.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -141,7 +146,20 @@ PYTHONPATH=$d/usr/lib/python3/dist-packages exec /usr/bin/python3 $d/usr/bin/mko
 EOF
 	chmod 0755 "$d/bin/mkosi"
 	ln -s ../usr/bin/bwrap "$d/bin/bwrap"
+	mkdir -p "$d/overlay-bin"
+	cp "$d/usr/bin/bwrap" "$d/overlay-bin/bwrap"
 	echo "    mkosi $(mkosi_version "$d") and bubblewrap $("$d/bin/bwrap" --version 2>/dev/null | awk '{print $2}') of the bundle unpacked into $d (not installed)"
+}
+
+do_run() {
+	d=$(cd "$1" && pwd); shift
+	[ -x "$d/overlay-bin/bwrap" ] || die "no $d/overlay-bin/bwrap: unpack the bundle first (host-packages.sh unpack)"
+	# shellcheck disable=SC2016
+	exec unshare -m --propagation private sh -c '
+		mount -t overlay overlay -o "lowerdir=$1:/usr/bin" /usr/bin ||
+			{ echo "CANNOT CHECK: cannot put the bundle'"'"'s bwrap over /usr/bin in a private mount namespace (overlayfs)" >&2; exit 1; }
+		shift
+		exec "$@"' sh "$d/overlay-bin" "$@"
 }
 
 num() { echo "$1" | awk -F. '{ print $1 * 1000 + $2 }'; }	# 3.9 -> 3009, 3.13 -> 3013
@@ -159,6 +177,8 @@ do_check() {
 		echo "    note: python3 $pv is newer than those the audit was tested with ($PY_MIN..$PY_MAX); if mkosi fails, audit in a Debian 12 or 13 root"
 	unshare -n true 2>/dev/null || cannot_check "unshare -n failed: the offline rebuild needs network namespaces (run as root)"
 	unshare -m true 2>/dev/null || cannot_check "unshare -m failed: mkosi's sandbox needs mount namespaces (run as root)"
+	grep -q -w overlay /proc/filesystems 2>/dev/null || modprobe overlay 2>/dev/null ||
+		cannot_check "the kernel has no overlayfs: the audit needs it to put the bundle's bwrap over /usr/bin in a private mount namespace"
 	if [ -z "$d" ]; then
 		echo "    host: python3 $pv, network and mount namespaces, dpkg, apt-get, gpgv"
 		return 0
@@ -166,6 +186,8 @@ do_check() {
 	[ -x "$d/bin/mkosi" ] || cannot_check "no unpacked mkosi in $d"
 	"$d/bin/bwrap" --ro-bind / / true 2>/dev/null ||
 		cannot_check "the bundle's bwrap ($d/usr/bin/bwrap) does not start on this host: $("$d/bin/bwrap" --ro-bind / / true 2>&1 | head -n 1)"
+	"$0" run "$d" cmp -s /usr/bin/bwrap "$d/usr/bin/bwrap" ||
+		cannot_check "the bundle's bwrap could not be put over /usr/bin in a private mount namespace (overlayfs)"
 	v=$(mkosi_version "$d")
 	[ -n "$v" ] || cannot_check "the bundle's mkosi does not start with /usr/bin/python3 $pv: $("$d/bin/mkosi" --version 2>&1 | tail -n 1)"
 	echo "    host: python3 $pv, network and mount namespaces; from the bundle: mkosi $v ($d/bin/mkosi), bwrap ($d/usr/bin/bwrap)"
@@ -174,6 +196,7 @@ do_check() {
 case "${1:-}" in
 make) [ $# -ge 2 ] && [ $# -le 3 ] || { echo "usage: host-packages.sh make BUNDLE [FROM_BUNDLE]" >&2; exit 2; }; do_make "$2" "${3:-}" ;;
 unpack) [ $# = 3 ] || { echo "usage: host-packages.sh unpack BUNDLE DIR" >&2; exit 2; }; do_unpack "$2" "$3" ;;
+run) [ $# -ge 3 ] || { echo "usage: host-packages.sh run DIR CMD..." >&2; exit 2; }; shift; do_run "$@" ;;
 check) [ $# -le 2 ] || { echo "usage: host-packages.sh check [DIR]" >&2; exit 2; }; do_check "${2:-}" ;;
 *) echo "usage: host-packages.sh make BUNDLE [FROM_BUNDLE] | unpack BUNDLE DIR | check [DIR]" >&2; exit 2 ;;
 esac
