@@ -30,10 +30,16 @@
 #      the audit against that mirror must fail and name the package, both versions and the changed
 #      file. To save a build it reuses the tools tree that step 3 rebuilt from the bundle (identical to
 #      the release's: step 3 compared tools-packages.json) and the bootproof step 3 built in the clone.
-#   5. (issue 20) the offline audit of step 3 runs with the host's mkosi and bwrap shadowed (an empty,
-#      non-executable file bound over /usr/bin/mkosi and /usr/bin/bwrap, an empty folder over mkosi's
-#      python package, in a private mount namespace): it must run the bundle's mkosi and bwrap,
-#      unpacked under the clone's out/audit/host-tools, and say which (path and version);
+#   5. (issue 20) the offline audit of step 3 runs on another machine: inside a clean Debian 13
+#      (trixie) root made with mmdebstrap from Debian's mirror (tests/offline/trixie-root.sh), which
+#      has no mkosi and no bubblewrap installed, with python3 3.13, apt 3 and dpkg 1.22 of its own; it
+#      must run the bundle's mkosi and bwrap, unpacked under the clone's out/audit/host-tools, say
+#      which (path and version), and reproduce the release built here on Debian 12. No rebuild is
+#      added for this: it IS the offline audit (the clone, the release and the bundle are bound into
+#      the root at the same paths, so steps 3, 4 use its results as before). OFFLINE_AUDIT_IN=host
+#      runs it on this host instead, with the host's mkosi and bwrap shadowed (an empty, non-executable
+#      file bound over /usr/bin/mkosi and /usr/bin/bwrap, an empty folder over mkosi's python package,
+#      in a private mount namespace);
 #   6. (issue 20) years later: verify-bundle.sh under faketime in 2045 (every Debian key in today's
 #      keyring expired) still verifies the bundle; with a keyring from which the bookworm and bullseye
 #      keys are gone (as Debian moves old keys to debian-archive-removed-keys.gpg) it cannot check the
@@ -106,6 +112,19 @@ auditor_shadowed() {
 			echo "shadowed: this host'"'"'s mkosi and bwrap cannot run here"
 			exec "$@"' sh "$t/shadow-file" "$t/shadow-dir" \
 		make -f Makefile.images audit RELEASE="$rel" "$@") >"$t/$_n.log" 2>&1
+	_rc=$?
+	set -e
+	echo "$_rc" >"$t/$_n.rc"
+	return $_rc
+}
+# auditor_trixie NAME [VAR=VALUE...]: auditor, but inside the clean trixie root $troot (step 5), with
+# the clone, the release and the bundle bound at their own paths; the root has no mkosi, no bwrap
+troot=$OUT/trixie-root
+auditor_trixie() {
+	_n=$1; shift
+	set +e
+	"$TOP/tests/offline/trixie-root.sh" run "$troot" "$clone" "$rel" "$pk" -- \
+		sh -c 'cd "$1" && shift && exec make -f Makefile.images audit "$@"' sh "$clone" RELEASE="$rel" "$@" >"$t/$_n.log" 2>&1
 	_rc=$?
 	set -e
 	echo "$_rc" >"$t/$_n.rc"
@@ -198,25 +217,31 @@ copy_bundle() {	# DEST: hard-linked copy of the bundle, with the victim's .deb a
 step "the auditor's clone"
 make_clone
 
-step "offline audit in the auditor's clone, default OUT (unshare -n, empty caches, tools tree rebuilt, host mkosi/bwrap shadowed)"
+[ -d "$pk/host/debs" ] || die "the bundle $pk carries no host packages (host/debs): made before issue 20?"
+where=${OFFLINE_AUDIT_IN:-trixie}
+if [ "$where" = trixie ]; then
+	step "a clean Debian 13 (trixie) root for the offline audit (mmdebstrap, no mkosi, no bubblewrap)"
+	t0=$(date +%s)
+	"$TOP/tests/offline/trixie-root.sh" make "$troot" >"$t/trixie-root.log" 2>&1 ||
+		{ tail -n 30 "$t/trixie-root.log" >&2; die "could not make the trixie root (log: $t/trixie-root.log)"; }
+	note "$(tail -n 1 "$t/trixie-root.log"), made in $(($(date +%s) - t0)) s"
+fi
+step "offline audit in the auditor's clone, default OUT (unshare -n, empty caches, tools tree rebuilt; $([ "$where" = trixie ] && echo "inside the trixie root" || echo "host mkosi/bwrap shadowed"))"
 t0=$(date +%s)
-if ! auditor_shadowed offline PACKAGES="$pk"; then
+if [ "$where" = trixie ]; then auditor_trixie offline PACKAGES="$pk"; else auditor_shadowed offline PACKAGES="$pk"; fi || {
 	tail -n 60 "$t/offline.log" >&2
 	die "the offline audit in a fresh clone from the release's own bundle exited $(cat "$t/offline.rc"), not 0 (log: $t/offline.log)"
-fi
+}
 secs=$(($(date +%s) - t0))
 expect "$t/offline.log" "^reproduced: " "no 'reproduced' line"
 expect "$t/offline.log" "no network" "the rebuild did not run without network"
 o=$clone/out/audit
 [ -s "$o/logs/tools-tree.log" ] || die "the offline audit did not rebuild the tools tree"
-if [ -d "$pk/host/debs" ]; then	# step 5: the bundle's mkosi and bwrap ran, the host's could not
-	expect "$t/offline.log" "^shadowed: " "the host's mkosi was not shadowed"
-	expect "$t/offline.log" "mkosi: $(ere "$o/host-tools/bin/mkosi") \\(mkosi 24\\.3\\), bwrap: $(ere "$o/host-tools/bin/bwrap")" \
-		"the audit did not run the bundle's mkosi and bwrap"
-	note "audit with the host's mkosi and bwrap shadowed: $(grep -m1 "mkosi: $o/host-tools" "$t/offline.log" | sed 's/^ *//')"
-else
-	note "audit: the bundle carries no host packages (a release made before issue 20): the host's mkosi was shadowed, so this audit could not run it"
-fi
+# step 5: the bundle's mkosi and bwrap ran (the trixie root has none, the host's were shadowed)
+[ "$where" = trixie ] || expect "$t/offline.log" "^shadowed: " "the host's mkosi was not shadowed"
+expect "$t/offline.log" "mkosi: $(ere "$o/host-tools/bin/mkosi") \\(mkosi 24\\.3\\), bwrap: $(ere "$o/host-tools/bin/bwrap")" \
+	"the audit did not run the bundle's mkosi and bwrap"
+note "audit $([ "$where" = trixie ] && echo "inside the Debian 13 root ($(grep -m1 '^    host: python3' "$t/offline.log" | sed 's/^ *host: //; s/,.*//'))" || echo "with the host's mkosi and bwrap shadowed"): $(grep -m1 "mkosi: $o/host-tools" "$t/offline.log" | sed 's/^ *//')"
 if grep -l -E '^(Get|Hit|Ign):[0-9]* |Syncing package manager metadata' "$o/logs/"*.log >"$t/fetched" 2>/dev/null; then
 	die "the offline rebuild synced metadata or downloaded: $(cat "$t/fetched")"
 fi
