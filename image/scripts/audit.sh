@@ -13,11 +13,22 @@
 # bundle, an artifact that differs, a signature that does not verify); 1 a check could not run (the
 # cause is named; no verdict); 2 usage. Everything it builds and checks is under OUT/audit, with the
 # tools tree the rebuild made there: a fresh clone with an empty OUT audits as well as the publisher's.
+# Issue 20: a bundle with the host side makes the rebuild run the release's own mkosi and bwrap,
+# unpacked into OUT/audit/host-tools (host-packages.sh), with nothing installed on this host.
 set -eu
 . "$(dirname "$0")/lib.sh"
 rel=$(cd "${1:?usage: audit.sh RELEASE_DIR}" && pwd)
 [ -f "$rel/golden.json" ] && [ -f "$rel/SHA256SUMS" ] || die "$rel is not a release folder (golden.json, SHA256SUMS)"
-"$TOP/image/scripts/pipeline.sh" setup tool
+# Issue 20: a bundle with the host side (host/debs) brings the release's own mkosi and bwrap: nothing
+# is installed on this host (no setup-host.sh); what stays the auditor's own is checked up front
+unset MKOSI_FROM
+if [ -n "${PACKAGES:-}" ] && [ -d "$PACKAGES/host/debs" ]; then
+	step "host: what the audit needs of this machine (mkosi and bwrap come from the bundle)"
+	"$TOP/image/scripts/host-packages.sh" check
+	"$TOP/image/scripts/pipeline.sh" tool
+else
+	"$TOP/image/scripts/pipeline.sh" setup tool
+fi
 step "release integrity (SHA256SUMS, signature)"
 # exit 3 of bootproof manifest verify: checked and changed; anything else: it could not check
 set +e
@@ -87,6 +98,14 @@ if [ -n "${PACKAGES:-}" ]; then
 	esac
 	PACKAGES=$(cd "$PACKAGES" && pwd); export PACKAGES
 	nonet="unshare -n"
+	if [ -d "$PACKAGES/host/debs" ]; then
+		step "the release's mkosi and bwrap from the bundle (dpkg-deb -x, not installed)"
+		"$TOP/image/scripts/host-packages.sh" unpack "$PACKAGES" "$a/host-tools"
+		MKOSI_FROM=$a/host-tools; export MKOSI_FROM
+		"$TOP/image/scripts/host-packages.sh" check "$MKOSI_FROM"
+	else
+		echo "    note: the bundle carries no host packages (a release made before issue 20): this host's mkosi $(mkosi --version 2>/dev/null | awk '{print $2}') builds"
+	fi
 elif [ -n "${LOCAL_MIRROR:-}" ]; then
 	LOCAL_MIRROR=$(cd "$LOCAL_MIRROR" && pwd); export LOCAL_MIRROR
 	nonet="unshare -n"
@@ -96,8 +115,9 @@ fi
 [ -z "$nonet" ] || unshare -n true || die "cannot enforce a build without network: unshare -n failed (run as root)"
 [ -z "$nonet" ] || step "offline rebuild in a network namespace with no network (unshare -n)"
 t0=$(date +%s)
+# with the bundle's mkosi: in a private mount namespace with its bwrap over /usr/bin (host-packages.sh run)
 OUT=$a CACHE=$a/cache PKGCACHE=$a/cache/pkg TOOLS_DIR=$a/tools BOOTPROOF=$BOOTPROOF \
-	$nonet "$TOP/image/scripts/pipeline.sh" release
+	$nonet ${MKOSI_FROM:+"$TOP/image/scripts/host-packages.sh" run "$MKOSI_FROM"} "$TOP/image/scripts/pipeline.sh" release
 echo "    rebuild: $(($(date +%s) - t0)) s${nonet:+, no network}"
 rm -rf "$a/cache"
 # the verdict, with the rebuild's own tools tree ($a/tools, or TOOLS_FROM): exit 0, 3 (a mismatch) or

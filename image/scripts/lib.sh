@@ -26,6 +26,12 @@ mkdir -p "$LOGDIR"
 export OUT TOOLS CACHE PKGCACHE TOOLS_DIR
 # pyenv/other python3 shims must not shadow /usr/bin/python3 (mkosi, ukify need the system one)
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+# Issue 20: MKOSI_FROM=DIR runs the mkosi and bwrap of a release's package bundle, unpacked into DIR
+# (image/scripts/host-packages.sh unpack; the audit does this), instead of the host's
+if [ -n "${MKOSI_FROM:-}" ]; then
+	PATH=$MKOSI_FROM/bin:$PATH
+	export MKOSI_FROM
+fi
 export LC_ALL=C.UTF-8 TZ=UTC
 
 git_top() { git -C "$TOP" "$@" 2>/dev/null; }

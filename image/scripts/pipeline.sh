@@ -13,9 +13,30 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 do_setup() {
+	if [ -n "${MKOSI_FROM:-}" ]; then	# the bundle's mkosi and bwrap (issue 20): nothing is installed
+		step "host: what stays the auditor's own (python3, namespaces, apt, dpkg, gpgv); mkosi and bwrap from the bundle"
+		"$TOP/image/scripts/host-packages.sh" check "$MKOSI_FROM"
+		cmp -s /usr/bin/bwrap "$MKOSI_FROM/usr/bin/bwrap" ||
+			cannot_check "/usr/bin/bwrap is not the bundle's: run the build through image/scripts/host-packages.sh run $MKOSI_FROM"
+		echo "    mkosi: $(command -v mkosi) ($(mkosi --version)), bwrap: $(command -v bwrap) (and /usr/bin/bwrap in this mount namespace)"
+		return 0
+	fi
 	step "host packages (mkosi 24.3, QEMU, OVMF, swtpm, build deps)"
 	logged "$LOGDIR/setup.log" "$TOP/image/setup-host.sh"
 	command -v mkosi >/dev/null || die "mkosi missing after setup"
+}
+
+# Issue 20: a build from a bundle that carries the host side runs that bundle's mkosi and bwrap,
+# unpacked into $OUT/host-tools (never installed), unless the caller (audit.sh) already did
+use_bundle_mkosi() {
+	[ -n "${PACKAGES:-}" ] && [ -z "${MKOSI_FROM:-}" ] && [ -d "$PACKAGES/host/debs" ] || return 0
+	step "mkosi and bwrap of the package bundle $PACKAGES (verified first)"
+	"$TOP/image/scripts/verify-bundle.sh" "$PACKAGES" >/dev/null || { _rc=$?; die "$(why_failed "$_rc" "the package bundle $PACKAGES does not verify" "verify-bundle.sh")"; }
+	"$TOP/image/scripts/host-packages.sh" unpack "$PACKAGES" "$OUT/host-tools"
+	MKOSI_FROM=$OUT/host-tools
+	export MKOSI_FROM
+	# again, in a private mount namespace with the bundle's bwrap over /usr/bin (host-packages.sh run)
+	exec "$TOP/image/scripts/host-packages.sh" run "$MKOSI_FROM" "$0" release
 }
 
 do_tool() {
@@ -166,6 +187,7 @@ prepare_packages() {
 }
 
 do_release() {
+	use_bundle_mkosi
 	do_setup
 	do_tool
 	check_verbs

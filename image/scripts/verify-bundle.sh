@@ -4,17 +4,23 @@
 # Debian's own signatures rather than the publisher's word (apt itself only compares a cached .deb's
 # size, so this is the only integrity check the .debs get):
 #   1. every lists/*_InRelease carries a good signature by a key of Debian's archive keyring (gpgv);
-#      only the signed text is used from here on;
+#      only the signed text is used from here on. A signature by a key that has EXPIRED since counts
+#      (gpgv's EXPKEYSIG: the signature was made while the key was valid; an audit happens years
+#      later). Signatures by keys the keyring does not hold are ignored when another one is good (as
+#      apt does; gpgv alone would exit 2); when none is good and some key is missing, the bundle is
+#      not refused but could not be checked (exit 1): Debian may have moved that key to
+#      debian-archive-removed-keys.gpg (docs/audit.md). The keyring each list verified with is named;
 #   2. every lists/*_Packages has the sha256 and size its InRelease lists for it;
 #   3. every debs/*.deb has the sha256 and size that a verified Packages list gives for the package,
 #      version and architecture the index names, under apt's file name for them;
 #   4. the .debs and packages-index.tsv are the same set (a missing .deb is named);
+#   The same for the host side (issue 20): host/lists/*, host/debs/*.deb (image/scripts/host-packages.sh).
 #   5. with RELEASE_DIR: the bundle's index equals the release's (covered by its signed SHA256SUMS) and
 #      every other bundle file matches the release's packages-bundle.sha256.
 # Every problem is printed as "REFUSED: ..." naming the file and package. Exit 0 verified, 3 refused
 # (the checks ran and found a problem), 1 the checks could not run (gpgv or the keyring missing, a file
 # of the bundle or the release that cannot be read: named, and never "REFUSED"), 2 usage.
-# DEBIAN_KEYRING overrides the keyring.
+# DEBIAN_KEYRING overrides the keyring: one file or several, separated by ':' (tried in that order).
 # Usage: verify-bundle.sh BUNDLE [RELEASE_DIR]
 set -eu
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C
@@ -24,9 +30,19 @@ usage() { echo "usage: verify-bundle.sh BUNDLE [RELEASE_DIR]" >&2; exit 2; }
 b=$(cd "$1" && pwd)
 rel=
 if [ $# = 2 ]; then [ -d "$2" ] || usage; rel=$(cd "$2" && pwd); fi
-keyring=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
+keyrings=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 cannot() { echo "verify-bundle: CANNOT CHECK: $* (exit 1: the bundle was not verified, nor refused)" >&2; exit 1; }
-[ -f "$keyring" ] && head -c 1 "$keyring" >/dev/null 2>&1 || cannot "no readable Debian archive keyring at $keyring (apt-get install debian-archive-keyring)"
+for keyring in $(echo "$keyrings" | tr ':' ' '); do
+	[ -f "$keyring" ] && head -c 1 "$keyring" >/dev/null 2>&1 || cannot "no readable Debian archive keyring at $keyring (apt-get install debian-archive-keyring)"
+done
+# which keyring: each file, and the package that installed it (if one did)
+kr_desc=
+for keyring in $(echo "$keyrings" | tr ':' ' '); do
+	kp=$(dpkg-query -S "$keyring" 2>/dev/null | cut -d: -f1 | head -n 1) || true
+	kv=${kp:+$(dpkg-query -W -f '${Version}' "$kp" 2>/dev/null)}
+	kr_desc="$kr_desc${kr_desc:+, }$keyring${kp:+ ($kp $kv)}"
+done
+echo "keyring: $kr_desc"
 for t in gpgv sha256sum awk stat; do
 	command -v "$t" >/dev/null || cannot "$t is not installed (gpgv: apt-get install gpgv)"
 done
@@ -35,9 +51,9 @@ done
 unreadable() {	# FILE: not a regular file, or its bytes cannot be read
 	[ ! -f "$1" ] || ! head -c 1 -- "$1" >/dev/null 2>&1
 }
-for f in "$b"/* "$b"/lists/* "$b"/debs/* ${rel:+"$rel/packages-index.tsv" "$rel/packages-bundle.sha256"}; do
+for f in "$b"/* "$b"/lists/* "$b"/debs/* "$b"/host/* "$b"/host/lists/* "$b"/host/debs/* ${rel:+"$rel/packages-index.tsv" "$rel/packages-bundle.sha256"}; do
 	[ -e "$f" ] || [ -L "$f" ] || continue	# an empty glob, or a release file whose absence is refused below
-	case "$f" in "$b/lists" | "$b/debs") continue ;; esac
+	case "$f" in "$b/lists" | "$b/debs" | "$b/host" | "$b/host/lists" | "$b/host/debs") continue ;; esac
 	! unreadable "$f" || cannot "$f cannot be read ($( [ -f "$f" ] && echo "read error" || echo "not a regular file"))"
 done
 for f in mkosi.sources packages-index.tsv; do
@@ -50,39 +66,75 @@ trap 'rm -rf "$w"' EXIT
 bad=0
 refuse() { echo "REFUSED: $*"; bad=$((bad + 1)); }
 
-# 1. InRelease: Debian's signature; keep the verified text only
+# 1. InRelease: Debian's signature; keep the verified text only. gpgv's status lines say per
+# signature: VALIDSIG (good; after GOODSIG, or EXPKEYSIG for a key expired since), BADSIG, NO_PUBKEY.
 n_inrel=0
-for f in "$b/lists/"*; do
-	[ -f "$f" ] || continue
-	n=${f##*/}
-	case "$n" in
-	*_InRelease)
-		if gpgv --keyring "$keyring" --output "$w/$n" "$f" >"$w/$n.gpgv" 2>&1; then
-			n_inrel=$((n_inrel + 1))
-		else
-			rm -f "$w/$n"
-			refuse "lists/$n: no good signature by Debian's archive keyring ($(grep -v '^gpgv: *using' "$w/$n.gpgv" | tail -n 1))"
+: >"$w/nokey"
+signed() {	# FILE OUT: 0 good signature (OUT: the signed text; $w/used: keyring, keys), 3 bad or unsigned, 1 only unknown keys
+	for _kr in $(echo "$keyrings" | tr ':' ' '); do
+		rm -f "$2"
+		gpgv --status-fd 3 --keyring "$_kr" --output "$2" "$1" 3>"$w/status" >"$w/gpgv.out" 2>&1 || true
+		if grep -q '^\[GNUPG:\] BADSIG ' "$w/status"; then return 3; fi
+		if grep -q '^\[GNUPG:\] VALIDSIG ' "$w/status"; then
+			awk -v kr="$_kr" '$2 == "GOODSIG" || $2 == "EXPKEYSIG" { k = k sep $3 ($2 == "EXPKEYSIG" ? " (expired since)" : ""); sep = ", " }
+				END { print kr ", key(s) " k }' "$w/status" >"$w/used"
+			return 0
 		fi
-		;;
-	*_Packages) ;;
-	*) refuse "lists/$n: unexpected file (a bundle's lists hold only *_InRelease and *_Packages)" ;;
-	esac
+		grep -q '^\[GNUPG:\] NO_PUBKEY ' "$w/status" || return 3	# not signed at all, or not OpenPGP
+	done
+	awk '$2 == "NO_PUBKEY" { print $3 }' "$w/status" | sort -u | tr '\n' ' ' >"$w/missing"
+	return 1
+}
+for lists in lists host/lists; do
+	[ -d "$b/$lists" ] || continue
+	mkdir -p "$w/$lists"
+	for f in "$b/$lists/"*; do
+		[ -f "$f" ] || continue
+		n=${f##*/}
+		case "$n" in
+		*_InRelease)
+			set +e
+			signed "$f" "$w/$lists/$n"
+			src=$?
+			set -e
+			case "$src" in
+			0)
+				n_inrel=$((n_inrel + 1))
+				echo "    $lists/$n: good signature, keyring $(cat "$w/used")" >>"$w/keyring-used"
+				;;
+			1)
+				rm -f "$w/$lists/$n"
+				echo "$lists/$n (signed only by key(s) $(cat "$w/missing")not in $keyrings)" >>"$w/nokey"
+				;;
+			*)
+				rm -f "$w/$lists/$n"
+				refuse "$lists/$n: no good signature by Debian's archive keyring ($(grep -v '^gpgv: *using' "$w/gpgv.out" | tail -n 1))"
+				;;
+			esac
+			;;
+		*_Packages) ;;
+		*) refuse "$lists/$n: unexpected file (a bundle's lists hold only *_InRelease and *_Packages)" ;;
+		esac
+	done
 done
-[ "$n_inrel" -gt 0 ] || refuse "lists/: no InRelease file with a good signature"
+[ "$n_inrel" -gt 0 ] || [ -s "$w/nokey" ] || refuse "lists/: no InRelease file with a good signature"
+[ ! -f "$w/keyring-used" ] || cat "$w/keyring-used"
 
 # 2. Packages: listed with this sha256 and size in the verified InRelease of its suite.
 # apt's list names: <mirror URI, '/' -> '_'>_dists_<suite>_<component>_binary-<arch>_Packages
 n_pk=0
 : >"$w/packages.ok"
-for f in "$b/lists/"*_Packages; do
+for f in "$b/lists/"*_Packages "$b/host/lists/"*_Packages; do
 	[ -f "$f" ] || continue
 	n=${f##*/}
+	lists=${f#"$b/"}; lists=${lists%/*}
 	rest=${n#*_dists_}
 	suite=${rest%%_*}
 	path=$(echo "${rest#*_}" | tr _ /)
-	ir=$w/${n%%_dists_*}_dists_${suite}_InRelease
+	irn=${n%%_dists_*}_dists_${suite}_InRelease
+	ir=$w/$lists/$irn
 	if [ ! -f "$ir" ]; then
-		refuse "lists/$n: no verified InRelease for suite $suite"
+		grep -q -F "$lists/$irn (" "$w/nokey" || refuse "$lists/$n: no verified InRelease for suite $suite"
 		continue
 	fi
 	sha=$(sha256sum "$f" | cut -d' ' -f1) size=$(stat -c %s "$f")
@@ -91,9 +143,16 @@ for f in "$b/lists/"*_Packages; do
 		n_pk=$((n_pk + 1))
 		echo "$f" >>"$w/packages.ok"
 	else
-		refuse "lists/$n: sha256 $sha size $size, but its InRelease lists ${want:-no entry} for $path"
+		refuse "$lists/$n: sha256 $sha size $size, but its InRelease lists ${want:-no entry} for $path"
 	fi
 done
+
+# no mismatch so far, but lists whose signing keys this keyring lacks: no verdict either way (exit 1): the .debs
+# they list cannot be checked
+if [ -s "$w/nokey" ] && [ "$bad" = 0 ]; then
+	sed 's/^/    not checked: /' "$w/nokey" >&2
+	cannot "$(wc -l <"$w/nokey") InRelease file(s) are signed only by keys that are not in $keyrings: Debian may have moved them to its removed-keys keyring since the release; verify with DEBIAN_KEYRING=$keyrings:/usr/share/keyrings/debian-archive-removed-keys.gpg (docs/audit.md 'auditing on another machine, years later')"
+fi
 
 # Debian's word per package: package version arch size sha256, from the verified Packages lists only
 while read -r f; do
@@ -111,7 +170,7 @@ while read -r f; do
 done <"$w/packages.ok" >"$w/debian.tsv"
 
 # 3 + 4. every .deb against Debian's lists and the index; every index line against a .deb
-(cd "$b" && for d in debs/*.deb; do
+(cd "$b" && for d in debs/*.deb host/debs/*.deb; do
 	[ -f "$d" ] || continue
 	s=$(sha256sum -- "$d") || exit 1
 	printf '%s\t%s\t%s\n' "$d" "$(stat -c %s "$d")" "${s%% *}"
@@ -128,7 +187,8 @@ awk -F'\t' -v out="$w/debs.ok" '
 		if (!(f in idx)) { print "REFUSED: " f ": not in packages-index.tsv"; next }
 		what = ip[f] " " iv[f] " " ia[f] " (" f ")"
 		v = iv[f]; gsub(/:/, "%3a", v)
-		if (f != "debs/" ip[f] "_" v "_" ia[f] ".deb") { print "REFUSED: " what ": not apt'"'"'s file name for that package"; next }
+		dir = f; sub(/[^\/]*$/, "", dir)
+		if (f != dir ip[f] "_" v "_" ia[f] ".deb") { print "REFUSED: " what ": not apt'"'"'s file name for that package"; next }
 		k = ip[f] "|" iv[f] "|" ia[f]
 		if (!(k in deb)) { print "REFUSED: " what ": in no Debian-signed Packages list of the bundle"; next }
 		split(deb[k], d, " ")
@@ -161,7 +221,7 @@ if [ -n "$rel" ]; then
 		fi
 		(cd "$b" && sha256sum --quiet -c "$rel/packages-bundle.sha256" 2>&1) | sed 's/^/REFUSED: (packages-bundle.sha256) /' >"$w/sums.out" || true
 		if [ -s "$w/sums.out" ]; then cat "$w/sums.out"; bad=$((bad + 1)); fi
-		(cd "$b" && find . -type f ! -path './debs/*' | sed 's|^\./||' | sort) >"$w/files"
+		(cd "$b" && find . -type f ! -path './debs/*' ! -path './host/debs/*' | sed 's|^\./||' | sort) >"$w/files"
 		awk '{ print $2 }' "$rel/packages-bundle.sha256" | sort | comm -23 "$w/files" - >"$w/extra"
 		while read -r f; do refuse "$f: not in the release's packages-bundle.sha256"; done <"$w/extra"
 	fi

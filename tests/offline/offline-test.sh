@@ -30,6 +30,21 @@
 #      the audit against that mirror must fail and name the package, both versions and the changed
 #      file. To save a build it reuses the tools tree that step 3 rebuilt from the bundle (identical to
 #      the release's: step 3 compared tools-packages.json) and the bootproof step 3 built in the clone.
+#   5. (issue 20) the offline audit of step 3 runs on another machine: inside a clean Debian 13
+#      (trixie) root made with mmdebstrap from Debian's mirror (tests/offline/trixie-root.sh), which
+#      has no mkosi and no bubblewrap installed, with python3 3.13, apt 3 and dpkg 1.22 of its own; it
+#      must run the bundle's mkosi and bwrap, unpacked under the clone's out/audit/host-tools, say
+#      which (path and version), and reproduce the release built here on Debian 12. No rebuild is
+#      added for this: it IS the offline audit (the clone, the release and the bundle are bound into
+#      the root at the same paths, so steps 3, 4 use its results as before). OFFLINE_AUDIT_IN=host
+#      runs it on this host instead, with the host's mkosi and bwrap shadowed (an empty, non-executable
+#      file bound over /usr/bin/mkosi and /usr/bin/bwrap, an empty folder over mkosi's python package,
+#      in a private mount namespace);
+#   6. (issue 20) years later: verify-bundle.sh under faketime in 2045 (every Debian key in today's
+#      keyring expired) still verifies the bundle; with a keyring from which the bookworm and bullseye
+#      keys are gone (as Debian moves old keys to debian-archive-removed-keys.gpg) it cannot check the
+#      host lists (exit 1, naming the keys and the removed-keys keyring), and with those keys added as
+#      a second keyring it verifies and names the keyring each list used.
 # Writes $OUT/offline-test/summary.txt. Usage: offline-test.sh RELEASE_DIR BUNDLE_DIR
 set -eu
 . "$(dirname "$0")/../../image/scripts/lib.sh"
@@ -77,6 +92,44 @@ auditor() {
 	echo "$_rc" >"$t/$_n.rc"
 	return "$_rc"
 }
+# auditor_shadowed NAME [VAR=VALUE...]: auditor, but with this host's mkosi and bwrap shadowed in a
+# private mount namespace (step 5): only the bundle's can run
+auditor_shadowed() {
+	_n=$1; shift
+	: >"$t/shadow-file"
+	chmod 0644 "$t/shadow-file"
+	mkdir -p "$t/shadow-dir"
+	set +e
+	(cd "$clone" && env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME="${HOME:-/root}" LANG=C.UTF-8 \
+		unshare -m sh -c '
+			f=$1 d=$2; shift 2
+			for p in /usr/bin/mkosi /usr/bin/bwrap; do [ ! -e "$p" ] || mount --bind "$f" "$p" || exit 1; done
+			m=/usr/lib/python3/dist-packages/mkosi
+			[ ! -d "$m" ] || mount --bind "$d" "$m" || exit 1
+			if mkosi --version >/dev/null 2>&1 || bwrap --version >/dev/null 2>&1; then
+				echo "the host mkosi or bwrap still runs in the shadowed namespace" >&2; exit 1
+			fi
+			echo "shadowed: this host'"'"'s mkosi and bwrap cannot run here"
+			exec "$@"' sh "$t/shadow-file" "$t/shadow-dir" \
+		make -f Makefile.images audit RELEASE="$rel" "$@") >"$t/$_n.log" 2>&1
+	_rc=$?
+	set -e
+	echo "$_rc" >"$t/$_n.rc"
+	return $_rc
+}
+# auditor_trixie NAME [VAR=VALUE...]: auditor, but inside the clean trixie root $troot (step 5), with
+# the clone, the release and the bundle bound at their own paths; the root has no mkosi, no bwrap
+troot=$OUT/trixie-root
+auditor_trixie() {
+	_n=$1; shift
+	set +e
+	"$TOP/tests/offline/trixie-root.sh" run "$troot" "$clone" "$rel" "$pk" -- \
+		sh -c 'cd "$1" && shift && exec make -f Makefile.images audit "$@"' sh "$clone" RELEASE="$rel" "$@" >"$t/$_n.log" 2>&1
+	_rc=$?
+	set -e
+	echo "$_rc" >"$t/$_n.rc"
+	return $_rc
+}
 # verdict NAME RELEASE: only the verdict step of the finished audit in the clone (compare + signature
 # check, no rebuild), in a clean environment; output in $t/NAME.log, exit code in $t/NAME.rc
 verdict() {
@@ -95,6 +148,38 @@ step "the bundle"
 n_deb=$(grep -vc '^#' "$pk/packages-index.tsv")
 note "bundle: $pk: $(du -sm "$pk" | cut -f1) MB, $(find "$pk" -type f | wc -l) files, $n_deb .debs, lists $(du -sm "$pk/lists" | cut -f1) MB"
 "$TOP/image/scripts/verify-bundle.sh" "$pk" "$rel" | tee -a "$summary"
+
+# Issue 20, step 6: the bundle's signatures years later, and a key Debian has moved out of its keyring
+if [ -d "$pk/host/lists" ]; then
+	step "the bundle in 2045 (faketime: every key of today's keyring expired), and without the bookworm keys"
+	command -v faketime >/dev/null || die "faketime is not installed (tests/deps/audit.list)"
+	set +e
+	faketime '2045-01-01 00:00:00' "$TOP/image/scripts/verify-bundle.sh" "$pk" "$rel" >"$t/years.log" 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = 0 ] || { cat "$t/years.log" >&2; die "the bundle does not verify in 2045 with today's keyring (exit $rc)"; }
+	expect "$t/years.log" "good signature, keyring .*\\(expired since\\)" "gpgv saw no expired key in 2045"
+	note "2045 (faketime): $(tail -n 1 "$t/years.log")"
+	K=/usr/share/keyrings
+	cat "$K/debian-archive-trixie-automatic.gpg" "$K/debian-archive-trixie-security-automatic.gpg" \
+		"$K/debian-archive-trixie-stable.gpg" >"$t/keyring-future.gpg"
+	cat "$K/debian-archive-bookworm-automatic.gpg" "$K/debian-archive-bookworm-security-automatic.gpg" \
+		"$K/debian-archive-bookworm-stable.gpg" "$K/debian-archive-bullseye-automatic.gpg" \
+		"$K/debian-archive-bullseye-security-automatic.gpg" "$K/debian-archive-bullseye-stable.gpg" >"$t/keyring-removed.gpg"
+	set +e
+	DEBIAN_KEYRING=$t/keyring-future.gpg "$TOP/image/scripts/verify-bundle.sh" "$pk" "$rel" >"$t/nokey.log" 2>&1
+	rc=$?
+	set -e
+	[ "$rc" = 1 ] || { cat "$t/nokey.log" >&2; die "verify-bundle without the bookworm keys exited $rc, expected 1 (could not check)"; }
+	expect "$t/nokey.log" "not checked: host/lists/.*bookworm-security_InRelease \\(signed only by key\\(s\\) [0-9A-F]{16}" "the list signed by a missing key was not named"
+	expect "$t/nokey.log" "CANNOT CHECK: .*debian-archive-removed-keys\\.gpg" "no hint to the removed-keys keyring"
+	! grep -q '^REFUSED' "$t/nokey.log" || die "a missing key was reported as REFUSED"
+	note "keyring without the bookworm keys: exit 1: $(grep -m1 'not checked: ' "$t/nokey.log" | sed 's/^ *//')"
+	DEBIAN_KEYRING=$t/keyring-future.gpg:$t/keyring-removed.gpg "$TOP/image/scripts/verify-bundle.sh" "$pk" "$rel" >"$t/removed.log" 2>&1 ||
+		{ cat "$t/removed.log" >&2; die "verify-bundle with the removed keys as a second keyring failed"; }
+	expect "$t/removed.log" "host/lists/.*bookworm-security_InRelease: good signature, keyring $(ere "$t/keyring-removed.gpg")" "the keyring used was not named"
+	note "with the removed keys as a second keyring: $(grep -m1 'bookworm-security_InRelease: good' "$t/removed.log" | sed 's/^ *//')"
+fi
 
 # Issue 11: the release's cloud import formats convert back to its disk, and its AWS blob carries
 # the variables golden-aws.json's PCR 7 measures (tests/cloud/release-check.sh); the offline audit
@@ -132,17 +217,31 @@ copy_bundle() {	# DEST: hard-linked copy of the bundle, with the victim's .deb a
 step "the auditor's clone"
 make_clone
 
-step "offline audit in the auditor's clone, default OUT (unshare -n, empty caches, tools tree rebuilt)"
+[ -d "$pk/host/debs" ] || die "the bundle $pk carries no host packages (host/debs): made before issue 20?"
+where=${OFFLINE_AUDIT_IN:-trixie}
+if [ "$where" = trixie ]; then
+	step "a clean Debian 13 (trixie) root for the offline audit (mmdebstrap, no mkosi, no bubblewrap)"
+	t0=$(date +%s)
+	"$TOP/tests/offline/trixie-root.sh" make "$troot" >"$t/trixie-root.log" 2>&1 ||
+		{ tail -n 30 "$t/trixie-root.log" >&2; die "could not make the trixie root (log: $t/trixie-root.log)"; }
+	note "$(tail -n 1 "$t/trixie-root.log"), made in $(($(date +%s) - t0)) s"
+fi
+step "offline audit in the auditor's clone, default OUT (unshare -n, empty caches, tools tree rebuilt; $([ "$where" = trixie ] && echo "inside the trixie root" || echo "host mkosi/bwrap shadowed"))"
 t0=$(date +%s)
-if ! auditor offline PACKAGES="$pk"; then
+if [ "$where" = trixie ]; then auditor_trixie offline PACKAGES="$pk"; else auditor_shadowed offline PACKAGES="$pk"; fi || {
 	tail -n 60 "$t/offline.log" >&2
 	die "the offline audit in a fresh clone from the release's own bundle exited $(cat "$t/offline.rc"), not 0 (log: $t/offline.log)"
-fi
+}
 secs=$(($(date +%s) - t0))
 expect "$t/offline.log" "^reproduced: " "no 'reproduced' line"
 expect "$t/offline.log" "no network" "the rebuild did not run without network"
 o=$clone/out/audit
 [ -s "$o/logs/tools-tree.log" ] || die "the offline audit did not rebuild the tools tree"
+# step 5: the bundle's mkosi and bwrap ran (the trixie root has none, the host's were shadowed)
+[ "$where" = trixie ] || expect "$t/offline.log" "^shadowed: " "the host's mkosi was not shadowed"
+expect "$t/offline.log" "mkosi: $(ere "$o/host-tools/bin/mkosi") \\(mkosi 24\\.3\\), bwrap: $(ere "$o/host-tools/bin/bwrap")" \
+	"the audit did not run the bundle's mkosi and bwrap"
+note "audit $([ "$where" = trixie ] && echo "inside the Debian 13 root ($(grep -m1 '^    host: python3' "$t/offline.log" | sed 's/^ *host: //; s/,.*//'))" || echo "with the host's mkosi and bwrap shadowed"): $(grep -m1 "mkosi: $o/host-tools" "$t/offline.log" | sed 's/^ *//')"
 if grep -l -E '^(Get|Hit|Ign):[0-9]* |Syncing package manager metadata' "$o/logs/"*.log >"$t/fetched" 2>/dev/null; then
 	die "the offline rebuild synced metadata or downloaded: $(cat "$t/fetched")"
 fi
