@@ -68,7 +68,7 @@ void golden_pcr_clear(struct golden_pcr *p)
 void golden_banks_clear(struct golden_bank banks[_BANK_MAX])
 {
 	for (size_t b = 0; b < _BANK_MAX; b++) {
-		for (size_t i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (size_t i = 0; i < TPM2_PCR_COUNT; i++)
 			golden_pcr_clear(&banks[b].pcrs[i]);
 		banks[b].present = false;
 	}
@@ -324,7 +324,7 @@ static int parse_pcr_index(const char *key, unsigned *ret)
 			return -EBADMSG;
 		v = v * 10 + (unsigned)(key[i] - '0');
 	}
-	if (v >= GOLDEN_PCR_MAX)
+	if (v >= TPM2_PCR_COUNT)
 		return -EBADMSG;
 	*ret = v;
 	return 0;
@@ -700,7 +700,7 @@ int golden_banks_load_format(json_t *j, const char *path, struct golden_bank ban
 			unsigned idx;
 			if (parse_pcr_index(pkey, &idx) < 0)
 				return fail(&c, -EBADMSG, "%s.%s: \"%.32s\" is not a PCR index 0-%u",
-					    path, bkey, pkey, GOLDEN_PCR_MAX - 1);
+					    path, bkey, pkey, TPM2_PCR_COUNT - 1);
 			snprintf(sub, sizeof(sub), "%.40s.%.40s.%.40s", path, bkey, pkey);
 			r = load_pcr(&c, pv, sub, b, idx, &banks[b].pcrs[idx]);
 			if (r < 0)
@@ -977,7 +977,7 @@ int golden_banks_to_json(const struct golden_bank banks[_BANK_MAX], json_t **ret
 		bo = json_object();
 		if (!bo)
 			return -ENOMEM;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 			json_t *pj = NULL;
 			char key[4];
 			if (!banks[b].pcrs[i].present)
@@ -1085,7 +1085,7 @@ static bool pcr_needs_v2(const struct golden_pcr *p)
 bool golden_banks_need_v2(const struct golden_bank banks[_BANK_MAX])
 {
 	for (size_t b = 0; b < _BANK_MAX; b++)
-		for (size_t i = 0; banks[b].present && i < GOLDEN_PCR_MAX; i++)
+		for (size_t i = 0; banks[b].present && i < TPM2_PCR_COUNT; i++)
 			if (banks[b].pcrs[i].present && pcr_needs_v2(&banks[b].pcrs[i]))
 				return true;
 	return false;

@@ -73,7 +73,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 
 	FOREACH_BANK(b, bank_mask) {
 		p->bank[b].present = true;
-		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++) {
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
 			struct golden_pcr *gp = &p->bank[b].pcrs[pcr];
 			if (!(pcr_mask & (1u << pcr)))
 				continue;
@@ -204,7 +204,7 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 		if (!p->bank[b].present)
 			continue;
 		p->banks |= BANK_MASK(b);
-		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++)
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++)
 			if (p->bank[b].pcrs[pcr].present)
 				p->pcrs |= 1u << pcr;
 	}

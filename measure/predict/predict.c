@@ -581,7 +581,7 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 			if (r < 0)
 				return r;
 		}
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 			if (g->banks[b].pcrs[i].present && i != 11) {
 				r = golden_pcr_recompute(&g->banks[b].pcrs[i], b);
 				if (r < 0)
@@ -666,8 +666,8 @@ int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, 
 {
 	_cleanup_(freep) uint8_t *buf = NULL;
 	_cleanup_(freep) char *sel = NULL;
-	size_t len = 0, cap = (size_t)_BANK_MAX * GOLDEN_PCR_MAX * DIGEST_MAX, slen = 0;
-	size_t scap = (size_t)_BANK_MAX * (8 + GOLDEN_PCR_MAX * 3) + 1;
+	size_t len = 0, cap = (size_t)_BANK_MAX * TPM2_PCR_COUNT * DIGEST_MAX, slen = 0;
+	size_t scap = (size_t)_BANK_MAX * (8 + TPM2_PCR_COUNT * 3) + 1;
 
 	buf = malloc(cap);
 	sel = calloc(1, scap);
@@ -679,7 +679,7 @@ int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, 
 		bool first = true;
 		if (!g->banks[b].present)
 			continue;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 			const struct golden_pcr *p = &g->banks[b].pcrs[i];
 			int n;
 			if (!p->present)
@@ -716,7 +716,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 	for (enum bank b = 0; b < _BANK_MAX; b++)
 		if (g->banks[b].present) {
 			n_banks++;
-			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+			for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 				n_values += g->banks[b].pcrs[i].present;
 		}
 	/* TPML_PCR_SELECTION {u32 count; TPMS_PCR_SELECTION[16] {u16 hash; u8 sizeofSelect;
@@ -735,7 +735,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 			continue;
 		store_le16(out + off, bank_info(b)->tpm_alg);
 		out[off + 2] = 3;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 			if (g->banks[b].pcrs[i].present)
 				out[off + 3 + i / 8] |= (uint8_t)(1u << (i % 8));
 		off += 8;
@@ -748,7 +748,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 		for (enum bank b = 0; b < _BANK_MAX; b++) {
 			if (!g->banks[b].present)
 				continue;
-			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+			for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 				size_t list = v / 8, k = v % 8, at;
 				if (!g->banks[b].pcrs[i].present)
 					continue;

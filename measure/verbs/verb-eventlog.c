@@ -90,7 +90,7 @@ static void replay_print_text(FILE *f, const struct replay_pcrs *r, bool all)
 {
 	FOREACH_BANK(b, r->banks) {
 		fprintf(f, "%s:\n", bank_name(b));
-		for (unsigned p = 0; p < EVLOG_PCR_COUNT; p++) {
+		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
 			char hex[2 * DIGEST_MAX + 1];
 			if (!all && !(r->extended[b] & (1u << p)) &&
 			    !(r->incomplete[b] & (1u << p)))
@@ -397,7 +397,7 @@ static int verb_show(int argc, char *argv[])
 {
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	struct log_options o = {.out = "-"};
-	unsigned pcrs = (1u << EVLOG_PCR_COUNT) - 1;
+	unsigned pcrs = (1u << TPM2_PCR_COUNT) - 1;
 	bool brief = false;
 	int c, r;
 
