@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "cursor.h"
+#include "efi-guid.h"
 #include "evlog-decode.h"
 #include "hexstr.h"
 #include "size.h"
@@ -63,10 +64,7 @@ static const struct {
 
 void evlog_guid_format(const uint8_t g[16], char buf[37])
 {
-	(void)snprintf(buf, 37,
-		       "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", load_le32(g),
-		       load_le16(g + 4), load_le16(g + 6), g[8], g[9], g[10], g[11], g[12], g[13],
-		       g[14], g[15]);
+	efi_guid_format(g, buf);
 }
 
 const char *evlog_guid_name(const uint8_t g[16])

@@ -13,14 +13,7 @@
 #include "json.h"
 #include "parse.h"
 #include "seal-policy.h"
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+#include "size.h"
 
 int seal_pcr_mask_parse(const char *list, uint32_t *ret_mask)
 {
@@ -91,13 +84,11 @@ int seal_policy_pcr_step(enum bank bank, uint32_t mask, const uint8_t values[][D
 		return -EIO;
 
 	/* TPM_CC_PolicyPCR || TPML_PCR_SELECTION{count 1, {hash, sizeofSelect 3, bitmap}} */
-	put_be32(head, TPM_CC_POLICY_PCR);
-	put_be32(head + 4, 1);
-	head[8] = (uint8_t)(bank_info(bank)->tpm_alg >> 8);
-	head[9] = (uint8_t)bank_info(bank)->tpm_alg;
+	store_be32(head, TPM_CC_POLICY_PCR);
+	store_be32(head + 4, 1);
+	store_be16(head + 8, bank_info(bank)->tpm_alg);
 	head[10] = 3;
-	head[11] = (uint8_t)mask;
-	head[12] = (uint8_t)(mask >> 8);
+	store_le16(head + 11, (uint16_t)mask); /* pcrSelect: PCR i is bit i%8 of byte i/8 */
 	head[13] = (uint8_t)(mask >> 16);
 
 	pctx = EVP_MD_CTX_new();
