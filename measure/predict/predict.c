@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
@@ -68,17 +69,6 @@ struct model {
 	char *reason;
 	size_t reason_size;
 };
-
-_printf_(3, 4) static int why(struct model *m, int err, const char *fmt, ...)
-{
-	va_list ap;
-	if (m->reason_size > 0) {
-		va_start(ap, fmt);
-		vsnprintf(m->reason, m->reason_size, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 /* PCR 11's value after the events so far, recorded as the value of phase in every bank. */
 static int add_pcr11_phase(struct golden *g, unsigned mask, const char *phase)
@@ -217,13 +207,15 @@ static int platform_pcrs(struct model *m)
 	FOREACH_BANK(b, m->in->mask) {
 		const struct golden_bank *pb = &m->in->platform[b];
 		if (!pb->present)
-			return why(m, -EBADMSG, "platform profile has no %s bank", bank_name(b));
+			return errbuf_set(m->reason, m->reason_size, -EBADMSG,
+					  "platform profile has no %s bank", bank_name(b));
 		for (size_t i = 0; i < ARRAY_SIZE(pcrs); i++) {
 			const struct golden_pcr *src = &pb->pcrs[pcrs[i]];
 			struct golden_pcr *dst = &m->g->banks[b].pcrs[pcrs[i]];
 			if (!src->present)
-				return why(m, -EBADMSG, "platform profile has no %s PCR %u",
-					   bank_name(b), pcrs[i]);
+				return errbuf_set(m->reason, m->reason_size, -EBADMSG,
+						  "platform profile has no %s PCR %u", bank_name(b),
+						  pcrs[i]);
 			dst->has_startup_locality = src->has_startup_locality;
 			dst->startup_locality = src->startup_locality;
 			for (size_t k = 0; k < src->n_events; k++) {
@@ -256,7 +248,8 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 		r = secureboot_variable_event(m->g, m->in->mask, names[i], i >= 2, vars[i]->data,
 					      vars[i]->len);
 		if (r < 0)
-			return why(m, r, "cannot encode the %s variable", names[i]);
+			return errbuf_set(m->reason, m->reason_size, r,
+					  "cannot encode the %s variable", names[i]);
 	}
 	r = add_separator(m, 7);
 	if (r < 0)
@@ -286,13 +279,15 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 			r = sbv_verify_image(imgs[i]->data, imgs[i]->len, auth[i],
 					     m->in->mask | BANK_MASK(BANK_SHA256), &dbs, &v);
 			if (r < 0)
-				return why(m, r, "cannot evaluate the Secure Boot signature of '%s'",
-					   name);
+				return errbuf_set(
+				    m->reason, m->reason_size, r,
+				    "cannot evaluate the Secure Boot signature of '%s'", name);
 			if (!v.allowed)
-				return why(m, -EOPNOTSUPP,
-					   "with Secure Boot on the firmware (%s) would refuse to "
-					   "start '%s': %s", sbv_firmware_to_string(dbs.firmware),
-					   name, v.reason);
+				return errbuf_set(
+				    m->reason, m->reason_size, -EOPNOTSUPP,
+				    "with Secure Boot on the firmware (%s) would refuse to "
+				    "start '%s': %s",
+				    sbv_firmware_to_string(dbs.firmware), name, v.reason);
 			for (size_t a = 0; a < v.n_authorities; a++) {
 				const struct secureboot_entry *e = &v.authorities[a];
 				bool dup = false;
@@ -340,19 +335,20 @@ static int read_uki(struct model *m, struct chain *c)
 
 	r = uki_parse_msg(in->uki.data, in->uki.len, c->u, err, sizeof(err));
 	if (r < 0)
-		return why(m, r, "'%s' is not a systemd-stub UKI: %s", in->uki.name,
-			   err[0] ? err : "malformed");
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "'%s' is not a systemd-stub UKI: %s", in->uki.name,
+				  err[0] ? err : "malformed");
 	c->major = c->u->stub.major;
 	if (c->major < 252 || c->major > 257)
-		return why(m, -EOPNOTSUPP,
-			   "systemd-stub %s: only stub versions 252 to 257 are modelled",
-			   c->u->stub.version);
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-stub %s: only stub versions 252 to 257 are modelled",
+				  c->u->stub.version);
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
 		if (c->u->parts[refused[i]].sect)
-			return why(m, -EOPNOTSUPP,
-				   "'%s' has a %s section: its effect on PCR 9/11/12 is not "
-				   "modelled (build the UKI without it)",
-				   in->uki.name, uki_section_name(refused[i]));
+			return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+					  "'%s' has a %s section: its effect on PCR 9/11/12 is not "
+					  "modelled (build the UKI without it)",
+					  in->uki.name, uki_section_name(refused[i]));
 	return 0;
 }
 
@@ -369,20 +365,21 @@ static int read_bootloader(struct model *m, struct chain *c)
 	if (r >= 0)
 		r = sd_version_read(c->bpe, in->bootloader.data, in->bootloader.len, &c->boot);
 	if (r < 0)
-		return why(m, r, "'%s' is not a valid PE image: %s", in->bootloader.name,
-			   err[0] ? err : "malformed .sdmagic");
+		return errbuf_set(m->reason, m->reason_size, r, "'%s' is not a valid PE image: %s",
+				  in->bootloader.name, err[0] ? err : "malformed .sdmagic");
 	if (c->boot.kind != SD_EFI_BOOT)
-		return why(m, -EOPNOTSUPP,
-			   "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "
-			   "only systemd-boot or a directly booted UKI are modelled",
-			   in->bootloader.name);
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "
+				  "only systemd-boot or a directly booted UKI are modelled",
+				  in->bootloader.name);
 	if (c->boot.major < 252 || c->boot.major > 257)
-		return why(m, -EOPNOTSUPP, "systemd-boot %s is not modelled (252 to 257)",
-			   c->boot.version);
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-boot %s is not modelled (252 to 257)", c->boot.version);
 	r = authenticode_digest(in->bootloader.data, in->bootloader.len,
 				in->mask | BANK_MASK(BANK_SHA256), in->n_threads, c->boot_auth);
 	if (r < 0)
-		return why(m, r, "cannot hash '%s'", in->bootloader.name);
+		return errbuf_set(m->reason, m->reason_size, r, "cannot hash '%s'",
+				  in->bootloader.name);
 	return 0;
 }
 
@@ -397,7 +394,8 @@ static int uki_digests(struct model *m, struct chain *c)
 		const struct uki_part *p = &c->u->parts[UKI_OSREL];
 		_cleanup_(freep) uint8_t *osrel = NULL;
 		if (p->n_bytes + p->n_zero > UKI_OSREL_MAX)
-			return why(m, -E2BIG, ".osrel larger than %u bytes", UKI_OSREL_MAX);
+			return errbuf_set(m->reason, m->reason_size, -E2BIG,
+					  ".osrel larger than %u bytes", UKI_OSREL_MAX);
 		osrel = calloc(1, (size_t)(p->n_bytes + p->n_zero) + 1);
 		if (!osrel)
 			return -ENOMEM;
@@ -411,8 +409,10 @@ static int uki_digests(struct model *m, struct chain *c)
 	r = uki_digests_compute(c->u, in->uki.data, in->uki.len, in->mask | BANK_MASK(BANK_SHA256),
 				c->cpio, c->cpio_len, !in->secure_boot, in->n_threads, c->ud);
 	if (r < 0)
-		return why(m, r, "'%s': cannot compute its digests (the .linux section must be a "
-				 "valid PE image)", in->uki.name);
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "'%s': cannot compute its digests (the .linux section must be a "
+				  "valid PE image)",
+				  in->uki.name);
 	return 0;
 }
 
@@ -424,7 +424,8 @@ static int command_lines(struct model *m, struct chain *c)
 
 	r = uki_cmdline(c->u, &c->stub_cmdline);
 	if (r < 0)
-		return why(m, r, "'%s': .cmdline is not ASCII", in->uki.name);
+		return errbuf_set(m->reason, m->reason_size, r, "'%s': .cmdline is not ASCII",
+				  in->uki.name);
 	c->boot_passes_cmdline = in->bootloader.data && c->boot.major <= 254 && c->stub_cmdline;
 	if (c->boot_passes_cmdline) {
 		r = sdboot_cmdline(c->u, c->boot.major, &c->boot_cmdline);
@@ -476,11 +477,11 @@ static int pcr5_loader_conf(struct model *m, const struct chain *c)
 	int r;
 
 	if (!in->loader_conf.data && !in->loader_conf_absent)
-		return why(m, -EOPNOTSUPP,
-			   "systemd-boot %s measures \\loader\\loader.conf into PCR 5 "
-			   "but no loader.conf was given (--loader-conf FILE, or "
-			   "--no-loader-conf if the ESP has none)",
-			   c->boot.version);
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-boot %s measures \\loader\\loader.conf into PCR 5 "
+				  "but no loader.conf was given (--loader-conf FILE, or "
+				  "--no-loader-conf if the ESP has none)",
+				  c->boot.version);
 	FOREACH_BANK(b, in->mask) {
 		uint8_t d[DIGEST_MAX];
 		if (!in->loader_conf.data)
@@ -685,8 +686,9 @@ static int apply_platform(struct model *m)
 	memcpy(g->platform_profile_sha256, in->platform_sha256, 32);
 	r = platform_rules_apply(g->banks, in->platform, in->mask);
 	if (r < 0)
-		return why(m, r, "the platform profile's PCR rules cannot be applied (%s)",
-			   strerror(-r));
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "the platform profile's PCR rules cannot be applied (%s)",
+				  strerror(-r));
 	return 0;
 }
 
@@ -722,7 +724,7 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 	if (reason_size > 0)
 		reason[0] = '\0';
 	if (!in->uki.data)
-		return why(&m, -EINVAL, "no UKI given");
+		return errbuf_set(reason, reason_size, -EINVAL, "no UKI given");
 	u = malloc(sizeof(*u));
 	ud = malloc(sizeof(*ud));
 	bpe = malloc(sizeof(*bpe));
