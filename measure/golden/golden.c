@@ -13,6 +13,7 @@
 #include "golden-seal.h"
 #include "golden.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "measure-seal.h"
 
@@ -216,100 +217,37 @@ struct ctx {
 
 #define PATH_MAX_LEN 160
 
-/* Every key of obj must be in allowed[] (NULL-terminated). */
+/* The golden format's field readers: json-fields.h, with the format's string cap. */
 static int check_keys(struct ctx *c, json_t *obj, const char *path,
 		      const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		bool ok = false;
-		(void)v;
-		for (size_t i = 0; allowed[i]; i++)
-			if (strcmp(key, allowed[i]) == 0)
-				ok = true;
-		if (!ok)
-			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
-					  "%s: unknown key \"%.64s\"", path, key);
-	}
-	return 0;
+	return json_check_keys(obj, path, allowed, c->errbuf, c->errbuf_size);
 }
 
 static int get_string(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		      bool required, bool allow_empty, char **ret)
 {
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-	size_t n;
-
-	if (!v) {
-		if (required)
-			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: missing \"%s\"",
-					  path, key);
-		*ret = NULL;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.%s: not a string", path,
-				  key);
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (n > GOLDEN_MAX_STRING)
-		return errbuf_set(c->errbuf, c->errbuf_size, -E2BIG,
-				  "%s.%s: string of %zu bytes exceeds the %u byte cap", path, key,
-				  n, GOLDEN_MAX_STRING);
-	if (n == 0 && !allow_empty)
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.%s: empty string", path,
-				  key);
-	if (strlen(s) != n)
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
-				  "%s.%s: contains a NUL character", path, key);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
-					  "%s.%s: control character at index %zu", path, key, i);
-	*ret = strdup(s);
-	return *ret ? 0 : -ENOMEM;
+	unsigned flags =
+	    (required ? JSON_FIELD_REQUIRED : 0) | (allow_empty ? JSON_FIELD_EMPTY_OK : 0);
+	return json_field_string(obj, path, key, flags, GOLDEN_MAX_STRING, ret, c->errbuf,
+				 c->errbuf_size);
 }
 
 static int get_hex(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		   size_t n, uint8_t *out)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: missing \"%s\"", path,
-				  key);
-	if (!json_is_string(v))
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.%s: not a string", path,
-				  key);
-	if (json_string_length(v) != 2 * n ||
-	    hex_decode_exact(json_string_value(v), n, false, out) < 0)
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
-				  "%s.%s: not %zu bytes of lowercase hex", path, key, n);
-	return 0;
+	return json_field_hex(obj, path, key, n, out, c->errbuf, c->errbuf_size);
 }
 
 static int get_uint(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		    uint64_t max, bool *ret_has, uint64_t *ret)
 {
-	json_t *v = json_object_get(obj, key);
-	json_int_t i;
-
-	*ret_has = false;
-	if (!v)
-		return 0;
-	if (!json_is_integer(v))
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.%s: not an integer",
-				  path, key);
-	i = json_integer_value(v);
-	if (i < 0 || (uint64_t)i > max)
-		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
-				  "%s.%s: %lld out of range 0..%llu", path, key, (long long)i,
-				  (unsigned long long)max);
-	*ret_has = true;
-	*ret = (uint64_t)i;
-	return 0;
+	struct json_field_uint u = {};
+	int r = json_field_uint(obj, path, key, max, &u, c->errbuf, c->errbuf_size);
+	*ret_has = u.present;
+	if (u.present)
+		*ret = u.value;
+	return r;
 }
 
 static int parse_pcr_index(const char *key, unsigned *ret)
@@ -778,8 +716,18 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 {
 	static const char *const keys[] = {"format", "image", "stub", "platform", "secure_boot",
 					   "banks", "seal", NULL};
-	static const char *const stub_keys[] = {"systemd_stub", "systemd_boot", NULL};
-	static const char *const platform_keys[] = {"name", "profile_sha256", NULL};
+	static const struct json_field stub_fields[] = {
+	    {"systemd_stub", JSON_FIELD_STRING, 0, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, systemd_stub)},
+	    {"systemd_boot", JSON_FIELD_STRING, 0, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, systemd_boot)},
+	};
+	static const struct json_field platform_fields[] = {
+	    {"name", JSON_FIELD_STRING, JSON_FIELD_REQUIRED, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, platform_name)},
+	    {"profile_sha256", JSON_FIELD_HEX, JSON_FIELD_REQUIRED, 32,
+	     offsetof(struct golden, platform_profile_sha256)},
+	};
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(freep) char *format = NULL;
@@ -818,15 +766,8 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	}
 	v = json_object_get(j, "stub");
 	if (v && !json_is_null(v)) {
-		if (!json_is_object(v))
-			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG, "stub: not an object");
-		r = check_keys(&c, v, "stub", stub_keys);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "stub", "systemd_stub", false, false, &g->systemd_stub);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "stub", "systemd_boot", false, false, &g->systemd_boot);
+		r = json_fields_read(v, "stub", stub_fields, ARRAY_SIZE(stub_fields), g, errbuf,
+				     errbuf_size);
 		if (r < 0)
 			return r;
 	}
@@ -835,13 +776,8 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 		if (!json_is_object(v))
 			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
 					  "platform: not an object or null");
-		r = check_keys(&c, v, "platform", platform_keys);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "platform", "name", true, false, &g->platform_name);
-		if (r < 0)
-			return r;
-		r = get_hex(&c, v, "platform", "profile_sha256", 32, g->platform_profile_sha256);
+		r = json_fields_read(v, "platform", platform_fields, ARRAY_SIZE(platform_fields), g,
+				     errbuf, errbuf_size);
 		if (r < 0)
 			return r;
 		g->has_platform = true;

@@ -10,6 +10,7 @@
 
 #include "errbuf.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "parse.h"
 #include "seal-policy.h"
@@ -155,7 +156,7 @@ int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t er
 	static const char *const keys[] = {"profile", "policy", "bank", "pcrs", "pcr_values",
 					   "policy_digest", "phase", NULL};
 	struct seal_policy p = {};
-	const char *s = NULL, *key;
+	const char *s = NULL;
 	json_t *pcrs, *vals, *v;
 	uint8_t want[SEAL_DIGEST_SIZE];
 	size_t idx;
@@ -163,14 +164,9 @@ int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t er
 
 	if (!json_is_object(j))
 		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "seal: not an object");
-	json_object_foreach(j, key, v) {
-		bool ok = false;
-		for (size_t i = 0; keys[i]; i++)
-			ok = ok || strcmp(key, keys[i]) == 0;
-		if (!ok)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "seal: unknown key \"%.64s\"", key);
-	}
+	r = json_check_keys(j, "seal", keys, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
 	if ((r = get_str(j, "profile", &s, errbuf, errbuf_size)) < 0)
 		return r;
 	if (strcmp(s, SEAL_PROFILE) != 0)
