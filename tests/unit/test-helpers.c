@@ -301,6 +301,15 @@ TEST(atomic_write)
 	ASSERT_OK(stat(path, &st));
 	ASSERT_EQ(st.st_mode & 0777, 0644); /* not the umask's 0600 */
 	ASSERT_ERR(read_file_capped(path, 3, &buf, &n), -EFBIG);
+	/* A secret replaces it with mode 0600 whatever the umask. */
+	umask(0);
+	ASSERT_OK(write_secret_file_atomic(path, "secret\n", 7));
+	ASSERT_OK(stat(path, &st));
+	ASSERT_EQ(st.st_mode & 0777, 0600);
+	ASSERT_OK(read_file_capped(path, 100, &buf, &n));
+	ASSERT_EQ(n, 7);
+	ASSERT_TRUE(memcmp(buf, "secret\n", 7) == 0);
+	free(buf);
 	unlink(path);
 	ASSERT_OK(rmdir(dir)); /* fails if a temporary was left */
 	umask(old);
