@@ -606,6 +606,59 @@ static int decode_failed(struct walker *w, struct docker_entry *e, struct archiv
 	return set_error_string(&e->decode_error, "%s", archive_error_string(dec) ?: fallback);
 }
 
+/* A gzip or zstd entry: a raw-format libarchive decoder over l0 feeding l1; *stream becomes l1
+ * when it decodes, NULL when its first bytes do not (the entry is still hashed as it is). */
+static int open_decoder(struct walker *w, struct docker_entry *e, struct archive *dec,
+			struct pstream *l0, struct pstream *l1, struct pstream **stream)
+{
+	struct archive_entry *de;
+	int r;
+
+	if (archive_read_support_filter_gzip(dec) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(dec) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(dec) != ARCHIVE_OK)
+		return -EIO;
+	if (archive_read_open(dec, l0, NULL, pstream_archive_cb, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(dec, &de) != ARCHIVE_OK) {
+		r = decode_failed(w, e, dec, "not decodable");
+		return r < 0 ? r : 0;
+	}
+	l1->pull = dec_pull;
+	l1->userdata = dec;
+	l1->offload = true;
+	*stream = l1;
+	r = pstream_peek(l1);
+	if (r < 0) {
+		r = decode_failed(w, e, dec, "decode error");
+		if (r < 0)
+			return r;
+		*stream = NULL;
+	}
+	return 0;
+}
+
+/* The entry's digest, and its diff_id's: the same for plain content, all zero when the
+ * compressed content does not decode. */
+static int finish_entry_digests(struct walker *w, struct docker_entry *e, uint64_t diff_size)
+{
+	int r = finish_digest(w->entry_ctx, e->sha256);
+	if (r < 0)
+		return r;
+	if (e->compression == DOCKER_COMPRESSION_NONE) {
+		memcpy(e->diff_sha256, e->sha256, SHA256_LEN);
+		e->diff_size = e->size;
+		return 0;
+	}
+	/* finalise even when undecodable, so the context can be reused */
+	r = finish_digest(w->diff_ctx, e->diff_sha256);
+	if (r < 0)
+		return r;
+	e->diff_size = diff_size;
+	if (!e->decoded)
+		memset(e->diff_sha256, 0, SHA256_LEN);
+	return 0;
+}
+
 static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t declared)
 {
 	_cleanup_(archive_freep) struct archive *dec = NULL;
@@ -649,34 +702,9 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 		dec = archive_read_new();
 		if (!dec)
 			return -ENOMEM;
-		if (archive_read_support_filter_gzip(dec) != ARCHIVE_OK ||
-		    archive_read_support_filter_zstd(dec) != ARCHIVE_OK ||
-		    archive_read_support_format_raw(dec) != ARCHIVE_OK)
-			return -EIO;
-		if (archive_read_open(dec, &l0, NULL, pstream_archive_cb, NULL) != ARCHIVE_OK) {
-			r = decode_failed(w, e, dec, "not decodable");
-			if (r < 0)
-				return r;
-		} else {
-			struct archive_entry *de;
-			if (archive_read_next_header(dec, &de) != ARCHIVE_OK) {
-				r = decode_failed(w, e, dec, "not decodable");
-				if (r < 0)
-					return r;
-			} else {
-				l1.pull = dec_pull;
-				l1.userdata = dec;
-				l1.offload = true;
-				stream = &l1;
-				r = pstream_peek(&l1);
-				if (r < 0) {
-					r = decode_failed(w, e, dec, "decode error");
-					if (r < 0)
-						return r;
-					stream = NULL;
-				}
-			}
-		}
+		r = open_decoder(w, e, dec, &l0, &l1, &stream);
+		if (r < 0)
+			return r;
 	}
 
 	if (stream && !e->data && looks_like_tar(stream)) {
@@ -708,22 +736,7 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 			return r;
 	}
 	e->size = l0.total;
-	r = finish_digest(w->entry_ctx, e->sha256);
-	if (r < 0)
-		return r;
-	if (e->compression == DOCKER_COMPRESSION_NONE) {
-		memcpy(e->diff_sha256, e->sha256, SHA256_LEN);
-		e->diff_size = e->size;
-	} else {
-		/* finalise even when undecodable, so the context can be reused */
-		r = finish_digest(w->diff_ctx, e->diff_sha256);
-		if (r < 0)
-			return r;
-		e->diff_size = l1.total;
-		if (!e->decoded)
-			memset(e->diff_sha256, 0, SHA256_LEN);
-	}
-	return 0;
+	return finish_entry_digests(w, e, l1.total);
 }
 
 static struct docker_entry *walker_add(struct walker *w)
