@@ -606,6 +606,59 @@ static int decode_failed(struct walker *w, struct docker_entry *e, struct archiv
 	return set_error_string(&e->decode_error, "%s", archive_error_string(dec) ?: fallback);
 }
 
+/* A gzip or zstd entry: a raw-format libarchive decoder over l0 feeding l1; *stream becomes l1
+ * when it decodes, NULL when its first bytes do not (the entry is still hashed as it is). */
+static int open_decoder(struct walker *w, struct docker_entry *e, struct archive *dec,
+			struct pstream *l0, struct pstream *l1, struct pstream **stream)
+{
+	struct archive_entry *de;
+	int r;
+
+	if (archive_read_support_filter_gzip(dec) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(dec) != ARCHIVE_OK ||
+	    archive_read_support_format_raw(dec) != ARCHIVE_OK)
+		return -EIO;
+	if (archive_read_open(dec, l0, NULL, pstream_archive_cb, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(dec, &de) != ARCHIVE_OK) {
+		r = decode_failed(w, e, dec, "not decodable");
+		return r < 0 ? r : 0;
+	}
+	l1->pull = dec_pull;
+	l1->userdata = dec;
+	l1->offload = true;
+	*stream = l1;
+	r = pstream_peek(l1);
+	if (r < 0) {
+		r = decode_failed(w, e, dec, "decode error");
+		if (r < 0)
+			return r;
+		*stream = NULL;
+	}
+	return 0;
+}
+
+/* The entry's digest, and its diff_id's: the same for plain content, all zero when the
+ * compressed content does not decode. */
+static int finish_entry_digests(struct walker *w, struct docker_entry *e, uint64_t diff_size)
+{
+	int r = finish_digest(w->entry_ctx, e->sha256);
+	if (r < 0)
+		return r;
+	if (e->compression == DOCKER_COMPRESSION_NONE) {
+		memcpy(e->diff_sha256, e->sha256, SHA256_LEN);
+		e->diff_size = e->size;
+		return 0;
+	}
+	/* finalise even when undecodable, so the context can be reused */
+	r = finish_digest(w->diff_ctx, e->diff_sha256);
+	if (r < 0)
+		return r;
+	e->diff_size = diff_size;
+	if (!e->decoded)
+		memset(e->diff_sha256, 0, SHA256_LEN);
+	return 0;
+}
+
 static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t declared)
 {
 	_cleanup_(archive_freep) struct archive *dec = NULL;
@@ -649,34 +702,9 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 		dec = archive_read_new();
 		if (!dec)
 			return -ENOMEM;
-		if (archive_read_support_filter_gzip(dec) != ARCHIVE_OK ||
-		    archive_read_support_filter_zstd(dec) != ARCHIVE_OK ||
-		    archive_read_support_format_raw(dec) != ARCHIVE_OK)
-			return -EIO;
-		if (archive_read_open(dec, &l0, NULL, pstream_archive_cb, NULL) != ARCHIVE_OK) {
-			r = decode_failed(w, e, dec, "not decodable");
-			if (r < 0)
-				return r;
-		} else {
-			struct archive_entry *de;
-			if (archive_read_next_header(dec, &de) != ARCHIVE_OK) {
-				r = decode_failed(w, e, dec, "not decodable");
-				if (r < 0)
-					return r;
-			} else {
-				l1.pull = dec_pull;
-				l1.userdata = dec;
-				l1.offload = true;
-				stream = &l1;
-				r = pstream_peek(&l1);
-				if (r < 0) {
-					r = decode_failed(w, e, dec, "decode error");
-					if (r < 0)
-						return r;
-					stream = NULL;
-				}
-			}
-		}
+		r = open_decoder(w, e, dec, &l0, &l1, &stream);
+		if (r < 0)
+			return r;
 	}
 
 	if (stream && !e->data && looks_like_tar(stream)) {
@@ -708,22 +736,7 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 			return r;
 	}
 	e->size = l0.total;
-	r = finish_digest(w->entry_ctx, e->sha256);
-	if (r < 0)
-		return r;
-	if (e->compression == DOCKER_COMPRESSION_NONE) {
-		memcpy(e->diff_sha256, e->sha256, SHA256_LEN);
-		e->diff_size = e->size;
-	} else {
-		/* finalise even when undecodable, so the context can be reused */
-		r = finish_digest(w->diff_ctx, e->diff_sha256);
-		if (r < 0)
-			return r;
-		e->diff_size = l1.total;
-		if (!e->decoded)
-			memset(e->diff_sha256, 0, SHA256_LEN);
-	}
-	return 0;
+	return finish_entry_digests(w, e, l1.total);
 }
 
 static struct docker_entry *walker_add(struct walker *w)
@@ -855,6 +868,127 @@ struct docker_archive *docker_archive_free(struct docker_archive *a)
 	return NULL;
 }
 
+/* A libarchive reader of tar (plain, gzip, zstd or xz) over src. */
+static int open_tar(struct walker *w, struct source *src, struct docker_diag *diag)
+{
+	struct archive *a = w->a;
+
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_xz(a) != ARCHIVE_OK)
+		return -EIO;
+	w->entry_name = "(start of archive)";
+	if (archive_read_open(a, src, NULL, outer_read_cb, NULL) != ARCHIVE_OK) {
+		docker_diag_set(diag, "not a tar archive: %s",
+				archive_error_string(a) ? archive_error_string(a) : "?");
+		return src->error < 0 ? src->error : -EBADMSG;
+	}
+	return 0;
+}
+
+/* Every tar entry through walk_header, then the end-of-archive marker. */
+static int walk_entries(struct walker *w, struct source *src, struct docker_diag *diag)
+{
+	struct archive *a = w->a;
+	struct archive_entry *ae;
+	la_int64_t data_end = 0, eof_pos;
+	int r;
+
+	for (;;) {
+		const char *prev = w->n_entries > 0 ? w->entries[w->n_entries - 1].name : NULL;
+		r = archive_read_next_header(a, &ae);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			if (prev)
+				docker_diag_set(diag, "tar header after entry '%s': %s", prev,
+						archive_error_string(a) ? archive_error_string(a) : "?");
+			else
+				docker_diag_set(diag, "first tar header: %s",
+						archive_error_string(a) ? archive_error_string(a) : "?");
+			return src->error < 0 ? src->error : -EBADMSG;
+		}
+		r = walk_header(w, ae);
+		if (r < 0)
+			return src->error < 0 ? src->error : r;
+		data_end = archive_filter_bytes(a, 0);
+	}
+	/* libarchive accepts a tar that stops at an entry boundary; every tar writer ends with
+	 * two zero blocks, so a missing end-of-archive marker means the file was cut. */
+	eof_pos = archive_filter_bytes(a, 0);
+	if (data_end < 0 || eof_pos < 0 || eof_pos < ((data_end + 511) & ~(la_int64_t)511) + 1024) {
+		docker_diag_set(
+		    diag,
+		    "the tar ends without its end-of-archive marker after entry '%s' (truncated)",
+		    w->n_entries > 0 ? w->entries[w->n_entries - 1].name : "(none)");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Hash the bytes after the tar's end marker too: the file digest covers the whole file. */
+static int hash_trailer(struct source *src, struct docker_diag *diag)
+{
+	for (;;) {
+		const uint8_t *b;
+		ssize_t n = source_read(src, &b);
+		if (n < 0) {
+			docker_diag_set(diag, "reading after the end of the tar: %s",
+					strerror((int)-n));
+			return (int)n;
+		}
+		if (n == 0)
+			return 0;
+	}
+}
+
+/* The archive's description: name, compression, digest, size, its entries sorted (each once). */
+static int archive_result(const char *name, struct walker *w, struct source *src,
+			  EVP_MD_CTX *file_ctx, struct docker_diag *diag,
+			  struct docker_archive **ret)
+{
+	_cleanup_(docker_archive_freep) struct docker_archive *res = NULL;
+	int r;
+
+	res = calloc(1, sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	res->name = strdup(name);
+	if (!res->name)
+		return -ENOMEM;
+	for (int i = 0; i < archive_filter_count(w->a); i++)
+		switch (archive_filter_code(w->a, i)) {
+		case ARCHIVE_FILTER_GZIP:
+			res->wrapper = DOCKER_COMPRESSION_GZIP;
+			break;
+		case ARCHIVE_FILTER_ZSTD:
+			res->wrapper = DOCKER_COMPRESSION_ZSTD;
+			break;
+		case ARCHIVE_FILTER_NONE:
+			break;
+		default:
+			res->wrapper = DOCKER_COMPRESSION_OTHER;
+		}
+	r = finish_digest(file_ctx, res->sha256);
+	if (r < 0)
+		return r;
+	res->size = src->total;
+	res->metadata_total = w->metadata_total;
+	if (w->n_entries > 1)
+		qsort(w->entries, w->n_entries, sizeof(w->entries[0]), entry_cmp);
+	for (size_t i = 1; i < w->n_entries; i++)
+		if (strcmp(w->entries[i - 1].name, w->entries[i].name) == 0) {
+			docker_diag_set(diag, "entry '%s': duplicate entry", w->entries[i].name);
+			return -EBADMSG;
+		}
+	res->entries = TAKE_PTR(w->entries);
+	res->n_entries = w->n_entries;
+	w->n_entries = 0;
+	*ret = TAKE_PTR(res);
+	return 0;
+}
+
 static int archive_read_common(struct source *src, const char *name,
 			       const struct docker_read_options *o, struct docker_archive **ret,
 			       struct docker_diag *diag)
@@ -862,11 +996,9 @@ static int archive_read_common(struct source *src, const char *name,
 	static const struct docker_read_options defaults = {.threaded = true};
 	_cleanup_(hash_worker_freep) struct hash_worker *hw = NULL;
 	_cleanup_(archive_freep) struct archive *a = NULL;
-	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *file_ctx = NULL, *entry_ctx = NULL, *diff_ctx = NULL;
-	_cleanup_(docker_archive_freep) struct docker_archive *res = NULL;
+	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *file_ctx = NULL, *entry_ctx = NULL,
+					       *diff_ctx = NULL;
 	struct walker w = {.diag = diag};
-	struct archive_entry *ae;
-	la_int64_t data_end = 0, eof_pos;
 	int r;
 
 	if (!o)
@@ -900,116 +1032,16 @@ static int archive_read_common(struct source *src, const char *name,
 	w.hw = hw;
 	w.entry_ctx = entry_ctx;
 	w.diff_ctx = diff_ctx;
-
 	a = archive_read_new();
 	if (!a) {
 		r = -ENOMEM;
 		goto out;
 	}
 	w.a = a;
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_xz(a) != ARCHIVE_OK) {
-		r = -EIO;
+	if ((r = open_tar(&w, src, diag)) < 0 || (r = walk_entries(&w, src, diag)) < 0 ||
+	    (r = hash_trailer(src, diag)) < 0 || (r = hash_worker_sync(hw)) < 0)
 		goto out;
-	}
-	w.entry_name = "(start of archive)";
-	if (archive_read_open(a, src, NULL, outer_read_cb, NULL) != ARCHIVE_OK) {
-		docker_diag_set(diag, "not a tar archive: %s",
-				archive_error_string(a) ? archive_error_string(a) : "?");
-		r = src->error < 0 ? src->error : -EBADMSG;
-		goto out;
-	}
-	for (;;) {
-		const char *prev = w.n_entries > 0 ? w.entries[w.n_entries - 1].name : NULL;
-		r = archive_read_next_header(a, &ae);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r < ARCHIVE_WARN) {
-			if (prev)
-				docker_diag_set(diag, "tar header after entry '%s': %s", prev,
-						archive_error_string(a) ? archive_error_string(a) : "?");
-			else
-				docker_diag_set(diag, "first tar header: %s",
-						archive_error_string(a) ? archive_error_string(a) : "?");
-			r = src->error < 0 ? src->error : -EBADMSG;
-			goto out;
-		}
-		r = walk_header(&w, ae);
-		if (r < 0) {
-			if (src->error < 0)
-				r = src->error;
-			goto out;
-		}
-		data_end = archive_filter_bytes(a, 0);
-	}
-	/* libarchive accepts a tar that stops at an entry boundary; every tar writer ends with
-	 * two zero blocks, so a missing end-of-archive marker means the file was cut. */
-	eof_pos = archive_filter_bytes(a, 0);
-	if (data_end < 0 || eof_pos < 0 || eof_pos < ((data_end + 511) & ~(la_int64_t)511) + 1024) {
-		docker_diag_set(diag, "the tar ends without its end-of-archive marker after entry '%s' (truncated)",
-				w.n_entries > 0 ? w.entries[w.n_entries - 1].name : "(none)");
-		r = -EBADMSG;
-		goto out;
-	}
-	/* Hash the bytes after the tar's end marker too: the file digest covers the whole file. */
-	for (;;) {
-		const uint8_t *b;
-		ssize_t n = source_read(src, &b);
-		if (n < 0) {
-			r = (int)n;
-			docker_diag_set(diag, "reading after the end of the tar: %s", strerror(-r));
-			goto out;
-		}
-		if (n == 0)
-			break;
-	}
-	r = hash_worker_sync(hw);
-	if (r < 0)
-		goto out;
-
-	res = calloc(1, sizeof(*res));
-	if (!res) {
-		r = -ENOMEM;
-		goto out;
-	}
-	res->name = strdup(name);
-	if (!res->name) {
-		r = -ENOMEM;
-		goto out;
-	}
-	for (int i = 0; i < archive_filter_count(a); i++)
-		switch (archive_filter_code(a, i)) {
-		case ARCHIVE_FILTER_GZIP:
-			res->wrapper = DOCKER_COMPRESSION_GZIP;
-			break;
-		case ARCHIVE_FILTER_ZSTD:
-			res->wrapper = DOCKER_COMPRESSION_ZSTD;
-			break;
-		case ARCHIVE_FILTER_NONE:
-			break;
-		default:
-			res->wrapper = DOCKER_COMPRESSION_OTHER;
-		}
-	r = finish_digest(file_ctx, res->sha256);
-	if (r < 0)
-		goto out;
-	res->size = src->total;
-	res->metadata_total = w.metadata_total;
-	if (w.n_entries > 1)
-		qsort(w.entries, w.n_entries, sizeof(w.entries[0]), entry_cmp);
-	for (size_t i = 1; i < w.n_entries; i++)
-		if (strcmp(w.entries[i - 1].name, w.entries[i].name) == 0) {
-			docker_diag_set(diag, "entry '%s': duplicate entry", w.entries[i].name);
-			r = -EBADMSG;
-			goto out;
-		}
-	res->entries = TAKE_PTR(w.entries);
-	res->n_entries = w.n_entries;
-	w.n_entries = 0;
-	*ret = TAKE_PTR(res);
-	r = 0;
+	r = archive_result(name, &w, src, file_ctx, diag, ret);
 out:
 	/* The worker may still reference ring buffers or contexts: stop it first. */
 	hw = hash_worker_free(hw);

@@ -390,6 +390,149 @@ static int config_name_digest(const char *name, uint8_t out[SHA256_LEN])
 	return -EBADMSG;
 }
 
+/* Image i's config: a path in the archive, named by its digest, which its content matches. */
+static int docker_view_config(struct ctx *c, size_t i, const struct docker_manifest_item *it,
+			      char **ret_name, const struct docker_entry **ret_entry,
+			      struct docker_config **ret_cfg)
+{
+	_cleanup_(freep) char *cname = NULL;
+	const struct docker_entry *ce;
+	uint8_t named[SHA256_LEN];
+	int r;
+
+	r = docker_path_normalize(it->config, &cname);
+	if (r < 0) {
+		docker_diag_set(c->diag, "manifest.json image %zu: invalid Config path '%s'", i,
+				it->config);
+		return r == -ENOMEM ? r : -EBADMSG;
+	}
+	if (config_name_digest(cname, named) < 0) {
+		docker_diag_set(c->diag,
+				"manifest.json image %zu: config name '%s' carries no digest", i,
+				it->config);
+		return -EBADMSG;
+	}
+	r = docker_archive_resolve(c->a, cname, &ce, c->diag);
+	if (r < 0) {
+		char tmp[sizeof(c->diag->msg)];
+		memcpy(tmp, c->diag->msg, sizeof(tmp));
+		docker_diag_set(c->diag, "manifest.json image %zu: config %s", i, tmp);
+		return r;
+	}
+	if (memcmp(ce->sha256, named, SHA256_LEN) != 0) {
+		char got[OCI_DIGEST_STRLEN];
+		digest_str(ce->sha256, got);
+		docker_diag_set(c->diag,
+				"entry '%s': config hash does not match its name, content is %s",
+				cname, got);
+		return -EBADMSG;
+	}
+	r = verify_config(c, ce, cname, ret_cfg);
+	if (r < 0)
+		return r;
+	*ret_entry = ce;
+	*ret_name = TAKE_PTR(cname);
+	return 0;
+}
+
+/* Layer k of image i: in the archive, its diff_id the config's, its name (when it is one) too. */
+static int docker_view_layer(struct ctx *c, size_t i, const struct docker_manifest_item *it,
+			     size_t k, const struct docker_config *cfg)
+{
+	const struct docker_entry *le;
+	_cleanup_(freep) char *lname = NULL;
+	uint8_t named_diff[SHA256_LEN];
+	size_t ln;
+	int r;
+
+	r = docker_path_normalize(it->layers[k], &lname);
+	if (r < 0) {
+		docker_diag_set(c->diag, "manifest.json image %zu: invalid layer path '%s'", i,
+				it->layers[k]);
+		return r == -ENOMEM ? r : -EBADMSG;
+	}
+	r = docker_archive_resolve(c->a, lname, &le, c->diag);
+	if (r < 0) {
+		char tmp[sizeof(c->diag->msg)];
+		memcpy(tmp, c->diag->msg, sizeof(tmp));
+		docker_diag_set(c->diag, "manifest.json image %zu: layer %zu %s", i, k, tmp);
+		return r;
+	}
+	r = verify_layer(c, lname, k, le, cfg->diff_ids[k]);
+	if (r < 0)
+		return r;
+	/* podman / skopeo name layers "<diff_id>.tar": the name must not lie either. */
+	ln = strlen(lname);
+	if (ln == 2 * SHA256_LEN + 4 && strcmp(lname + 2 * SHA256_LEN, ".tar") == 0) {
+		char hex[2 * SHA256_LEN + 1];
+		memcpy(hex, lname, 2 * SHA256_LEN);
+		hex[2 * SHA256_LEN] = 0;
+		if (hex_decode_exact(hex, SHA256_LEN, false, named_diff) == 0 &&
+		    memcmp(named_diff, le->diff_sha256, SHA256_LEN) != 0) {
+			docker_diag_set(c->diag,
+					"entry '%s': layer name does not match its content", lname);
+			return -EBADMSG;
+		}
+	}
+	return 0;
+}
+
+/* The repository tags of image i, normalized and sorted (untaggable ones skipped). */
+static int docker_view_tags(struct ctx *c, size_t i, const struct docker_manifest_item *it,
+			    struct docker_image *img)
+{
+	int r = 0;
+
+	for (size_t k = 0; r >= 0 && k < it->n_repo_tags; k++) {
+		_cleanup_(freep) char *t = NULL;
+		r = docker_reference_normalize(it->repo_tags[k], &t);
+		if (r == -ENOENT) {
+			r = 0;
+			continue;
+		}
+		if (r < 0) {
+			docker_diag_set(c->diag, "manifest.json image %zu: invalid tag '%s'", i,
+					it->repo_tags[k]);
+			return r == -ENOMEM ? r : -EBADMSG;
+		}
+		r = strv_add_sorted(&img->tags, &img->n_tags, t);
+	}
+	return r;
+}
+
+/* Image i of manifest.json: its config, its layers, its tags, merged into out. */
+static int docker_view_item(struct ctx *c, size_t i, const struct docker_manifest_item *it,
+			    struct docker_image_set *out)
+{
+	_cleanup_(docker_config_freep) struct docker_config *cfg = NULL;
+	_cleanup_(freep) char *cname = NULL;
+	struct docker_image img = {};
+	const struct docker_entry *ce;
+	int r;
+
+	r = docker_view_config(c, i, it, &cname, &ce, &cfg);
+	if (r < 0)
+		return r;
+	if (cfg->n_diff_ids != it->n_layers) {
+		docker_diag_set(c->diag,
+				"manifest.json image %zu: %zu layers, config '%s' has %zu diff_ids",
+				i, it->n_layers, cname, cfg->n_diff_ids);
+		return -EBADMSG;
+	}
+	for (size_t k = 0; k < it->n_layers; k++) {
+		r = docker_view_layer(c, i, it, k, cfg);
+		if (r < 0)
+			return r;
+	}
+	r = image_from_config(&img, ce, cfg, &c->source);
+	if (r >= 0)
+		r = docker_view_tags(c, i, it, &img);
+	if (r >= 0)
+		r = docker_image_set_merge(out, &img, c->diag);
+	image_clear(&img);
+	return r;
+}
+
 static int docker_view(struct ctx *c, const struct docker_entry *mf, struct docker_image_set *out)
 {
 	_cleanup_(docker_manifest_freep) struct docker_manifest *m = NULL;
@@ -404,103 +547,7 @@ static int docker_view(struct ctx *c, const struct docker_entry *mf, struct dock
 		return r;
 	}
 	for (size_t i = 0; i < m->n_items; i++) {
-		const struct docker_manifest_item *it = &m->items[i];
-		_cleanup_(docker_config_freep) struct docker_config *cfg = NULL;
-		_cleanup_(freep) char *cname = NULL;
-		struct docker_image img = {};
-		const struct docker_entry *ce;
-		uint8_t named[SHA256_LEN];
-
-		r = docker_path_normalize(it->config, &cname);
-		if (r < 0) {
-			docker_diag_set(c->diag, "manifest.json image %zu: invalid Config path '%s'", i,
-					it->config);
-			return r == -ENOMEM ? r : -EBADMSG;
-		}
-		if (config_name_digest(cname, named) < 0) {
-			docker_diag_set(c->diag,
-					"manifest.json image %zu: config name '%s' carries no digest", i,
-					it->config);
-			return -EBADMSG;
-		}
-		r = docker_archive_resolve(c->a, cname, &ce, c->diag);
-		if (r < 0) {
-			char tmp[sizeof(c->diag->msg)];
-			memcpy(tmp, c->diag->msg, sizeof(tmp));
-			docker_diag_set(c->diag, "manifest.json image %zu: config %s", i, tmp);
-			return r;
-		}
-		if (memcmp(ce->sha256, named, SHA256_LEN) != 0) {
-			char got[OCI_DIGEST_STRLEN];
-			digest_str(ce->sha256, got);
-			docker_diag_set(c->diag, "entry '%s': config hash does not match its name, content is %s",
-					cname, got);
-			return -EBADMSG;
-		}
-		r = verify_config(c, ce, cname, &cfg);
-		if (r < 0)
-			return r;
-		if (cfg->n_diff_ids != it->n_layers) {
-			docker_diag_set(c->diag,
-					"manifest.json image %zu: %zu layers, config '%s' has %zu diff_ids",
-					i, it->n_layers, cname, cfg->n_diff_ids);
-			return -EBADMSG;
-		}
-		for (size_t k = 0; k < it->n_layers; k++) {
-			const struct docker_entry *le;
-			_cleanup_(freep) char *lname = NULL;
-			uint8_t named_diff[SHA256_LEN];
-			size_t ln;
-
-			r = docker_path_normalize(it->layers[k], &lname);
-			if (r < 0) {
-				docker_diag_set(c->diag, "manifest.json image %zu: invalid layer path '%s'",
-						i, it->layers[k]);
-				return r == -ENOMEM ? r : -EBADMSG;
-			}
-			r = docker_archive_resolve(c->a, lname, &le, c->diag);
-			if (r < 0) {
-				char tmp[sizeof(c->diag->msg)];
-				memcpy(tmp, c->diag->msg, sizeof(tmp));
-				docker_diag_set(c->diag, "manifest.json image %zu: layer %zu %s", i, k, tmp);
-				return r;
-			}
-			r = verify_layer(c, lname, k, le, cfg->diff_ids[k]);
-			if (r < 0)
-				return r;
-			/* podman / skopeo name layers "<diff_id>.tar": the name must not lie either. */
-			ln = strlen(lname);
-			if (ln == 2 * SHA256_LEN + 4 && strcmp(lname + 2 * SHA256_LEN, ".tar") == 0) {
-				char hex[2 * SHA256_LEN + 1];
-				memcpy(hex, lname, 2 * SHA256_LEN);
-				hex[2 * SHA256_LEN] = 0;
-				if (hex_decode_exact(hex, SHA256_LEN, false, named_diff) == 0 &&
-				    memcmp(named_diff, le->diff_sha256, SHA256_LEN) != 0) {
-					docker_diag_set(c->diag, "entry '%s': layer name does not match its content",
-							lname);
-					return -EBADMSG;
-				}
-			}
-		}
-		r = image_from_config(&img, ce, cfg, &c->source);
-		for (size_t k = 0; r >= 0 && k < it->n_repo_tags; k++) {
-			_cleanup_(freep) char *t = NULL;
-			r = docker_reference_normalize(it->repo_tags[k], &t);
-			if (r == -ENOENT) {
-				r = 0;
-				continue;
-			}
-			if (r < 0) {
-				docker_diag_set(c->diag, "manifest.json image %zu: invalid tag '%s'", i,
-						it->repo_tags[k]);
-				r = r == -ENOMEM ? r : -EBADMSG;
-				break;
-			}
-			r = strv_add_sorted(&img.tags, &img.n_tags, t);
-		}
-		if (r >= 0)
-			r = docker_image_set_merge(out, &img, c->diag);
-		image_clear(&img);
+		r = docker_view_item(c, i, &m->items[i], out);
 		if (r < 0)
 			return r;
 	}

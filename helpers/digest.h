@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "macro.h"
+#include "ossl-free.h"
 
 enum bank {
 	BANK_SHA1,
@@ -21,6 +22,8 @@ enum bank {
 	_BANK_INVALID = -EINVAL,
 };
 
+/* PCRs of a TPM 2.0 PC Client platform (indexes 0..23), the one count every module uses. */
+#define TPM2_PCR_COUNT 24u
 #define DIGEST_MAX 64 /* largest digest of any bank (SHA-512) */
 #define BANK_MASK(b) (1u << (b))
 #define BANK_MASK_ALL ((1u << _BANK_MAX) - 1)
@@ -89,7 +92,3 @@ int multi_hash_copy(struct multi_hash *dst, const struct multi_hash *src);
 int multi_hash_final(struct multi_hash *h, uint8_t out[_BANK_MAX][DIGEST_MAX]);
 void multi_hash_done(struct multi_hash *h);
 
-static inline void EVP_MD_CTX_freep(EVP_MD_CTX **p)
-{
-	EVP_MD_CTX_free(*p);
-}

@@ -85,6 +85,11 @@ struct atomic_file *atomic_file_free(struct atomic_file *af)
 
 int atomic_file_open(const char *path, struct atomic_file **ret)
 {
+	return atomic_file_open_mode(path, 0644, ret);
+}
+
+int atomic_file_open_mode(const char *path, mode_t mode, struct atomic_file **ret)
+{
 	_cleanup_(atomic_file_freep) struct atomic_file *af = NULL;
 	_cleanup_(freep) char *dcopy = NULL, *bcopy = NULL;
 	int fd;
@@ -113,7 +118,7 @@ int atomic_file_open(const char *path, struct atomic_file **ret)
 		af->tmp_path = NULL;
 		return r;
 	}
-	if (fchmod(fd, 0644) < 0) {
+	if (fchmod(fd, mode) < 0) {
 		int r = negative_errno();
 		close(fd);
 		return r;
@@ -174,13 +179,23 @@ fail:
 	return r;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len)
+static int write_atomic_mode(const char *path, mode_t mode, const void *data, size_t len)
 {
 	_cleanup_(atomic_file_freep) struct atomic_file *af = NULL;
-	int r = atomic_file_open(path, &af);
+	int r = atomic_file_open_mode(path, mode, &af);
 	if (r < 0)
 		return r;
 	if (len > 0 && fwrite(data, 1, len, af->f) != len)
 		return -EIO;
 	return atomic_file_commit(af);
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_atomic_mode(path, 0644, data, len);
+}
+
+int write_secret_file_atomic(const char *path, const void *data, size_t len)
+{
+	return write_atomic_mode(path, 0600, data, len);
 }

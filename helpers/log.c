@@ -23,7 +23,8 @@ void log_set_program(const char *name)
 	program = name;
 }
 
-_printf_(3, 0) static void vlog(enum log_level level, int err, const char *fmt, va_list ap)
+_printf_(4, 0) static void vlog(enum log_level level, int err, const char *reason, const char *fmt,
+				va_list ap)
 {
 	static const char *const prefix[] = {
 		[LOG_LEVEL_ERROR] = "error: ",
@@ -37,7 +38,9 @@ _printf_(3, 0) static void vlog(enum log_level level, int err, const char *fmt, 
 		return;
 	fprintf(stderr, "%s: %s", program, prefix[level]);
 	vfprintf(stderr, fmt, ap);
-	if (err != 0)
+	if (reason && reason[0])
+		fprintf(stderr, ": %s", reason);
+	else if (err != 0)
 		fprintf(stderr, ": %s", strerror(err < 0 ? -err : err));
 	fputc('\n', stderr);
 	errno = saved;
@@ -47,7 +50,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog(level, 0, fmt, ap);
+	vlog(level, 0, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -55,7 +58,16 @@ int log_msg_errno(enum log_level level, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog(level, err, fmt, ap);
+	vlog(level, err, NULL, fmt, ap);
+	va_end(ap);
+	return err < 0 ? err : -err;
+}
+
+int log_msg_reason(enum log_level level, int err, const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(level, err, reason, fmt, ap);
 	va_end(ap);
 	return err < 0 ? err : -err;
 }

@@ -10,6 +10,7 @@
 
 #include "cursor.h"
 #include "macro.h"
+#include "ossl-free.h"
 #include "spki.h"
 
 #define NOT_HANDLED (-EOPNOTSUPP)
@@ -69,23 +70,6 @@ static bool der_get_uint(struct cursor *c, struct cursor *ret)
 	}
 	*ret = v;
 	return true;
-}
-
-static void OSSL_PARAM_BLD_freep(OSSL_PARAM_BLD **p)
-{
-	OSSL_PARAM_BLD_free(*p);
-}
-static void OSSL_PARAM_freep(OSSL_PARAM **p)
-{
-	OSSL_PARAM_free(*p);
-}
-static void EVP_PKEY_CTX_freep(EVP_PKEY_CTX **p)
-{
-	EVP_PKEY_CTX_free(*p);
-}
-static void BN_freep(BIGNUM **p)
-{
-	BN_free(*p);
 }
 
 static int import_key(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **ret)

@@ -18,12 +18,9 @@
 #include "digest.h"
 #include "hexstr.h"
 #include "manifest-sign.h"
+#include "ossl-free.h"
 #include "spki.h"
 
-static void BIO_freep(BIO **p)
-{
-	BIO_free(*p);
-}
 static void X509_freep(X509 **p)
 {
 	X509_free(*p);

@@ -76,19 +76,6 @@ int tpm2_public_name(const struct tpm2_public *pub, uint8_t ret[TPM2_NAME_MAX], 
 	return 0;
 }
 
-static void BN_freep(BIGNUM **p)
-{
-	BN_free(*p);
-}
-static void OSSL_PARAM_BLD_freep(OSSL_PARAM_BLD **p)
-{
-	OSSL_PARAM_BLD_free(*p);
-}
-static void OSSL_PARAM_freep(OSSL_PARAM **p)
-{
-	OSSL_PARAM_free(*p);
-}
-
 int tpm2_public_to_pkey(const struct tpm2_public *pub, EVP_PKEY **ret)
 {
 	_cleanup_(OSSL_PARAM_BLD_freep) OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
@@ -183,22 +170,12 @@ int quote_pcr_digest(const struct tpm2_pcr_selection *sel, const struct pcr_valu
 	return 0;
 }
 
-static void openssl_freep(uint8_t **p)
-{
-	OPENSSL_free(*p);
-}
-
-static void ECDSA_SIG_freep(ECDSA_SIG **p)
-{
-	ECDSA_SIG_free(*p);
-}
-
 /* Returns 1 valid, 0 invalid, < 0 could not evaluate. */
 static int check_signature(const struct tpm2_signature *sig, EVP_PKEY *key, enum bank hash,
 			   const uint8_t *msg, size_t msg_len)
 {
 	_cleanup_(EVP_MD_CTX_freep) EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	_cleanup_(openssl_freep) uint8_t *der = NULL;
+	_cleanup_(OPENSSL_freep) uint8_t *der = NULL;
 	EVP_PKEY_CTX *pctx = NULL; /* owned by ctx */
 	const uint8_t *s = sig->sig;
 	size_t s_len = sig->sig_size;

@@ -71,11 +71,3 @@ int tpm2_public_name(const struct tpm2_public *pub, uint8_t ret[TPM2_NAME_MAX], 
 int quote_pcr_digest(const struct tpm2_pcr_selection *sel, const struct pcr_values *pcrs,
 		     enum bank hash, uint8_t *ret);
 
-static inline void EVP_PKEY_freep(EVP_PKEY **p)
-{
-	EVP_PKEY_free(*p);
-}
-static inline void EVP_PKEY_CTX_freep(EVP_PKEY_CTX **p)
-{
-	EVP_PKEY_CTX_free(*p);
-}

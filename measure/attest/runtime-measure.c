@@ -60,132 +60,143 @@ static int emit(struct walk *w, const char *line)
 	return EVP_DigestUpdate(w->manifest, line, strlen(line)) == 1 ? 0 : -EIO;
 }
 
+/* The names in d (without "." and ".."), sorted, into *names and *n (the caller frees them, also
+ * on error); the walk's entry cap counts them. */
+static int list_names(struct walk *w, DIR *d, const char *rel, char ***names, size_t *n)
+{
+	struct dirent *de;
+	size_t cap = 0;
+
+	while ((errno = 0, de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (strchr(de->d_name, '\n'))
+			return errbuf_set(w->errbuf, w->errbuf_size, -EINVAL,
+					  "%s: an entry name contains a newline", *rel ? rel : ".");
+		if (++w->n_entries > RUNTIME_MAX_ENTRIES)
+			return errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "more than %u entries",
+					  RUNTIME_MAX_ENTRIES);
+		if (*n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			char **nn = reallocarray(*names, ncap, sizeof(char *));
+			if (!nn)
+				return -ENOMEM;
+			*names = nn;
+			cap = ncap;
+		}
+		(*names)[*n] = strdup(de->d_name);
+		if (!(*names)[*n])
+			return -ENOMEM;
+		(*n)++;
+	}
+	if (errno)
+		return errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: readdir failed", rel);
+	if (*n > 0)
+		qsort(*names, *n, sizeof(char *), cmp_names);
+	return 0;
+}
+
+/* "f SHA256 SIZE PATH": a regular file's digest and size. */
+static int emit_file(struct walk *w, DIR *d, const char *name, const char *child)
+{
+	_cleanup_(freep) char *line = NULL;
+	char hex[65];
+	uint8_t dg[32];
+	uint64_t sz;
+	int r, fd = openat(dirfd(d), name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
+	r = digest_fd(BANK_SHA256, fd, dg, &sz);
+	close(fd);
+	if (r < 0)
+		return errbuf_set(w->errbuf, w->errbuf_size, r, "%s: read failed", child);
+	hex_encode(dg, 32, hex);
+	w->size += sz;
+	if (asprintf(&line, "f %s %llu %s\n", hex, (unsigned long long)sz, child) < 0) {
+		line = NULL;
+		return -ENOMEM;
+	}
+	return emit(w, line);
+}
+
+/* "l SHA256 PATH": a symbolic link by the digest of its target's text. */
+static int emit_link(struct walk *w, DIR *d, const char *name, const char *child)
+{
+	_cleanup_(freep) char *line = NULL;
+	char target[PATH_MAX], hex[65];
+	uint8_t dg[32];
+	ssize_t k = readlinkat(dirfd(d), name, target, sizeof(target));
+	int r;
+
+	if (k < 0 || (size_t)k >= sizeof(target))
+		return errbuf_set(w->errbuf, w->errbuf_size, k < 0 ? -errno : -E2BIG,
+				  "%s: cannot read the link", child);
+	r = digest_buffer(BANK_SHA256, target, (size_t)k, dg);
+	if (r < 0)
+		return r;
+	hex_encode(dg, 32, hex);
+	if (asprintf(&line, "l %s %s\n", hex, child) < 0) {
+		line = NULL;
+		return -ENOMEM;
+	}
+	return emit(w, line);
+}
+
+static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth);
+
+/* One entry of the directory d: "d PATH" and its contents, a file or a link. */
+static int walk_entry(struct walk *w, DIR *d, const char *rel, const char *name, unsigned depth)
+{
+	_cleanup_(freep) char *child = NULL, *line = NULL;
+	struct stat st;
+	int fd;
+
+	if (asprintf(&child, "%s%s%s", rel, *rel ? "/" : "", name) < 0) {
+		child = NULL;
+		return -ENOMEM;
+	}
+	if (strlen(child) > RUNTIME_MAX_PATH)
+		return errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: path too long", child);
+	if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot stat", child);
+	if (S_ISREG(st.st_mode))
+		return emit_file(w, d, name, child);
+	if (S_ISLNK(st.st_mode))
+		return emit_link(w, d, name, child);
+	if (!S_ISDIR(st.st_mode))
+		return errbuf_set(w->errbuf, w->errbuf_size, -EOPNOTSUPP,
+				  "%s: not a regular file, directory or symlink", child);
+	fd = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
+	if (asprintf(&line, "d %s\n", child) < 0 || emit(w, line) < 0) {
+		close(fd);
+		return -ENOMEM;
+	}
+	return walk_dir(w, fd, child, depth + 1);
+}
+
 static int walk_dir(struct walk *w, int dfd, const char *rel, unsigned depth)
 {
 	_cleanup_(freep) char **names = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0;
 	DIR *d;
-	struct dirent *de;
-	int r = 0;
+	int r;
 
 	if (depth > RUNTIME_MAX_DEPTH)
-		return errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: deeper than %u levels", rel,
-			    RUNTIME_MAX_DEPTH);
+		return errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: deeper than %u levels",
+				  rel, RUNTIME_MAX_DEPTH);
 	d = fdopendir(dfd);
 	if (!d) {
 		r = -errno;
 		close(dfd);
-		return errbuf_set(w->errbuf, w->errbuf_size, r, "%s: cannot list", *rel ? rel : ".");
+		return errbuf_set(w->errbuf, w->errbuf_size, r, "%s: cannot list",
+				  *rel ? rel : ".");
 	}
-	while ((errno = 0, de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (strchr(de->d_name, '\n')) {
-			r = errbuf_set(w->errbuf, w->errbuf_size, -EINVAL,
-				 "%s: an entry name contains a newline", *rel ? rel : ".");
-			goto out;
-		}
-		if (++w->n_entries > RUNTIME_MAX_ENTRIES) {
-			r = errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "more than %u entries",
-				 RUNTIME_MAX_ENTRIES);
-			goto out;
-		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			char **nn = reallocarray(names, ncap, sizeof(char *));
-			if (!nn) {
-				r = -ENOMEM;
-				goto out;
-			}
-			names = nn;
-			cap = ncap;
-		}
-		names[n] = strdup(de->d_name);
-		if (!names[n]) {
-			r = -ENOMEM;
-			goto out;
-		}
-		n++;
-	}
-	if (errno) {
-		r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: readdir failed", rel);
-		goto out;
-	}
-	if (n > 0)
-		qsort(names, n, sizeof(char *), cmp_names);
-
-	for (size_t i = 0; i < n && r >= 0; i++) {
-		_cleanup_(freep) char *child = NULL, *line = NULL;
-		char hex[65];
-		struct stat st;
-
-		if (asprintf(&child, "%s%s%s", rel, *rel ? "/" : "", names[i]) < 0) {
-			r = -ENOMEM;
-			break;
-		}
-		if (strlen(child) > RUNTIME_MAX_PATH) {
-			r = errbuf_set(w->errbuf, w->errbuf_size, -E2BIG, "%s: path too long", child);
-			break;
-		}
-		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot stat", child);
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			int fd = openat(dirfd(d), names[i],
-					O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
-				break;
-			}
-			if (asprintf(&line, "d %s\n", child) < 0 || emit(w, line) < 0) {
-				close(fd);
-				r = -ENOMEM;
-				break;
-			}
-			r = walk_dir(w, fd, child, depth + 1);
-		} else if (S_ISREG(st.st_mode)) {
-			uint8_t dg[32];
-			uint64_t sz;
-			int fd = openat(dirfd(d), names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				r = errbuf_set(w->errbuf, w->errbuf_size, -errno, "%s: cannot open", child);
-				break;
-			}
-			r = digest_fd(BANK_SHA256, fd, dg, &sz);
-			close(fd);
-			if (r < 0) {
-				errbuf_set(w->errbuf, w->errbuf_size, r, "%s: read failed", child);
-				break;
-			}
-			hex_encode(dg, 32, hex);
-			w->size += sz;
-			if (asprintf(&line, "f %s %llu %s\n", hex, (unsigned long long)sz, child) < 0)
-				r = -ENOMEM;
-			else
-				r = emit(w, line);
-		} else if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			uint8_t dg[32];
-			ssize_t k = readlinkat(dirfd(d), names[i], target, sizeof(target));
-			if (k < 0 || (size_t)k >= sizeof(target)) {
-				r = errbuf_set(w->errbuf, w->errbuf_size, k < 0 ? -errno : -E2BIG,
-					 "%s: cannot read the link", child);
-				break;
-			}
-			r = digest_buffer(BANK_SHA256, target, (size_t)k, dg);
-			if (r < 0)
-				break;
-			hex_encode(dg, 32, hex);
-			if (asprintf(&line, "l %s %s\n", hex, child) < 0)
-				r = -ENOMEM;
-			else
-				r = emit(w, line);
-		} else
-			r = errbuf_set(w->errbuf, w->errbuf_size, -EOPNOTSUPP,
-				 "%s: not a regular file, directory or symlink", child);
-	}
-out:
+	r = list_names(w, d, rel, &names, &n);
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = walk_entry(w, d, rel, names[i], depth);
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	closedir(d);

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "cursor.h"
+#include "efi-guid.h"
 #include "evlog-decode.h"
 #include "hexstr.h"
 #include "size.h"
@@ -63,10 +64,7 @@ static const struct {
 
 void evlog_guid_format(const uint8_t g[16], char buf[37])
 {
-	(void)snprintf(buf, 37,
-		       "%08x-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x", load_le32(g),
-		       load_le16(g + 4), load_le16(g + 6), g[8], g[9], g[10], g[11], g[12], g[13],
-		       g[14], g[15]);
+	efi_guid_format(g, buf);
 }
 
 const char *evlog_guid_name(const uint8_t g[16])
@@ -177,143 +175,164 @@ static void put_generic(FILE *f, const uint8_t *p, size_t n)
 
 /* ---- device paths (UEFI 2.10 §10.3, text form §10.6) ---- */
 
+/* "Name(guid)" of a vendor-defined or firmware-volume node. */
+static void put_guid_node(FILE *f, const char *name, const uint8_t g[16])
+{
+	fprintf(f, "%s(", name);
+	put_guid(f, g);
+	fputs(")", f);
+}
+
+/* Each put_*_node prints the node of its type in the UEFI text form (UEFI 2.10 §10.6) and returns
+ * true, or false when it does not know it (the caller prints it as Path(type,sub,hex)). */
+static bool put_hardware_node(FILE *f, uint8_t sub, struct cursor *c)
+{
+	uint8_t u8a, u8b, g[16];
+	uint32_t a32;
+	uint64_t a64, b64;
+
+	if (sub == 0x01 && cursor_get_u8(c, &u8a) && cursor_get_u8(c, &u8b)) {
+		fprintf(f, "Pci(0x%x,0x%x)", u8b, u8a);
+		return true;
+	}
+	if (sub == 0x03 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64) &&
+	    cursor_get_u64le(c, &b64)) {
+		fprintf(f, "MemoryMapped(0x%x,0x%llx,0x%llx)", a32, (unsigned long long)a64,
+			(unsigned long long)b64);
+		return true;
+	}
+	if (sub == 0x04 && cursor_copy(c, g, 16)) {
+		put_guid_node(f, "VenHw", g);
+		return true;
+	}
+	return false;
+}
+
+static bool put_acpi_node(FILE *f, uint8_t sub, struct cursor *c)
+{
+	uint32_t a32, b32;
+
+	if (sub != 0x01 || !cursor_get_u32le(c, &a32) || !cursor_get_u32le(c, &b32))
+		return false;
+	if (a32 == 0x0a0341d0)
+		fprintf(f, "PciRoot(0x%x)", b32);
+	else if (a32 == 0x0a0841d0)
+		fprintf(f, "PcieRoot(0x%x)", b32);
+	else
+		fprintf(f, "Acpi(0x%08x,0x%x)", a32, b32);
+	return true;
+}
+
+static bool put_messaging_node(FILE *f, uint8_t sub, struct cursor *c)
+{
+	uint8_t u8a, u8b, g[16];
+	uint16_t a16, b16, c16;
+	uint32_t a32;
+	uint64_t a64;
+
+	if (sub == 0x02 && cursor_get_u16le(c, &a16) && cursor_get_u16le(c, &b16))
+		fprintf(f, "Scsi(0x%x,0x%x)", a16, b16);
+	else if (sub == 0x05 && cursor_get_u8(c, &u8a) && cursor_get_u8(c, &u8b))
+		fprintf(f, "USB(0x%x,0x%x)", u8a, u8b);
+	else if (sub == 0x12 && cursor_get_u16le(c, &a16) && cursor_get_u16le(c, &b16) &&
+		 cursor_get_u16le(c, &c16))
+		fprintf(f, "Sata(0x%x,0x%x,0x%x)", a16, b16, c16);
+	else if (sub == 0x17 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64))
+		fprintf(f, "NVMe(0x%x,%016llx)", a32, (unsigned long long)a64);
+	else if (sub == 0x0a && cursor_copy(c, g, 16))
+		put_guid_node(f, "VenMsg", g);
+	else if (sub == 0x0b) {
+		fputs("MAC(", f);
+		put_hex(f, c->p, MIN(c->len, (size_t)6), 6);
+		fputs(")", f);
+	} else if (sub == 0x0c)
+		fputs("IPv4(...)", f);
+	else if (sub == 0x0d)
+		fputs("IPv6(...)", f);
+	else if (sub == 0x18) {
+		fputs("Uri(", f);
+		put_ascii(f, c->p, c->len);
+		fputs(")", f);
+	} else
+		return false;
+	return true;
+}
+
+/* HD(): GPT partitions by their GUID, MBR ones by the disk signature. */
+static bool put_hard_drive_node(FILE *f, struct cursor *c)
+{
+	uint8_t u8a, u8b, g[16];
+	uint32_t a32;
+	uint64_t a64, b64;
+	char s[37];
+
+	if (!cursor_get_u32le(c, &a32) || !cursor_get_u64le(c, &a64) ||
+	    !cursor_get_u64le(c, &b64) || !cursor_copy(c, g, 16) || !cursor_get_u8(c, &u8a) ||
+	    !cursor_get_u8(c, &u8b))
+		return false;
+	if (u8b == 0x02) {
+		evlog_guid_format(g, s);
+		fprintf(f, "HD(%u,GPT,%s,0x%llx,0x%llx)", a32, s, (unsigned long long)a64,
+			(unsigned long long)b64);
+	} else
+		fprintf(f, "HD(%u,%s,0x%08x,0x%llx,0x%llx)", a32, u8b == 0x01 ? "MBR" : "?",
+			load_le32(g), (unsigned long long)a64, (unsigned long long)b64);
+	return true;
+}
+
+static bool put_media_node(FILE *f, uint8_t sub, struct cursor *c)
+{
+	uint8_t g[16];
+	uint32_t a32;
+	uint64_t a64, b64;
+
+	if (sub == 0x01)
+		return put_hard_drive_node(f, c);
+	if (sub == 0x02 && cursor_get_u32le(c, &a32))
+		fprintf(f, "CDROM(0x%x)", a32);
+	else if (sub == 0x03 && cursor_copy(c, g, 16))
+		put_guid_node(f, "VenMedia", g);
+	else if (sub == 0x04)
+		put_utf16(f, c->p, c->len);
+	else if (sub == 0x06 && cursor_copy(c, g, 16))
+		put_guid_node(f, "FvFile", g);
+	else if (sub == 0x07 && cursor_copy(c, g, 16))
+		put_guid_node(f, "Fv", g);
+	else if (sub == 0x08 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64) &&
+		 cursor_get_u64le(c, &b64))
+		fprintf(f, "Offset(0x%llx,0x%llx)", (unsigned long long)a64,
+			(unsigned long long)b64);
+	else
+		return false;
+	return true;
+}
+
 static void put_device_node(FILE *f, uint8_t type, uint8_t sub, struct cursor *c)
 {
-	uint8_t u8a, u8b;
-	uint16_t a16, b16, c16;
-	uint32_t a32, b32;
-	uint64_t a64, b64;
-	uint8_t g[16];
+	bool done = false;
 
 	switch (type) {
-	case 0x01: /* hardware */
-		if (sub == 0x01 && cursor_get_u8(c, &u8a) && cursor_get_u8(c, &u8b)) {
-			fprintf(f, "Pci(0x%x,0x%x)", u8b, u8a);
-			return;
-		}
-		if (sub == 0x03 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64) &&
-		    cursor_get_u64le(c, &b64)) {
-			fprintf(f, "MemoryMapped(0x%x,0x%llx,0x%llx)", a32, (unsigned long long)a64,
-				(unsigned long long)b64);
-			return;
-		}
-		if (sub == 0x04 && cursor_copy(c, g, 16)) {
-			fputs("VenHw(", f);
-			put_guid(f, g);
-			fputs(")", f);
-			return;
-		}
+	case 0x01:
+		done = put_hardware_node(f, sub, c);
 		break;
-	case 0x02: /* ACPI */
-		if (sub == 0x01 && cursor_get_u32le(c, &a32) && cursor_get_u32le(c, &b32)) {
-			if (a32 == 0x0a0341d0)
-				fprintf(f, "PciRoot(0x%x)", b32);
-			else if (a32 == 0x0a0841d0)
-				fprintf(f, "PcieRoot(0x%x)", b32);
-			else
-				fprintf(f, "Acpi(0x%08x,0x%x)", a32, b32);
-			return;
-		}
+	case 0x02:
+		done = put_acpi_node(f, sub, c);
 		break;
-	case 0x03: /* messaging */
-		if (sub == 0x02 && cursor_get_u16le(c, &a16) && cursor_get_u16le(c, &b16)) {
-			fprintf(f, "Scsi(0x%x,0x%x)", a16, b16);
-			return;
-		}
-		if (sub == 0x05 && cursor_get_u8(c, &u8a) && cursor_get_u8(c, &u8b)) {
-			fprintf(f, "USB(0x%x,0x%x)", u8a, u8b);
-			return;
-		}
-		if (sub == 0x12 && cursor_get_u16le(c, &a16) && cursor_get_u16le(c, &b16) &&
-		    cursor_get_u16le(c, &c16)) {
-			fprintf(f, "Sata(0x%x,0x%x,0x%x)", a16, b16, c16);
-			return;
-		}
-		if (sub == 0x17 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64)) {
-			fprintf(f, "NVMe(0x%x,%016llx)", a32, (unsigned long long)a64);
-			return;
-		}
-		if (sub == 0x0a && cursor_copy(c, g, 16)) {
-			fputs("VenMsg(", f);
-			put_guid(f, g);
-			fputs(")", f);
-			return;
-		}
-		if (sub == 0x0b) {
-			fputs("MAC(", f);
-			put_hex(f, c->p, MIN(c->len, (size_t)6), 6);
-			fputs(")", f);
-			return;
-		}
-		if (sub == 0x0c) {
-			fputs("IPv4(...)", f);
-			return;
-		}
-		if (sub == 0x0d) {
-			fputs("IPv6(...)", f);
-			return;
-		}
-		if (sub == 0x18) {
-			fputs("Uri(", f);
-			put_ascii(f, c->p, c->len);
-			fputs(")", f);
-			return;
-		}
+	case 0x03:
+		done = put_messaging_node(f, sub, c);
 		break;
-	case 0x04: /* media */
-		if (sub == 0x01 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64) &&
-		    cursor_get_u64le(c, &b64) && cursor_copy(c, g, 16) && cursor_get_u8(c, &u8a) &&
-		    cursor_get_u8(c, &u8b)) {
-			char s[37];
-			if (u8b == 0x02) {
-				evlog_guid_format(g, s);
-				fprintf(f, "HD(%u,GPT,%s,0x%llx,0x%llx)", a32, s,
-					(unsigned long long)a64, (unsigned long long)b64);
-			} else
-				fprintf(f, "HD(%u,%s,0x%08x,0x%llx,0x%llx)", a32,
-					u8b == 0x01 ? "MBR" : "?", load_le32(g),
-					(unsigned long long)a64, (unsigned long long)b64);
-			return;
-		}
-		if (sub == 0x02 && cursor_get_u32le(c, &a32)) {
-			fprintf(f, "CDROM(0x%x)", a32);
-			return;
-		}
-		if (sub == 0x03 && cursor_copy(c, g, 16)) {
-			fputs("VenMedia(", f);
-			put_guid(f, g);
-			fputs(")", f);
-			return;
-		}
-		if (sub == 0x04) {
-			put_utf16(f, c->p, c->len);
-			return;
-		}
-		if (sub == 0x06 && cursor_copy(c, g, 16)) {
-			fputs("FvFile(", f);
-			put_guid(f, g);
-			fputs(")", f);
-			return;
-		}
-		if (sub == 0x07 && cursor_copy(c, g, 16)) {
-			fputs("Fv(", f);
-			put_guid(f, g);
-			fputs(")", f);
-			return;
-		}
-		if (sub == 0x08 && cursor_get_u32le(c, &a32) && cursor_get_u64le(c, &a64) &&
-		    cursor_get_u64le(c, &b64)) {
-			fprintf(f, "Offset(0x%llx,0x%llx)", (unsigned long long)a64,
-				(unsigned long long)b64);
-			return;
-		}
+	case 0x04:
+		done = put_media_node(f, sub, c);
 		break;
 	case 0x05:
 		fputs("BBS(...)", f);
-		return;
+		done = true;
+		break;
 	default:
 		break;
 	}
+	if (done)
+		return;
 	fprintf(f, "Path(%u,%u,", type, sub);
 	put_hex(f, c->p, c->len, 32);
 	fputs(")", f);

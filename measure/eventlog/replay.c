@@ -55,7 +55,7 @@ int replay_events(struct replay_pcrs *r, const struct evlog_event *events, size_
 		const struct evlog_event *ev = &events[i];
 		unsigned p = ev->pcr;
 
-		if (p >= EVLOG_PCR_COUNT) {
+		if (p >= TPM2_PCR_COUNT) {
 			ret = -EBADMSG;
 			goto done;
 		}
@@ -138,7 +138,7 @@ json_t *replay_to_json(const struct replay_pcrs *r, bool all_pcrs)
 		json_t *pcrs = json_object();
 		if (!pcrs || json_object_set_new(banks, bank_name(b), pcrs) < 0)
 			return NULL;
-		for (unsigned p = 0; p < EVLOG_PCR_COUNT; p++) {
+		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
 			char key[8], hex[2 * DIGEST_MAX + 1];
 			if (r->incomplete[b] & (1u << p))
 				continue; /* never print a value the TPM does not hold */
@@ -153,7 +153,7 @@ json_t *replay_to_json(const struct replay_pcrs *r, bool all_pcrs)
 			json_t *a = json_array();
 			if (!a || json_object_set_new(incomplete, bank_name(b), a) < 0)
 				return NULL;
-			for (unsigned p = 0; p < EVLOG_PCR_COUNT; p++)
+			for (unsigned p = 0; p < TPM2_PCR_COUNT; p++)
 				if (r->incomplete[b] & (1u << p))
 					if (json_array_append_new(a, json_integer(p)) < 0)
 						return NULL;

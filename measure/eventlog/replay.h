@@ -21,8 +21,8 @@ struct replay_pcrs {
 					      * so value[b][p] is not what the TPM holds */
 	int startup_locality;                /* -1: the log has no StartupLocality event */
 	bool hcrtm;                          /* an EV_EFI_HCRTM_EVENT initialised PCR 0 */
-	size_t n_events[EVLOG_PCR_COUNT];    /* events extended into each PCR */
-	uint8_t value[_BANK_MAX][EVLOG_PCR_COUNT][DIGEST_MAX];
+	size_t n_events[TPM2_PCR_COUNT];    /* events extended into each PCR */
+	uint8_t value[_BANK_MAX][TPM2_PCR_COUNT][DIGEST_MAX];
 };
 
 /* All PCRs of the banks in mask to zero. */

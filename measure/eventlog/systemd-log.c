@@ -58,7 +58,7 @@ static int parse_record(struct sdlog_record *rec, const uint8_t *text, size_t le
 	if (!json_is_integer(v))
 		return sd_fail(e, index, off, -EBADMSG, "\"pcr\" missing or not an integer");
 	pcr = json_integer_value(v);
-	if (pcr < 0 || pcr >= EVLOG_PCR_COUNT)
+	if (pcr < 0 || pcr >= (json_int_t)TPM2_PCR_COUNT)
 		return sd_fail(e, index, off, -EBADMSG, "\"pcr\" %lld out of range",
 			       (long long)pcr);
 	rec->event.pcr = (uint32_t)pcr;
@@ -220,7 +220,7 @@ int sdlog_format_record(unsigned pcr, unsigned banks, const uint8_t digest[_BANK
 	char *out;
 	size_t n;
 
-	if (pcr >= EVLOG_PCR_COUNT || (banks & BANK_MASK_ALL) == 0)
+	if (pcr >= TPM2_PCR_COUNT || (banks & BANK_MASK_ALL) == 0)
 		return -EINVAL;
 	arr = json_array();
 	j = json_object();

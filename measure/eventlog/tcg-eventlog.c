@@ -142,7 +142,7 @@ static int parse_legacy_record(struct evlog *log, struct cursor *c, size_t *allo
 	if (!cursor_get_u32le(c, &pcr) || !cursor_get_u32le(c, &type) ||
 	    !cursor_get_bytes(c, LEGACY_DIGEST_SIZE, &digest) || !cursor_get_u32le(c, &size))
 		return parse_fail(e, index, off, -EBADMSG, "record header truncated");
-	if (pcr >= EVLOG_PCR_COUNT)
+	if (pcr >= TPM2_PCR_COUNT)
 		return parse_fail(e, index, off, -EBADMSG, "PCR index %u out of range", pcr);
 	r = get_event_data(c, size, e, index, off, &data);
 	if (r < 0)
@@ -181,7 +181,7 @@ static int parse_event2(struct evlog *log, struct cursor *c, size_t *alloc,
 	if (!cursor_get_u32le(c, &tmp.pcr) || !cursor_get_u32le(c, &tmp.type) ||
 	    !cursor_get_u32le(c, &count))
 		return parse_fail(e, index, off, -EBADMSG, "record header truncated");
-	if (tmp.pcr >= EVLOG_PCR_COUNT)
+	if (tmp.pcr >= TPM2_PCR_COUNT)
 		return parse_fail(e, index, off, -EBADMSG, "PCR index %u out of range", tmp.pcr);
 	if (count > EVLOG_MAX_DIGESTS)
 		return parse_fail(e, index, off, -E2BIG, "DigestCount %u exceeds the cap %u", count,

@@ -25,7 +25,6 @@
 #define EVLOG_MAX_EVENT_SIZE ((size_t)16 * 1024 * 1024)  /* EventSize of one record */
 #define EVLOG_MAX_ALGORITHMS 8                         /* numberOfAlgorithms of the header */
 #define EVLOG_MAX_DIGESTS EVLOG_MAX_ALGORITHMS         /* DigestCount of one record */
-#define EVLOG_PCR_COUNT 24                             /* PCR indexes 0..23 */
 
 enum evlog_format {
 	EVLOG_FORMAT_LEGACY_SHA1,   /* every record is TCG_PCClientPCREvent (SHA1 only) */
@@ -41,7 +40,7 @@ struct evlog_event {
 	enum evlog_source source;
 	size_t index;  /* record number in its log, from 0 (the Spec ID header is event 0) */
 	size_t offset; /* byte offset of the record in its log */
-	uint32_t pcr;  /* < EVLOG_PCR_COUNT */
+	uint32_t pcr;  /* < TPM2_PCR_COUNT */
 	uint32_t type; /* TCG event type (EV_*); 0 for systemd records (see source) */
 	unsigned banks; /* BANK_MASK() of the banks that have a digest below */
 	/* bank_size(b) bytes each, NULL where the record has no digest of that bank. Views into

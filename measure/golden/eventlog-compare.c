@@ -242,7 +242,7 @@ int eventlog_compare(const struct golden *g, const struct evlog_event *events, s
 		banks = BANK_MASK_ALL;
 	FOREACH_BANK(b, banks)
 		if (g->banks[b].present)
-			for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++)
+			for (unsigned p = 0; p < TPM2_PCR_COUNT; p++)
 				if (g->banks[b].pcrs[p].present)
 					count++;
 	res->pcrs = calloc(count ? count : 1, sizeof(*res->pcrs));
@@ -252,7 +252,7 @@ int eventlog_compare(const struct golden *g, const struct evlog_event *events, s
 	FOREACH_BANK(b, banks) {
 		if (!g->banks[b].present)
 			continue;
-		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++) {
+		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
 			struct compare_pcr *cp;
 			if (!g->banks[b].pcrs[p].present)
 				continue;

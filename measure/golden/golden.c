@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "fileio.h"
 #include "golden-seal.h"
 #include "golden.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "measure-seal.h"
 
@@ -68,7 +70,7 @@ void golden_pcr_clear(struct golden_pcr *p)
 void golden_banks_clear(struct golden_bank banks[_BANK_MAX])
 {
 	for (size_t b = 0; b < _BANK_MAX; b++) {
-		for (size_t i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (size_t i = 0; i < TPM2_PCR_COUNT; i++)
 			golden_pcr_clear(&banks[b].pcrs[i]);
 		banks[b].present = false;
 	}
@@ -213,102 +215,39 @@ struct ctx {
 	bool profile;       /* a platform profile: placeholders allowed (golden_banks_load_format) */
 };
 
-_printf_(3, 4) static int fail(struct ctx *c, int err, const char *fmt, ...)
-{
-	va_list ap;
-	if (c->errbuf_size > 0) {
-		va_start(ap, fmt);
-		vsnprintf(c->errbuf, c->errbuf_size, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 #define PATH_MAX_LEN 160
 
-/* Every key of obj must be in allowed[] (NULL-terminated). */
+/* The golden format's field readers: json-fields.h, with the format's string cap. */
 static int check_keys(struct ctx *c, json_t *obj, const char *path,
 		      const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		bool ok = false;
-		(void)v;
-		for (size_t i = 0; allowed[i]; i++)
-			if (strcmp(key, allowed[i]) == 0)
-				ok = true;
-		if (!ok)
-			return fail(c, -EBADMSG, "%s: unknown key \"%.64s\"", path, key);
-	}
-	return 0;
+	return json_check_keys(obj, path, allowed, c->errbuf, c->errbuf_size);
 }
 
 static int get_string(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		      bool required, bool allow_empty, char **ret)
 {
-	json_t *v = json_object_get(obj, key);
-	const char *s;
-	size_t n;
-
-	if (!v) {
-		if (required)
-			return fail(c, -EBADMSG, "%s: missing \"%s\"", path, key);
-		*ret = NULL;
-		return 0;
-	}
-	if (!json_is_string(v))
-		return fail(c, -EBADMSG, "%s.%s: not a string", path, key);
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (n > GOLDEN_MAX_STRING)
-		return fail(c, -E2BIG, "%s.%s: string of %zu bytes exceeds the %u byte cap", path,
-			    key, n, GOLDEN_MAX_STRING);
-	if (n == 0 && !allow_empty)
-		return fail(c, -EBADMSG, "%s.%s: empty string", path, key);
-	if (strlen(s) != n)
-		return fail(c, -EBADMSG, "%s.%s: contains a NUL character", path, key);
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return fail(c, -EBADMSG, "%s.%s: control character at index %zu", path, key,
-				    i);
-	*ret = strdup(s);
-	return *ret ? 0 : -ENOMEM;
+	unsigned flags =
+	    (required ? JSON_FIELD_REQUIRED : 0) | (allow_empty ? JSON_FIELD_EMPTY_OK : 0);
+	return json_field_string(obj, path, key, flags, GOLDEN_MAX_STRING, ret, c->errbuf,
+				 c->errbuf_size);
 }
 
 static int get_hex(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		   size_t n, uint8_t *out)
 {
-	json_t *v = json_object_get(obj, key);
-	if (!v)
-		return fail(c, -EBADMSG, "%s: missing \"%s\"", path, key);
-	if (!json_is_string(v))
-		return fail(c, -EBADMSG, "%s.%s: not a string", path, key);
-	if (json_string_length(v) != 2 * n ||
-	    hex_decode_exact(json_string_value(v), n, false, out) < 0)
-		return fail(c, -EBADMSG, "%s.%s: not %zu bytes of lowercase hex", path, key, n);
-	return 0;
+	return json_field_hex(obj, path, key, n, out, c->errbuf, c->errbuf_size);
 }
 
 static int get_uint(struct ctx *c, const json_t *obj, const char *path, const char *key,
 		    uint64_t max, bool *ret_has, uint64_t *ret)
 {
-	json_t *v = json_object_get(obj, key);
-	json_int_t i;
-
-	*ret_has = false;
-	if (!v)
-		return 0;
-	if (!json_is_integer(v))
-		return fail(c, -EBADMSG, "%s.%s: not an integer", path, key);
-	i = json_integer_value(v);
-	if (i < 0 || (uint64_t)i > max)
-		return fail(c, -EBADMSG, "%s.%s: %lld out of range 0..%llu", path, key,
-			    (long long)i, (unsigned long long)max);
-	*ret_has = true;
-	*ret = (uint64_t)i;
-	return 0;
+	struct json_field_uint u = {};
+	int r = json_field_uint(obj, path, key, max, &u, c->errbuf, c->errbuf_size);
+	*ret_has = u.present;
+	if (u.present)
+		*ret = u.value;
+	return r;
 }
 
 static int parse_pcr_index(const char *key, unsigned *ret)
@@ -324,7 +263,7 @@ static int parse_pcr_index(const char *key, unsigned *ret)
 			return -EBADMSG;
 		v = v * 10 + (unsigned)(key[i] - '0');
 	}
-	if (v >= GOLDEN_PCR_MAX)
+	if (v >= TPM2_PCR_COUNT)
 		return -EBADMSG;
 	*ret = v;
 	return 0;
@@ -342,7 +281,7 @@ static int load_event(struct ctx *c, json_t *j, const char *path, enum bank b,
 	int r;
 
 	if (!json_is_object(j))
-		return fail(c, -EBADMSG, "%s: not an object", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: not an object", path);
 	r = check_keys(c, j, path, keys);
 	if (r < 0)
 		return r;
@@ -351,8 +290,9 @@ static int load_event(struct ctx *c, json_t *j, const char *path, enum bank b,
 		return r;
 	e->log = golden_log_from_string(log);
 	if ((int)e->log < 0)
-		return fail(c, -EBADMSG, "%s.log: \"%.32s\" is neither \"firmware\" nor \"systemd\"",
-			    path, log);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s.log: \"%.32s\" is neither \"firmware\" nor \"systemd\"", path,
+				  log);
 	r = get_string(c, j, path, "type", true, false, &e->type);
 	if (r < 0)
 		return r;
@@ -362,7 +302,8 @@ static int load_event(struct ctx *c, json_t *j, const char *path, enum bank b,
 	e->has_type_id = has;
 	e->type_id = has ? (uint32_t)u : 0;
 	if (e->log == GOLDEN_LOG_FIRMWARE && !has)
-		return fail(c, -EBADMSG, "%s: firmware event without \"type_id\"", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s: firmware event without \"type_id\"", path);
 	r = get_string(c, j, path, "description", true, true, &e->description);
 	if (r < 0)
 		return r;
@@ -375,19 +316,22 @@ static int load_event(struct ctx *c, json_t *j, const char *path, enum bank b,
 	d = json_object_get(j, "data");
 	if (d) {
 		if (!json_is_string(d))
-			return fail(c, -EBADMSG, "%s.data: not a string", path);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s.data: not a string", path);
 		r = hex_decode_alloc(json_string_value(d), GOLDEN_MAX_EVENT_DATA, &e->data,
 				     &e->data_len);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
-			return fail(c, r == -E2BIG ? -E2BIG : -EBADMSG,
-				    "%s.data: not lowercase hex of at most %u bytes", path,
-				    GOLDEN_MAX_EVENT_DATA);
+			return errbuf_set(c->errbuf, c->errbuf_size,
+					  r == -E2BIG ? -E2BIG : -EBADMSG,
+					  "%s.data: not lowercase hex of at most %u bytes", path,
+					  GOLDEN_MAX_EVENT_DATA);
 		/* hex_decode_alloc accepts uppercase? Canonical files are lowercase only. */
 		for (const char *s = json_string_value(d); *s; s++)
 			if (*s >= 'A' && *s <= 'F')
-				return fail(c, -EBADMSG, "%s.data: uppercase hex", path);
+				return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+						  "%s.data: uppercase hex", path);
 	}
 	return 0;
 }
@@ -410,13 +354,16 @@ static int load_status(struct ctx *c, json_t *j, const char *path, struct golden
 	v = json_object_get(j, "status");
 	if (v) {
 		if (!json_is_string(v))
-			return fail(c, -EBADMSG, "%s.status: not a string", path);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s.status: not a string", path);
 		name = json_string_value(v);
 		p->status = pcr_status_from_string(name);
 		if ((int)p->status < 0)
-			return fail(c, -EBADMSG,
-				    "%s.status: \"%.32s\" is not exact, computed, observed, variable "
-				    "or per-instance", path, name);
+			return errbuf_set(
+			    c->errbuf, c->errbuf_size, -EBADMSG,
+			    "%s.status: \"%.32s\" is not exact, computed, observed, variable "
+			    "or per-instance",
+			    path, name);
 	}
 	r = get_string(c, j, path, "source", false, false, &p->source);
 	if (r < 0)
@@ -425,13 +372,15 @@ static int load_status(struct ctx *c, json_t *j, const char *path, struct golden
 	case PCR_STATUS_VARIABLE:
 	case PCR_STATUS_PER_INSTANCE:
 		if (has_value || has_events || json_object_get(j, "alternatives"))
-			return fail(c, -EBADMSG, "%s: a %s PCR has no golden value", path,
-				    pcr_status_to_string(p->status));
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s: a %s PCR has no golden value", path,
+					  pcr_status_to_string(p->status));
 		p->no_value = true;
 		break;
 	case PCR_STATUS_OBSERVED:
 		if (has_events && !has_value)
-			return fail(c, -EBADMSG, "%s: events without \"value\"", path);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s: events without \"value\"", path);
 		p->no_value = !has_value;
 		p->values_only = has_value && !has_events;
 		break;
@@ -443,7 +392,8 @@ static int load_status(struct ctx *c, json_t *j, const char *path, struct golden
 		break;
 	}
 	if (p->no_value && (json_object_get(j, "phases") || json_object_get(j, "startup_locality")))
-		return fail(c, -EBADMSG, "%s: phases or startup_locality without a value", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s: phases or startup_locality without a value", path);
 	return 0;
 }
 
@@ -461,11 +411,13 @@ static int load_alternatives(struct ctx *c, json_t *j, const char *path, enum ba
 	if (!alts)
 		return 0;
 	if (!json_is_array(alts))
-		return fail(c, -EBADMSG, "%s.alternatives: not an array", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s.alternatives: not an array", path);
 	n = json_array_size(alts);
 	if (n == 0 || n > GOLDEN_MAX_ALTERNATIVES)
-		return fail(c, n ? -E2BIG : -EBADMSG, "%s.alternatives: %zu entries (1-%u allowed)",
-			    path, n, GOLDEN_MAX_ALTERNATIVES);
+		return errbuf_set(c->errbuf, c->errbuf_size, n ? -E2BIG : -EBADMSG,
+				  "%s.alternatives: %zu entries (1-%u allowed)", path, n,
+				  GOLDEN_MAX_ALTERNATIVES);
 	p->alternatives = calloc(n, sizeof(*p->alternatives));
 	if (!p->alternatives)
 		return -ENOMEM;
@@ -476,7 +428,8 @@ static int load_alternatives(struct ctx *c, json_t *j, const char *path, enum ba
 		snprintf(sub, sizeof(sub), "%.100s.alternatives[%zu]", path, i);
 		p->n_alternatives = i + 1;
 		if (!json_is_object(a))
-			return fail(c, -EBADMSG, "%s: not an object", sub);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: not an object",
+					  sub);
 		r = check_keys(c, a, sub, keys);
 		if (r < 0)
 			return r;
@@ -485,7 +438,8 @@ static int load_alternatives(struct ctx *c, json_t *j, const char *path, enum ba
 			return r;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(p->alternatives[k].name, alt->name) == 0)
-				return fail(c, -EBADMSG, "%s.name: \"%.32s\" twice", sub, alt->name);
+				return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+						  "%s.name: \"%.32s\" twice", sub, alt->name);
 		alt->present = true;
 		if (c->profile && !json_object_get(a, "value") && !json_object_get(a, "events")) {
 			alt->no_value = true; /* predict builds it */
@@ -510,7 +464,7 @@ static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, uns
 	int r;
 
 	if (!json_is_object(j))
-		return fail(c, -EBADMSG, "%s: not an object", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: not an object", path);
 	r = check_keys(c, j, path, c->version >= 2 ? keys2 : keys);
 	if (r < 0)
 		return r;
@@ -530,7 +484,8 @@ static int load_pcr(struct ctx *c, json_t *j, const char *path, enum bank b, uns
 		return r;
 	if (p->values_only) {
 		if (json_object_get(j, "phases"))
-			return fail(c, -EBADMSG, "%s: phases need events", path);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s: phases need events", path);
 		return 0;
 	}
 	r = load_events(c, j, path, b, p);
@@ -554,8 +509,8 @@ static int load_value(struct ctx *c, json_t *j, const char *path, enum bank b, u
 	if (r < 0)
 		return r;
 	if (has && idx != 0)
-		return fail(c, -EBADMSG, "%s.startup_locality: only PCR 0 has a startup locality",
-			    path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s.startup_locality: only PCR 0 has a startup locality", path);
 	p->has_startup_locality = has;
 	p->startup_locality = has ? (uint8_t)u : 0;
 	return 0;
@@ -573,13 +528,16 @@ static int load_events(struct ctx *c, json_t *j, const char *path, enum bank b,
 
 	events = json_object_get(j, "events");
 	if (!events)
-		return fail(c, -EBADMSG, "%s: missing \"events\"", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: missing \"events\"",
+				  path);
 	if (!json_is_array(events))
-		return fail(c, -EBADMSG, "%s.events: not an array", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.events: not an array",
+				  path);
 	n = json_array_size(events);
 	if (n > GOLDEN_MAX_EVENTS)
-		return fail(c, -E2BIG, "%s.events: %zu events exceed the cap of %u", path, n,
-			    GOLDEN_MAX_EVENTS);
+		return errbuf_set(c->errbuf, c->errbuf_size, -E2BIG,
+				  "%s.events: %zu events exceed the cap of %u", path, n,
+				  GOLDEN_MAX_EVENTS);
 	if (n > 0) {
 		p->events = calloc(n, sizeof(*p->events));
 		if (!p->events)
@@ -597,8 +555,8 @@ static int load_events(struct ctx *c, json_t *j, const char *path, enum bank b,
 	if (r < 0)
 		return r;
 	if (memcmp(v, p->value, bank_size(b)) != 0)
-		return fail(c, -EBADMSG, "%s.value: does not equal the replay of its %zu events",
-			    path, n);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+				  "%s.value: does not equal the replay of its %zu events", path, n);
 	return 0;
 }
 
@@ -614,11 +572,13 @@ static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
 	if (!phases)
 		return 0;
 	if (!json_is_array(phases))
-		return fail(c, -EBADMSG, "%s.phases: not an array", path);
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s.phases: not an array",
+				  path);
 	n = json_array_size(phases);
 	if (n > GOLDEN_MAX_PHASES)
-		return fail(c, -E2BIG, "%s.phases: %zu phases exceed the cap of %u", path, n,
-			    GOLDEN_MAX_PHASES);
+		return errbuf_set(c->errbuf, c->errbuf_size, -E2BIG,
+				  "%s.phases: %zu phases exceed the cap of %u", path, n,
+				  GOLDEN_MAX_PHASES);
 	if (n > 0) {
 		p->phases = calloc(n, sizeof(*p->phases));
 		if (!p->phases)
@@ -634,7 +594,8 @@ static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
 		snprintf(sub, sizeof(sub), "%.100s.phases[%zu]", path, i);
 		p->n_phases = i + 1;
 		if (!json_is_object(ph))
-			return fail(c, -EBADMSG, "%s: not an object", sub);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "%s: not an object",
+					  sub);
 		r = check_keys(c, ph, sub, pkeys);
 		if (r < 0)
 			return r;
@@ -657,8 +618,8 @@ static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
 					break;
 				}
 		if (stop == SIZE_MAX)
-			return fail(c, -EBADMSG, "%s: no event carries phase \"%.32s\"", sub,
-				    gp->phase);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s: no event carries phase \"%.32s\"", sub, gp->phase);
 		pcr_initial(p, b, w);
 		for (size_t k = 0; k < stop; k++) {
 			r = pcr_extend(b, w, p->events[k].digest);
@@ -666,8 +627,9 @@ static int load_phases(struct ctx *c, json_t *j, const char *path, enum bank b,
 				return r;
 		}
 		if (memcmp(w, gp->value, bank_size(b)) != 0)
-			return fail(c, -EBADMSG, "%s.value: does not equal the replay up to phase %s",
-				    sub, gp->phase);
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "%s.value: does not equal the replay up to phase %s", sub,
+					  gp->phase);
 	}
 	return 0;
 }
@@ -688,19 +650,22 @@ int golden_banks_load_format(json_t *j, const char *path, struct golden_bank ban
 	int r;
 
 	if (!json_is_object(j))
-		return fail(&c, -EBADMSG, "%s: not an object", path);
+		return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG, "%s: not an object", path);
 	json_object_foreach(j, bkey, bv) {
 		enum bank b = bank_from_name(bkey);
 		if ((int)b < 0)
-			return fail(&c, -EBADMSG, "%s: unknown bank \"%.32s\"", path, bkey);
+			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
+					  "%s: unknown bank \"%.32s\"", path, bkey);
 		if (!json_is_object(bv))
-			return fail(&c, -EBADMSG, "%s.%s: not an object", path, bkey);
+			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG, "%s.%s: not an object",
+					  path, bkey);
 		banks[b].present = true;
 		json_object_foreach(bv, pkey, pv) {
 			unsigned idx;
 			if (parse_pcr_index(pkey, &idx) < 0)
-				return fail(&c, -EBADMSG, "%s.%s: \"%.32s\" is not a PCR index 0-%u",
-					    path, bkey, pkey, GOLDEN_PCR_MAX - 1);
+				return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
+						  "%s.%s: \"%.32s\" is not a PCR index 0-%u", path,
+						  bkey, pkey, TPM2_PCR_COUNT - 1);
 			snprintf(sub, sizeof(sub), "%.40s.%.40s.%.40s", path, bkey, pkey);
 			r = load_pcr(&c, pv, sub, b, idx, &banks[b].pcrs[idx]);
 			if (r < 0)
@@ -717,7 +682,7 @@ static int load_image(struct ctx *c, json_t *j, struct golden *g)
 	int r;
 
 	if (!json_is_object(j))
-		return fail(c, -EBADMSG, "image: not an object");
+		return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG, "image: not an object");
 	r = check_keys(c, j, "image", keys);
 	if (r < 0)
 		return r;
@@ -751,8 +716,18 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 {
 	static const char *const keys[] = {"format", "image", "stub", "platform", "secure_boot",
 					   "banks", "seal", NULL};
-	static const char *const stub_keys[] = {"systemd_stub", "systemd_boot", NULL};
-	static const char *const platform_keys[] = {"name", "profile_sha256", NULL};
+	static const struct json_field stub_fields[] = {
+	    {"systemd_stub", JSON_FIELD_STRING, 0, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, systemd_stub)},
+	    {"systemd_boot", JSON_FIELD_STRING, 0, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, systemd_boot)},
+	};
+	static const struct json_field platform_fields[] = {
+	    {"name", JSON_FIELD_STRING, JSON_FIELD_REQUIRED, GOLDEN_MAX_STRING,
+	     offsetof(struct golden, platform_name)},
+	    {"profile_sha256", JSON_FIELD_HEX, JSON_FIELD_REQUIRED, 32,
+	     offsetof(struct golden, platform_profile_sha256)},
+	};
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(freep) char *format = NULL;
@@ -766,7 +741,7 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	if (r < 0)
 		return r;
 	if (!json_is_object(j))
-		return fail(&c, -EBADMSG, "(top level): not an object");
+		return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG, "(top level): not an object");
 	g = golden_new();
 	if (!g)
 		return -ENOMEM;
@@ -776,8 +751,9 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	if (strcmp(format, GOLDEN_FORMAT_V2) == 0)
 		c.version = 2;
 	else if (strcmp(format, GOLDEN_FORMAT) != 0)
-		return fail(&c, -EOPNOTSUPP, "format: \"%.64s\" is neither \"%s\" nor \"%s\"",
-			    format, GOLDEN_FORMAT, GOLDEN_FORMAT_V2);
+		return errbuf_set(c.errbuf, c.errbuf_size, -EOPNOTSUPP,
+				  "format: \"%.64s\" is neither \"%s\" nor \"%s\"", format,
+				  GOLDEN_FORMAT, GOLDEN_FORMAT_V2);
 	r = check_keys(&c, j, "(top level)", keys);
 	if (r < 0)
 		return r;
@@ -790,41 +766,32 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	}
 	v = json_object_get(j, "stub");
 	if (v && !json_is_null(v)) {
-		if (!json_is_object(v))
-			return fail(&c, -EBADMSG, "stub: not an object");
-		r = check_keys(&c, v, "stub", stub_keys);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "stub", "systemd_stub", false, false, &g->systemd_stub);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "stub", "systemd_boot", false, false, &g->systemd_boot);
+		r = json_fields_read(v, "stub", stub_fields, ARRAY_SIZE(stub_fields), g, errbuf,
+				     errbuf_size);
 		if (r < 0)
 			return r;
 	}
 	v = json_object_get(j, "platform");
 	if (v && !json_is_null(v)) {
 		if (!json_is_object(v))
-			return fail(&c, -EBADMSG, "platform: not an object or null");
-		r = check_keys(&c, v, "platform", platform_keys);
-		if (r < 0)
-			return r;
-		r = get_string(&c, v, "platform", "name", true, false, &g->platform_name);
-		if (r < 0)
-			return r;
-		r = get_hex(&c, v, "platform", "profile_sha256", 32, g->platform_profile_sha256);
+			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
+					  "platform: not an object or null");
+		r = json_fields_read(v, "platform", platform_fields, ARRAY_SIZE(platform_fields), g,
+				     errbuf, errbuf_size);
 		if (r < 0)
 			return r;
 		g->has_platform = true;
 	}
 	v = json_object_get(j, "secure_boot");
 	if (!v || !json_is_boolean(v))
-		return fail(&c, -EBADMSG, "secure_boot: missing or not a boolean");
+		return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
+				  "secure_boot: missing or not a boolean");
 	g->secure_boot = json_is_true(v);
 
 	v = json_object_get(j, "banks");
 	if (!v)
-		return fail(&c, -EBADMSG, "(top level): missing \"banks\"");
+		return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
+				  "(top level): missing \"banks\"");
 	r = golden_banks_load_format(v, "banks", g->banks, c.version, false, errbuf, errbuf_size);
 	if (r < 0)
 		return r;
@@ -977,7 +944,7 @@ int golden_banks_to_json(const struct golden_bank banks[_BANK_MAX], json_t **ret
 		bo = json_object();
 		if (!bo)
 			return -ENOMEM;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 			json_t *pj = NULL;
 			char key[4];
 			if (!banks[b].pcrs[i].present)
@@ -1085,7 +1052,7 @@ static bool pcr_needs_v2(const struct golden_pcr *p)
 bool golden_banks_need_v2(const struct golden_bank banks[_BANK_MAX])
 {
 	for (size_t b = 0; b < _BANK_MAX; b++)
-		for (size_t i = 0; banks[b].present && i < GOLDEN_PCR_MAX; i++)
+		for (size_t i = 0; banks[b].present && i < TPM2_PCR_COUNT; i++)
 			if (banks[b].pcrs[i].present && pcr_needs_v2(&banks[b].pcrs[i]))
 				return true;
 	return false;

@@ -7,8 +7,6 @@
 
 #include "digest.h"
 
-#define TPM2_PCR_COUNT 24u             /* PCRs modelled; a set bit above 23 is rejected */
-
 /* PCR values per bank: mask[bank] bit i set = value[bank][i] present. */
 struct pcr_values {
 	uint32_t mask[_BANK_MAX];

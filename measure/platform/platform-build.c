@@ -126,7 +126,7 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 			p->pcrs = want;
 		}
 		FOREACH_BANK(b, p->banks) {
-			for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++) {
+			for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
 				struct golden_pcr *gp = &p->bank[b].pcrs[pcr];
 				bool take = in->target < 0 ? (want & (1u << pcr)) != 0
 							   : gp->status == PCR_STATUS_OBSERVED;

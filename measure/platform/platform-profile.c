@@ -9,6 +9,7 @@
 #include "errbuf.h"
 #include "fileio.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "measure-eventlog.h"
 #include "platform-profile.h"
@@ -73,7 +74,7 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 
 	FOREACH_BANK(b, bank_mask) {
 		p->bank[b].present = true;
-		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++) {
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
 			struct golden_pcr *gp = &p->bank[b].pcrs[pcr];
 			if (!(pcr_mask & (1u << pcr)))
 				continue;
@@ -147,7 +148,7 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 	static const char *const keys[] = {"format", "name", "banks", "source", NULL};
 	_cleanup_(platform_profile_freep) struct platform_profile *p = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
-	const char *key, *format = NULL, *name = NULL;
+	const char *format = NULL, *name = NULL;
 	json_t *v;
 	int r;
 
@@ -157,15 +158,9 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 		return r;
 	if (!json_is_object(j))
 		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "(top level): not an object");
-	json_object_foreach(j, key, v) {
-		bool ok = false;
-		for (size_t i = 0; keys[i]; i++)
-			if (strcmp(key, keys[i]) == 0)
-				ok = true;
-		if (!ok)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "(top level): unknown key \"%.64s\"", key);
-	}
+	r = json_check_keys(j, "(top level)", keys, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
 	if (json_get_string(j, "format", &format) < 0 ||
 	    (strcmp(format, PLATFORM_PROFILE_FORMAT) != 0 &&
 	     strcmp(format, PLATFORM_PROFILE_FORMAT_V2) != 0))
@@ -204,7 +199,7 @@ int platform_profile_load(const void *data, size_t len, struct platform_profile 
 		if (!p->bank[b].present)
 			continue;
 		p->banks |= BANK_MASK(b);
-		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++)
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++)
 			if (p->bank[b].pcrs[pcr].present)
 				p->pcrs |= 1u << pcr;
 	}

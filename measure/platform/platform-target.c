@@ -277,7 +277,7 @@ int platform_rules_apply(struct golden_bank golden[_BANK_MAX],
 	FOREACH_BANK(b, bank_mask) {
 		if (!profile[b].present || !golden[b].present)
 			continue;
-		for (unsigned pcr = 0; pcr < GOLDEN_PCR_MAX; pcr++) {
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
 			const struct golden_pcr *src = &profile[b].pcrs[pcr];
 			struct golden_pcr *dst = &golden[b].pcrs[pcr];
 			size_t first_alt;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "hexstr.h"
 #include "json.h"
 #include "log.h"
@@ -68,17 +69,6 @@ struct model {
 	char *reason;
 	size_t reason_size;
 };
-
-_printf_(3, 4) static int why(struct model *m, int err, const char *fmt, ...)
-{
-	va_list ap;
-	if (m->reason_size > 0) {
-		va_start(ap, fmt);
-		vsnprintf(m->reason, m->reason_size, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 /* PCR 11's value after the events so far, recorded as the value of phase in every bank. */
 static int add_pcr11_phase(struct golden *g, unsigned mask, const char *phase)
@@ -217,13 +207,15 @@ static int platform_pcrs(struct model *m)
 	FOREACH_BANK(b, m->in->mask) {
 		const struct golden_bank *pb = &m->in->platform[b];
 		if (!pb->present)
-			return why(m, -EBADMSG, "platform profile has no %s bank", bank_name(b));
+			return errbuf_set(m->reason, m->reason_size, -EBADMSG,
+					  "platform profile has no %s bank", bank_name(b));
 		for (size_t i = 0; i < ARRAY_SIZE(pcrs); i++) {
 			const struct golden_pcr *src = &pb->pcrs[pcrs[i]];
 			struct golden_pcr *dst = &m->g->banks[b].pcrs[pcrs[i]];
 			if (!src->present)
-				return why(m, -EBADMSG, "platform profile has no %s PCR %u",
-					   bank_name(b), pcrs[i]);
+				return errbuf_set(m->reason, m->reason_size, -EBADMSG,
+						  "platform profile has no %s PCR %u", bank_name(b),
+						  pcrs[i]);
 			dst->has_startup_locality = src->has_startup_locality;
 			dst->startup_locality = src->startup_locality;
 			for (size_t k = 0; k < src->n_events; k++) {
@@ -256,7 +248,8 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 		r = secureboot_variable_event(m->g, m->in->mask, names[i], i >= 2, vars[i]->data,
 					      vars[i]->len);
 		if (r < 0)
-			return why(m, r, "cannot encode the %s variable", names[i]);
+			return errbuf_set(m->reason, m->reason_size, r,
+					  "cannot encode the %s variable", names[i]);
 	}
 	r = add_separator(m, 7);
 	if (r < 0)
@@ -286,13 +279,15 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 			r = sbv_verify_image(imgs[i]->data, imgs[i]->len, auth[i],
 					     m->in->mask | BANK_MASK(BANK_SHA256), &dbs, &v);
 			if (r < 0)
-				return why(m, r, "cannot evaluate the Secure Boot signature of '%s'",
-					   name);
+				return errbuf_set(
+				    m->reason, m->reason_size, r,
+				    "cannot evaluate the Secure Boot signature of '%s'", name);
 			if (!v.allowed)
-				return why(m, -EOPNOTSUPP,
-					   "with Secure Boot on the firmware (%s) would refuse to "
-					   "start '%s': %s", sbv_firmware_to_string(dbs.firmware),
-					   name, v.reason);
+				return errbuf_set(
+				    m->reason, m->reason_size, -EOPNOTSUPP,
+				    "with Secure Boot on the firmware (%s) would refuse to "
+				    "start '%s': %s",
+				    sbv_firmware_to_string(dbs.firmware), name, v.reason);
 			for (size_t a = 0; a < v.n_authorities; a++) {
 				const struct secureboot_entry *e = &v.authorities[a];
 				bool dup = false;
@@ -312,199 +307,233 @@ static int pcr7(struct model *m, const struct uki_digests *ud,
 	return 0;
 }
 
-int predict_run(const struct predict_input *in, struct golden *g, char *reason,
-		size_t reason_size)
-{
-	struct model m = {in, g, reason, reason_size};
-	_cleanup_(freep) struct uki *u = NULL;
-	_cleanup_(freep) struct uki_digests *ud = NULL;
-	_cleanup_(freep) struct pe_image *bpe = NULL;
-	_cleanup_(freep) uint8_t *cpio = NULL;
-	_cleanup_(freep) char *stub_cmdline = NULL, *boot_cmdline = NULL;
-	struct sd_version boot = {};
+/* What predict_run learns from its inputs before it writes any event; pointers owned by
+ * predict_run. */
+struct chain {
+	struct uki *u;
+	struct uki_digests *ud;
+	struct pe_image *bpe;
+	struct sd_version boot; /* of the boot loader, when one is given */
 	uint8_t boot_auth[_BANK_MAX][DIGEST_MAX];
-	size_t cpio_len = 0;
-	const char *final_cmdline;
+	uint8_t *cpio; /* stub >= 257: the os-release cpio from .osrel */
+	size_t cpio_len;
+	char *stub_cmdline, *boot_cmdline;
+	const char *final_cmdline; /* what the kernel gets: one of the two above */
 	bool boot_passes_cmdline;
-	unsigned major;
+	unsigned major; /* of systemd-stub */
+};
+
+/* The UKI: parsed, its stub version modelled, none of the sections whose effect is not. */
+static int read_uki(struct model *m, struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	/* Fail closed on what changes PCR 9/11/12 in ways not modelled. */
+	static const enum uki_section refused[] = {UKI_PCRSIG,  UKI_PCRPKEY, UKI_UCODE, UKI_PROFILE,
+						   UKI_DTBAUTO, UKI_HWIDS,   UKI_EFIFW};
+	char err[200] = "";
 	int r;
 
-	if (reason_size > 0)
-		reason[0] = '\0';
-	if (!in->uki.data)
-		return why(&m, -EINVAL, "no UKI given");
-	u = malloc(sizeof(*u));
-	ud = malloc(sizeof(*ud));
-	bpe = malloc(sizeof(*bpe));
-	if (!u || !ud || !bpe)
-		return -ENOMEM;
+	r = uki_parse_msg(in->uki.data, in->uki.len, c->u, err, sizeof(err));
+	if (r < 0)
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "'%s' is not a systemd-stub UKI: %s", in->uki.name,
+				  err[0] ? err : "malformed");
+	c->major = c->u->stub.major;
+	if (c->major < 252 || c->major > 257)
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-stub %s: only stub versions 252 to 257 are modelled",
+				  c->u->stub.version);
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
+		if (c->u->parts[refused[i]].sect)
+			return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+					  "'%s' has a %s section: its effect on PCR 9/11/12 is not "
+					  "modelled (build the UKI without it)",
+					  in->uki.name, uki_section_name(refused[i]));
+	return 0;
+}
 
-	{
-		char err[200] = "";
-		r = uki_parse_msg(in->uki.data, in->uki.len, u, err, sizeof(err));
-		if (r < 0)
-			return why(&m, r, "'%s' is not a systemd-stub UKI: %s", in->uki.name,
-				   err[0] ? err : "malformed");
-	}
-	major = u->stub.major;
-	if (major < 252 || major > 257)
-		return why(&m, -EOPNOTSUPP,
-			   "systemd-stub %s: only stub versions 252 to 257 are modelled",
-			   u->stub.version);
-	/* Fail closed on what changes PCR 9/11/12 in ways not modelled. */
-	{
-		static const enum uki_section refused[] = {UKI_PCRSIG, UKI_PCRPKEY, UKI_UCODE,
-							   UKI_PROFILE, UKI_DTBAUTO, UKI_HWIDS,
-							   UKI_EFIFW};
-		for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
-			if (u->parts[refused[i]].sect)
-				return why(&m, -EOPNOTSUPP,
-					   "'%s' has a %s section: its effect on PCR 9/11/12 is not "
-					   "modelled (build the UKI without it)",
-					   in->uki.name, uki_section_name(refused[i]));
-	}
+/* The boot loader, when given: systemd-boot 252 to 257, and its Authenticode digests. */
+static int read_bootloader(struct model *m, struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	char err[200] = "";
+	int r;
 
-	if (in->bootloader.data) {
-		char err[200] = "";
-		r = pe_parse_msg(in->bootloader.data, in->bootloader.len, bpe, err, sizeof(err));
-		if (r >= 0)
-			r = sd_version_read(bpe, in->bootloader.data, in->bootloader.len, &boot);
-		if (r < 0)
-			return why(&m, r, "'%s' is not a valid PE image: %s", in->bootloader.name,
-				   err[0] ? err : "malformed .sdmagic");
-		if (boot.kind != SD_EFI_BOOT)
-			return why(&m, -EOPNOTSUPP,
-				   "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "
-				   "only systemd-boot or a directly booted UKI are modelled",
-				   in->bootloader.name);
-		if (boot.major < 252 || boot.major > 257)
-			return why(&m, -EOPNOTSUPP, "systemd-boot %s is not modelled (252 to 257)",
-				   boot.version);
-		r = authenticode_digest(in->bootloader.data, in->bootloader.len,
-					in->mask | BANK_MASK(BANK_SHA256), in->n_threads, boot_auth);
-		if (r < 0)
-			return why(&m, r, "cannot hash '%s'", in->bootloader.name);
-	}
+	if (!in->bootloader.data)
+		return 0;
+	r = pe_parse_msg(in->bootloader.data, in->bootloader.len, c->bpe, err, sizeof(err));
+	if (r >= 0)
+		r = sd_version_read(c->bpe, in->bootloader.data, in->bootloader.len, &c->boot);
+	if (r < 0)
+		return errbuf_set(m->reason, m->reason_size, r, "'%s' is not a valid PE image: %s",
+				  in->bootloader.name, err[0] ? err : "malformed .sdmagic");
+	if (c->boot.kind != SD_EFI_BOOT)
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "'%s' is not systemd-boot (no '.sdmagic' naming systemd-boot); "
+				  "only systemd-boot or a directly booted UKI are modelled",
+				  in->bootloader.name);
+	if (c->boot.major < 252 || c->boot.major > 257)
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-boot %s is not modelled (252 to 257)", c->boot.version);
+	r = authenticode_digest(in->bootloader.data, in->bootloader.len,
+				in->mask | BANK_MASK(BANK_SHA256), in->n_threads, c->boot_auth);
+	if (r < 0)
+		return errbuf_set(m->reason, m->reason_size, r, "cannot hash '%s'",
+				  in->bootloader.name);
+	return 0;
+}
+
+/* The digests of the UKI's parts, the combined initrd included. */
+static int uki_digests(struct model *m, struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	int r;
 
 	/* Stub >= 257: an os-release cpio from .osrel joins the combined initrd. */
-	if (major >= 257 && u->parts[UKI_OSREL].sect) {
-		const struct uki_part *p = &u->parts[UKI_OSREL];
+	if (c->major >= 257 && c->u->parts[UKI_OSREL].sect) {
+		const struct uki_part *p = &c->u->parts[UKI_OSREL];
 		_cleanup_(freep) uint8_t *osrel = NULL;
 		if (p->n_bytes + p->n_zero > UKI_OSREL_MAX)
-			return why(&m, -E2BIG, ".osrel larger than %u bytes", UKI_OSREL_MAX);
+			return errbuf_set(m->reason, m->reason_size, -E2BIG,
+					  ".osrel larger than %u bytes", UKI_OSREL_MAX);
 		osrel = calloc(1, (size_t)(p->n_bytes + p->n_zero) + 1);
 		if (!osrel)
 			return -ENOMEM;
 		memcpy(osrel, p->bytes, (size_t)p->n_bytes);
 		r = cpio_literal(".extra", "os-release", 0555, 0444, osrel,
-				 (size_t)(p->n_bytes + p->n_zero), &cpio, &cpio_len);
+				 (size_t)(p->n_bytes + p->n_zero), &c->cpio, &c->cpio_len);
 		if (r < 0)
 			return r;
 	}
 	/* The kernel Authenticode is needed for PCR 4 only with Secure Boot off. */
-	r = uki_digests_compute(u, in->uki.data, in->uki.len, in->mask | BANK_MASK(BANK_SHA256),
-				cpio, cpio_len, !in->secure_boot, in->n_threads, ud);
+	r = uki_digests_compute(c->u, in->uki.data, in->uki.len, in->mask | BANK_MASK(BANK_SHA256),
+				c->cpio, c->cpio_len, !in->secure_boot, in->n_threads, c->ud);
 	if (r < 0)
-		return why(&m, r, "'%s': cannot compute its digests (the .linux section must be a "
-				  "valid PE image)", in->uki.name);
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "'%s': cannot compute its digests (the .linux section must be a "
+				  "valid PE image)",
+				  in->uki.name);
+	return 0;
+}
 
-	/* Command lines. */
-	r = uki_cmdline(u, &stub_cmdline);
+/* The command lines: the UKI's .cmdline, and the one systemd-boot <= 254 passes. */
+static int command_lines(struct model *m, struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	int r;
+
+	r = uki_cmdline(c->u, &c->stub_cmdline);
 	if (r < 0)
-		return why(&m, r, "'%s': .cmdline is not ASCII", in->uki.name);
-	boot_passes_cmdline = in->bootloader.data && boot.major <= 254 && stub_cmdline;
-	if (boot_passes_cmdline) {
-		r = sdboot_cmdline(u, boot.major, &boot_cmdline);
+		return errbuf_set(m->reason, m->reason_size, r, "'%s': .cmdline is not ASCII",
+				  in->uki.name);
+	c->boot_passes_cmdline = in->bootloader.data && c->boot.major <= 254 && c->stub_cmdline;
+	if (c->boot_passes_cmdline) {
+		r = sdboot_cmdline(c->u, c->boot.major, &c->boot_cmdline);
 		if (r < 0)
 			return r;
 	}
 	/* The stub uses the passed LoadOptions only with Secure Boot off (or without .cmdline). */
-	final_cmdline = boot_passes_cmdline && !in->secure_boot ? boot_cmdline : stub_cmdline;
+	c->final_cmdline = c->boot_passes_cmdline && !in->secure_boot ? c->boot_cmdline
+								       : c->stub_cmdline;
+	return 0;
+}
 
-	FOREACH_BANK(b, in->mask)
-		g->banks[b].present = true;
+/* PCR 4: the boot applications the firmware starts (and the kernel with Secure Boot off). */
+static int pcr4(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	char desc[256];
+	int r;
 
-	/* PCR 0-3, 6 from the platform profile. */
-	r = platform_pcrs(&m);
-	if (r < 0)
-		return r;
-
-	/* PCR 4 */
-	if ((r = add_action(&m, 4, "Calling EFI Application from Boot Option")) < 0 ||
-	    (r = add_separator(&m, 4)) < 0)
+	if ((r = add_action(m, 4, "Calling EFI Application from Boot Option")) < 0 ||
+	    (r = add_separator(m, 4)) < 0)
 		return r;
 	if (in->bootloader.data) {
-		char desc[256];
-		snprintf(desc, sizeof(desc), "systemd-boot %s %s", boot.version, in->bootloader.name);
-		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
-				EV_EFI_BOOT_SERVICES_APPLICATION, desc, boot_auth);
+		snprintf(desc, sizeof(desc), "systemd-boot %s %s", c->boot.version,
+			 in->bootloader.name);
+		r = add_digests(m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				EV_EFI_BOOT_SERVICES_APPLICATION, desc, c->boot_auth);
 		if (r < 0)
 			return r;
 	}
-	{
-		char desc[256];
-		snprintf(desc, sizeof(desc), "UKI (systemd-stub %s) %s", u->stub.version,
-			 in->uki.name);
-		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
-				EV_EFI_BOOT_SERVICES_APPLICATION, desc, ud->authenticode);
-		if (r < 0)
-			return r;
-	}
-	if (!in->secure_boot) {
-		/* v252-v257 LoadImage() .linux; with Secure Boot off no security override is
-		 * installed, so the firmware measures it. */
-		r = add_digests(&m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
-				EV_EFI_BOOT_SERVICES_APPLICATION, "kernel (.linux of the UKI)",
-				ud->kernel_authenticode);
-		if (r < 0)
-			return r;
-	}
-
-	/* PCR 5 */
-	if (in->gpt_event.data) {
-		if ((r = add_separator(&m, 5)) < 0 ||
-		    (r = add_hashed(&m, 5, GOLDEN_LOG_FIRMWARE, "EV_EFI_GPT_EVENT", EV_EFI_GPT_EVENT,
-				    "GPT of the boot disk", in->gpt_event.data, in->gpt_event.len,
-				    true, NULL)) < 0)
-			return r;
-		if (in->bootloader.data && boot.major >= 255) {
-			if (!in->loader_conf.data && !in->loader_conf_absent)
-				return why(&m, -EOPNOTSUPP,
-					   "systemd-boot %s measures \\loader\\loader.conf into PCR 5 "
-					   "but no loader.conf was given (--loader-conf FILE, or "
-					   "--no-loader-conf if the ESP has none)",
-					   boot.version);
-			FOREACH_BANK(b, in->mask) {
-				uint8_t d[DIGEST_MAX];
-				if (!in->loader_conf.data)
-					break;
-				r = digest_buffer(b, in->loader_conf.data, in->loader_conf.len, d);
-				if (r >= 0)
-					r = golden_pcr_add_event(&g->banks[b].pcrs[5],
-								 GOLDEN_LOG_FIRMWARE, "EV_EVENT_TAG",
-								 EV_EVENT_TAG, "loader.conf", d,
-								 bank_size(b), NULL, NULL, 0);
-				if (r < 0)
-					return r;
-			}
-		}
-		if (in->exit_boot_services &&
-		    ((r = add_action(&m, 5, "Exit Boot Services Invocation")) < 0 ||
-		     (r = add_action(&m, 5, "Exit Boot Services Returned with Success")) < 0))
-			return r;
-	}
-
-	/* PCR 7 */
-	r = pcr7(&m, ud, (const uint8_t(*)[DIGEST_MAX])boot_auth);
+	snprintf(desc, sizeof(desc), "UKI (systemd-stub %s) %s", c->u->stub.version, in->uki.name);
+	r = add_digests(m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION", EV_EFI_BOOT_SERVICES_APPLICATION,
+			desc, c->ud->authenticode);
 	if (r < 0)
 		return r;
+	if (!in->secure_boot)
+		/* v252-v257 LoadImage() .linux; with Secure Boot off no security override is
+		 * installed, so the firmware measures it. */
+		return add_digests(m, 4, "EV_EFI_BOOT_SERVICES_APPLICATION",
+				   EV_EFI_BOOT_SERVICES_APPLICATION, "kernel (.linux of the UKI)",
+				   c->ud->kernel_authenticode);
+	return 0;
+}
 
-	/* PCR 9: the Linux EFI stub (kernel >= 6.1 logs LoadOptions; confirmed for 6.1, 6.12). */
-	if (final_cmdline && final_cmdline[0]) {
+/* PCR 5, systemd-boot >= 255: its loader.conf as an EV_EVENT_TAG. */
+static int pcr5_loader_conf(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	int r;
+
+	if (!in->loader_conf.data && !in->loader_conf_absent)
+		return errbuf_set(m->reason, m->reason_size, -EOPNOTSUPP,
+				  "systemd-boot %s measures \\loader\\loader.conf into PCR 5 "
+				  "but no loader.conf was given (--loader-conf FILE, or "
+				  "--no-loader-conf if the ESP has none)",
+				  c->boot.version);
+	FOREACH_BANK(b, in->mask) {
+		uint8_t d[DIGEST_MAX];
+		if (!in->loader_conf.data)
+			break;
+		r = digest_buffer(b, in->loader_conf.data, in->loader_conf.len, d);
+		if (r >= 0)
+			r = golden_pcr_add_event(&m->g->banks[b].pcrs[5], GOLDEN_LOG_FIRMWARE,
+						 "EV_EVENT_TAG", EV_EVENT_TAG, "loader.conf", d,
+						 bank_size(b), NULL, NULL, 0);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* PCR 5, with a disk: separator, the GPT, loader.conf, ExitBootServices. */
+static int pcr5(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	int r;
+
+	if (!in->gpt_event.data)
+		return 0;
+	if ((r = add_separator(m, 5)) < 0 ||
+	    (r = add_hashed(m, 5, GOLDEN_LOG_FIRMWARE, "EV_EFI_GPT_EVENT", EV_EFI_GPT_EVENT,
+			    "GPT of the boot disk", in->gpt_event.data, in->gpt_event.len, true,
+			    NULL)) < 0)
+		return r;
+	if (in->bootloader.data && c->boot.major >= 255) {
+		r = pcr5_loader_conf(m, c);
+		if (r < 0)
+			return r;
+	}
+	if (in->exit_boot_services &&
+	    ((r = add_action(m, 5, "Exit Boot Services Invocation")) < 0 ||
+	     (r = add_action(m, 5, "Exit Boot Services Returned with Success")) < 0))
+		return r;
+	return 0;
+}
+
+/* PCR 9: the Linux EFI stub (kernel >= 6.1 logs LoadOptions; confirmed for 6.1, 6.12). */
+static int pcr9(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	uint8_t tag[64];
+	size_t ntag;
+	int r;
+
+	if (c->final_cmdline && c->final_cmdline[0]) {
 		_cleanup_(freep) uint8_t *u16 = NULL;
-		uint8_t tag[64];
-		size_t n16, ntag;
-		r = utf16z(final_cmdline, &u16, &n16);
+		size_t n16;
+		r = utf16z(c->final_cmdline, &u16, &n16);
 		if (r < 0)
 			return r;
 		tag_data(tag, TAG_LINUX_LOAD_OPTIONS, "LOADED_IMAGE::LoadOptions", &ntag);
@@ -512,7 +541,7 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 			uint8_t d[DIGEST_MAX];
 			r = digest_buffer(b, u16, n16, d);
 			if (r >= 0)
-				r = golden_pcr_add_event(&g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE,
+				r = golden_pcr_add_event(&m->g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE,
 							 "EV_EVENT_TAG", EV_EVENT_TAG,
 							 "LOADED_IMAGE::LoadOptions", d,
 							 bank_size(b), NULL, tag, ntag);
@@ -520,83 +549,107 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 				return r;
 		}
 	}
-	if (ud->have_initrd) {
-		uint8_t tag[64];
-		size_t ntag;
-		tag_data(tag, TAG_LINUX_INITRD, "Linux initrd", &ntag);
-		FOREACH_BANK(b, in->mask) {
-			r = golden_pcr_add_event(&g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE,
-						 "EV_EVENT_TAG", EV_EVENT_TAG, "Linux initrd",
-						 ud->initrd[b], bank_size(b), NULL, tag, ntag);
-			if (r < 0)
-				return r;
-		}
+	if (!c->ud->have_initrd)
+		return 0;
+	tag_data(tag, TAG_LINUX_INITRD, "Linux initrd", &ntag);
+	FOREACH_BANK(b, in->mask) {
+		r = golden_pcr_add_event(&m->g->banks[b].pcrs[9], GOLDEN_LOG_FIRMWARE, "EV_EVENT_TAG",
+					 EV_EVENT_TAG, "Linux initrd", c->ud->initrd[b],
+					 bank_size(b), NULL, tag, ntag);
+		if (r < 0)
+			return r;
 	}
+	return 0;
+}
 
-	/* PCR 11: sections in the stub's order, name then in-memory data. */
+/* PCR 11: sections in the stub's order, name then in-memory data; then the phases. */
+static int pcr11(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	int r;
+
 	for (enum uki_section s = 0; s < _UKI_SECTION_MAX; s++) {
-		const struct uki_part *p = &u->parts[s];
+		const struct uki_part *p = &c->u->parts[s];
 		const char *name = uki_section_name(s);
 		unsigned idx;
-		if (!p->sect || !uki_section_measured(major, s))
+		if (!p->sect || !uki_section_measured(c->major, s))
 			continue;
-		idx = (unsigned)(p->sect - u->pe.sections);
-		r = add_hashed(&m, 11, GOLDEN_LOG_FIRMWARE, "EV_IPL", EV_IPL, name, name,
+		idx = (unsigned)(p->sect - c->u->pe.sections);
+		r = add_hashed(m, 11, GOLDEN_LOG_FIRMWARE, "EV_IPL", EV_IPL, name, name,
 			       strlen(name) + 1, false, NULL);
 		if (r < 0)
 			return r;
-		r = add_digests(&m, 11, "EV_IPL", EV_IPL, name, ud->section[idx]);
+		r = add_digests(m, 11, "EV_IPL", EV_IPL, name, c->ud->section[idx]);
 		if (r < 0)
 			return r;
 	}
-	r = add_pcr11_phase(g, in->mask, "stub");
+	r = add_pcr11_phase(m->g, in->mask, "stub");
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < in->n_phases; i++) {
-		r = add_hashed(&m, 11, GOLDEN_LOG_SYSTEMD, "phase", -1, in->phases[i], in->phases[i],
+		r = add_hashed(m, 11, GOLDEN_LOG_SYSTEMD, "phase", -1, in->phases[i], in->phases[i],
 			       strlen(in->phases[i]), false, in->phases[i]);
 		if (r < 0)
 			return r;
-		r = add_pcr11_phase(g, in->mask, in->phases[i]);
+		r = add_pcr11_phase(m->g, in->mask, in->phases[i]);
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
 
-	/* PCR 12: systemd-boot <= 254 measures the UKI command line it passes; the stub measures
-	 * the LoadOptions it accepts (Secure Boot off) once more. PCR 13: nothing (no sysexts). */
-	if (boot_passes_cmdline) {
-		r = add_cmdline_ipl(&m, 12, boot_cmdline);
-		if (r >= 0 && !in->secure_boot)
-			r = add_cmdline_ipl(&m, 12, boot_cmdline);
-		if (r < 0)
-			return r;
-	}
+/* PCR 12: systemd-boot <= 254 measures the UKI command line it passes; the stub measures
+ * the LoadOptions it accepts (Secure Boot off) once more. PCR 13: nothing (no sysexts). */
+static int pcr12(struct model *m, const struct chain *c)
+{
+	int r;
 
-	/* Values; PCRs 4, 7, 9, 11, 12, 13 always listed (empty = must stay zero); 5 only with a
-	 * disk. */
-	FOREACH_BANK(b, in->mask) {
-		static const unsigned always[] = {4, 7, 9, 12, 13};
+	if (!c->boot_passes_cmdline)
+		return 0;
+	r = add_cmdline_ipl(m, 12, c->boot_cmdline);
+	if (r >= 0 && !m->in->secure_boot)
+		r = add_cmdline_ipl(m, 12, c->boot_cmdline);
+	return r < 0 ? r : 0;
+}
+
+/* Values; PCRs 4, 7, 9, 11, 12, 13 always listed (empty = must stay zero); 5 only with a
+ * disk. */
+static int pcr_values(struct model *m)
+{
+	static const unsigned always[] = {4, 7, 9, 12, 13};
+	struct golden *g = m->g;
+	int r;
+
+	FOREACH_BANK(b, m->in->mask) {
 		for (size_t i = 0; i < ARRAY_SIZE(always); i++) {
 			r = golden_pcr_recompute(&g->banks[b].pcrs[always[i]], b);
 			if (r < 0)
 				return r;
 		}
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 			if (g->banks[b].pcrs[i].present && i != 11) {
 				r = golden_pcr_recompute(&g->banks[b].pcrs[i], b);
 				if (r < 0)
 					return r;
 			}
 	}
+	return 0;
+}
+
+/* The image's description: stub and boot loader versions, uname, the UKI's SHA-256. */
+static int describe_image(struct model *m, const struct chain *c)
+{
+	const struct predict_input *in = m->in;
+	struct golden *g = m->g;
 
 	free(g->systemd_stub);
-	g->systemd_stub = strdup(u->stub.version);
+	g->systemd_stub = strdup(c->u->stub.version);
 	free(g->systemd_boot);
-	g->systemd_boot = in->bootloader.data ? strdup(boot.version) : NULL;
+	g->systemd_boot = in->bootloader.data ? strdup(c->boot.version) : NULL;
 	if (!g->systemd_stub || (in->bootloader.data && !g->systemd_boot))
 		return -ENOMEM;
-	if (u->parts[UKI_UNAME].sect) {
-		const struct uki_part *p = &u->parts[UKI_UNAME];
+	if (c->u->parts[UKI_UNAME].sect) {
+		const struct uki_part *p = &c->u->parts[UKI_UNAME];
 		size_t n = strnlen((const char *)p->bytes, (size_t)MIN(p->n_bytes, 256));
 		bool ok = n > 0;
 		for (size_t i = 0; i < n; i++)
@@ -609,23 +662,82 @@ int predict_run(const struct predict_input *in, struct golden *g, char *reason,
 				return -ENOMEM;
 		}
 	}
-	memcpy(g->uki_sha256, ud->file_sha256, 32);
+	memcpy(g->uki_sha256, c->ud->file_sha256, 32);
 	g->has_uki_sha256 = true;
 	g->secure_boot = in->secure_boot;
-	if (in->platform) {
-		g->has_platform = true;
-		free(g->platform_name);
-		g->platform_name = strdup(in->platform_name ? in->platform_name : "platform");
-		if (!g->platform_name)
-			return -ENOMEM;
-		memcpy(g->platform_profile_sha256, in->platform_sha256, 32);
-		/* Status, source and alternatives of a format 2 profile (platform-status.c). */
-		r = platform_rules_apply(g->banks, in->platform, in->mask);
-		if (r < 0)
-			return why(&m, r, "the platform profile's PCR rules cannot be applied (%s)",
-				   strerror(-r));
-	}
 	return 0;
+}
+
+/* The platform profile: its name and digest, and its PCR rules (status, source,
+ * alternatives of a format 2 profile, platform-status.c). */
+static int apply_platform(struct model *m)
+{
+	const struct predict_input *in = m->in;
+	struct golden *g = m->g;
+	int r;
+
+	if (!in->platform)
+		return 0;
+	g->has_platform = true;
+	free(g->platform_name);
+	g->platform_name = strdup(in->platform_name ? in->platform_name : "platform");
+	if (!g->platform_name)
+		return -ENOMEM;
+	memcpy(g->platform_profile_sha256, in->platform_sha256, 32);
+	r = platform_rules_apply(g->banks, in->platform, in->mask);
+	if (r < 0)
+		return errbuf_set(m->reason, m->reason_size, r,
+				  "the platform profile's PCR rules cannot be applied (%s)",
+				  strerror(-r));
+	return 0;
+}
+
+/* The model of one boot: read the inputs, then the events of each PCR in turn. */
+static int predict_chain(struct model *m, struct chain *c)
+{
+	int r;
+
+	if ((r = read_uki(m, c)) < 0 || (r = read_bootloader(m, c)) < 0 ||
+	    (r = uki_digests(m, c)) < 0 || (r = command_lines(m, c)) < 0)
+		return r;
+	FOREACH_BANK(b, m->in->mask)
+		m->g->banks[b].present = true;
+	/* PCR 0-3, 6 from the platform profile. */
+	if ((r = platform_pcrs(m)) < 0 || (r = pcr4(m, c)) < 0 || (r = pcr5(m, c)) < 0 ||
+	    (r = pcr7(m, c->ud, (const uint8_t(*)[DIGEST_MAX])c->boot_auth)) < 0 ||
+	    (r = pcr9(m, c)) < 0 || (r = pcr11(m, c)) < 0 || (r = pcr12(m, c)) < 0 ||
+	    (r = pcr_values(m)) < 0 || (r = describe_image(m, c)) < 0)
+		return r;
+	return apply_platform(m);
+}
+
+int predict_run(const struct predict_input *in, struct golden *g, char *reason,
+		size_t reason_size)
+{
+	struct model m = {in, g, reason, reason_size};
+	_cleanup_(freep) struct uki *u = NULL;
+	_cleanup_(freep) struct uki_digests *ud = NULL;
+	_cleanup_(freep) struct pe_image *bpe = NULL;
+	struct chain c = {};
+	int r;
+
+	if (reason_size > 0)
+		reason[0] = '\0';
+	if (!in->uki.data)
+		return errbuf_set(reason, reason_size, -EINVAL, "no UKI given");
+	u = malloc(sizeof(*u));
+	ud = malloc(sizeof(*ud));
+	bpe = malloc(sizeof(*bpe));
+	if (!u || !ud || !bpe)
+		return -ENOMEM;
+	c.u = u;
+	c.ud = ud;
+	c.bpe = bpe;
+	r = predict_chain(&m, &c);
+	free(c.cpio);
+	free(c.stub_cmdline);
+	free(c.boot_cmdline);
+	return r;
 }
 
 int predict_systemd_json(const struct golden *g, json_t **ret)
@@ -666,8 +778,8 @@ int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, 
 {
 	_cleanup_(freep) uint8_t *buf = NULL;
 	_cleanup_(freep) char *sel = NULL;
-	size_t len = 0, cap = (size_t)_BANK_MAX * GOLDEN_PCR_MAX * DIGEST_MAX, slen = 0;
-	size_t scap = (size_t)_BANK_MAX * (8 + GOLDEN_PCR_MAX * 3) + 1;
+	size_t len = 0, cap = (size_t)_BANK_MAX * TPM2_PCR_COUNT * DIGEST_MAX, slen = 0;
+	size_t scap = (size_t)_BANK_MAX * (8 + TPM2_PCR_COUNT * 3) + 1;
 
 	buf = malloc(cap);
 	sel = calloc(1, scap);
@@ -679,7 +791,7 @@ int predict_tpm2_values(const struct golden *g, uint8_t **ret, size_t *ret_len, 
 		bool first = true;
 		if (!g->banks[b].present)
 			continue;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 			const struct golden_pcr *p = &g->banks[b].pcrs[i];
 			int n;
 			if (!p->present)
@@ -716,7 +828,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 	for (enum bank b = 0; b < _BANK_MAX; b++)
 		if (g->banks[b].present) {
 			n_banks++;
-			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+			for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 				n_values += g->banks[b].pcrs[i].present;
 		}
 	/* TPML_PCR_SELECTION {u32 count; TPMS_PCR_SELECTION[16] {u16 hash; u8 sizeofSelect;
@@ -735,7 +847,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 			continue;
 		store_le16(out + off, bank_info(b)->tpm_alg);
 		out[off + 2] = 3;
-		for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+		for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 			if (g->banks[b].pcrs[i].present)
 				out[off + 3 + i / 8] |= (uint8_t)(1u << (i % 8));
 		off += 8;
@@ -748,7 +860,7 @@ int predict_tpm2_serialized(const struct golden *g, uint8_t **ret, size_t *ret_l
 		for (enum bank b = 0; b < _BANK_MAX; b++) {
 			if (!g->banks[b].present)
 				continue;
-			for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++) {
+			for (unsigned i = 0; i < TPM2_PCR_COUNT; i++) {
 				size_t list = v / 8, k = v % 8, at;
 				if (!g->banks[b].pcrs[i].present)
 					continue;

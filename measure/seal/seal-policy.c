@@ -10,17 +10,11 @@
 
 #include "errbuf.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "parse.h"
 #include "seal-policy.h"
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
+#include "size.h"
 
 int seal_pcr_mask_parse(const char *list, uint32_t *ret_mask)
 {
@@ -91,13 +85,11 @@ int seal_policy_pcr_step(enum bank bank, uint32_t mask, const uint8_t values[][D
 		return -EIO;
 
 	/* TPM_CC_PolicyPCR || TPML_PCR_SELECTION{count 1, {hash, sizeofSelect 3, bitmap}} */
-	put_be32(head, TPM_CC_POLICY_PCR);
-	put_be32(head + 4, 1);
-	head[8] = (uint8_t)(bank_info(bank)->tpm_alg >> 8);
-	head[9] = (uint8_t)bank_info(bank)->tpm_alg;
+	store_be32(head, TPM_CC_POLICY_PCR);
+	store_be32(head + 4, 1);
+	store_be16(head + 8, bank_info(bank)->tpm_alg);
 	head[10] = 3;
-	head[11] = (uint8_t)mask;
-	head[12] = (uint8_t)(mask >> 8);
+	store_le16(head + 11, (uint16_t)mask); /* pcrSelect: PCR i is bit i%8 of byte i/8 */
 	head[13] = (uint8_t)(mask >> 16);
 
 	pctx = EVP_MD_CTX_new();
@@ -164,7 +156,7 @@ int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t er
 	static const char *const keys[] = {"profile", "policy", "bank", "pcrs", "pcr_values",
 					   "policy_digest", "phase", NULL};
 	struct seal_policy p = {};
-	const char *s = NULL, *key;
+	const char *s = NULL;
 	json_t *pcrs, *vals, *v;
 	uint8_t want[SEAL_DIGEST_SIZE];
 	size_t idx;
@@ -172,14 +164,9 @@ int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t er
 
 	if (!json_is_object(j))
 		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "seal: not an object");
-	json_object_foreach(j, key, v) {
-		bool ok = false;
-		for (size_t i = 0; keys[i]; i++)
-			ok = ok || strcmp(key, keys[i]) == 0;
-		if (!ok)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "seal: unknown key \"%.64s\"", key);
-	}
+	r = json_check_keys(j, "seal", keys, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
 	if ((r = get_str(j, "profile", &s, errbuf, errbuf_size)) < 0)
 		return r;
 	if (strcmp(s, SEAL_PROFILE) != 0)

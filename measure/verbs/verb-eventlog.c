@@ -51,8 +51,8 @@ static int load_logs(const char *fw_path, const char *sd_path, struct loaded_log
 			return log_error_errno(r, "Failed to read event log '%s'", fw_path);
 		r = evlog_parse(l->fw_data, l->fw_size, &l->fw, &e);
 		if (r < 0)
-			return log_error_errno(r, "%s: event %zu at offset 0x%zx: %s", fw_path,
-					       e.index, e.offset, e.what);
+			return log_error_reason(r, e.what, "%s: event %zu at offset 0x%zx", fw_path,
+						e.index, e.offset);
 	}
 	if (sd_path) {
 		struct record_error e = {};
@@ -61,8 +61,8 @@ static int load_logs(const char *fw_path, const char *sd_path, struct loaded_log
 			return log_error_errno(r, "Failed to read userspace log '%s'", sd_path);
 		r = sdlog_parse(l->sd_data, l->sd_size, &l->sd, &e);
 		if (r < 0)
-			return log_error_errno(r, "%s: record %zu at offset 0x%zx: %s", sd_path,
-					       e.index, e.offset, e.what);
+			return log_error_reason(r, e.what, "%s: record %zu at offset 0x%zx",
+						sd_path, e.index, e.offset);
 	}
 	return 0;
 }
@@ -90,7 +90,7 @@ static void replay_print_text(FILE *f, const struct replay_pcrs *r, bool all)
 {
 	FOREACH_BANK(b, r->banks) {
 		fprintf(f, "%s:\n", bank_name(b));
-		for (unsigned p = 0; p < EVLOG_PCR_COUNT; p++) {
+		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
 			char hex[2 * DIGEST_MAX + 1];
 			if (!all && !(r->extended[b] & (1u << p)) &&
 			    !(r->incomplete[b] & (1u << p)))
@@ -397,7 +397,7 @@ static int verb_show(int argc, char *argv[])
 {
 	_cleanup_(loaded_logs_done) struct loaded_logs l = {};
 	struct log_options o = {.out = "-"};
-	unsigned pcrs = (1u << EVLOG_PCR_COUNT) - 1;
+	unsigned pcrs = (1u << TPM2_PCR_COUNT) - 1;
 	bool brief = false;
 	int c, r;
 
@@ -457,7 +457,7 @@ static int verb_compare(int argc, char *argv[])
 	_cleanup_(compare_result_freep) struct compare_result *res = NULL;
 	_cleanup_(freep) struct evlog_event *events = NULL;
 	struct log_options o = {.out = "-"};
-	char err[512];
+	char err[512] = "";
 	size_t n;
 	int c, r;
 
@@ -477,7 +477,7 @@ static int verb_compare(int argc, char *argv[])
 	}
 	r = golden_load_file(argv[optind + 1], &g, err, sizeof(err));
 	if (r < 0)
-		return log_error_errno(r, "%s: %s", argv[optind + 1], err);
+		return log_error_reason(r, err, "%s", argv[optind + 1]);
 	r = load_logs(argv[optind], o.sd_path, &l);
 	if (r < 0)
 		return r;
@@ -656,7 +656,7 @@ static int verb_profile(int argc, char *argv[])
 					      o.build.pcr_mask, o.build.bank_mask, &p, err,
 					      sizeof(err));
 		if (r < 0)
-			return log_error_errno(r, "%s: %s", o.log, err);
+			return log_error_reason(r, err, "%s", o.log);
 	} else {
 		o.build.log = l.fw;
 		o.build.log_data = l.fw_data;
@@ -667,7 +667,7 @@ static int verb_profile(int argc, char *argv[])
 			return EXIT_USAGE;
 		}
 		if (r < 0)
-			return log_error_errno(r, "profile: %s", err[0] ? err : "cannot build it");
+			return log_error_reason(r, err, "profile");
 	}
 	r = platform_profile_to_json(p, &j);
 	if (r < 0)

@@ -31,7 +31,7 @@ int pcr_list_parse(const char *s, uint32_t *ret_mask)
 				return -EINVAL;
 			b = strtoul(p, &end, 10);
 		}
-		if (a > b || b >= EVLOG_PCR_COUNT)
+		if (a > b || b >= TPM2_PCR_COUNT)
 			return -EINVAL;
 		for (unsigned long i = a; i <= b; i++)
 			mask |= 1u << i;

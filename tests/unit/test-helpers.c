@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "hash-worker.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "log.h"
 #include "parse.h"
@@ -300,6 +301,15 @@ TEST(atomic_write)
 	ASSERT_OK(stat(path, &st));
 	ASSERT_EQ(st.st_mode & 0777, 0644); /* not the umask's 0600 */
 	ASSERT_ERR(read_file_capped(path, 3, &buf, &n), -EFBIG);
+	/* A secret replaces it with mode 0600 whatever the umask. */
+	umask(0);
+	ASSERT_OK(write_secret_file_atomic(path, "secret\n", 7));
+	ASSERT_OK(stat(path, &st));
+	ASSERT_EQ(st.st_mode & 0777, 0600);
+	ASSERT_OK(read_file_capped(path, 100, &buf, &n));
+	ASSERT_EQ(n, 7);
+	ASSERT_TRUE(memcmp(buf, "secret\n", 7) == 0);
+	free(buf);
 	unlink(path);
 	ASSERT_OK(rmdir(dir)); /* fails if a temporary was left */
 	umask(old);
@@ -378,4 +388,73 @@ TEST(dlopen_lib)
 	ASSERT_TRUE(sym_strlen);
 	ASSERT_EQ(sym_strlen("four"), 4);
 	ASSERT_OK(dlopen_lib(&libc, ok, 1));
+}
+
+/* json_fields_read: one table gives unknown-key refusal, required keys, caps and the values. */
+struct fields_dest {
+	char *name;
+	uint8_t digest[2];
+	struct json_field_uint count;
+	bool flag;
+};
+
+static int read_fields(const char *text, struct fields_dest *d, char *err, size_t err_size)
+{
+	static const struct json_field f[] = {
+	    {"name", JSON_FIELD_STRING, JSON_FIELD_REQUIRED, 4, offsetof(struct fields_dest, name)},
+	    {"digest", JSON_FIELD_HEX, 0, 2, offsetof(struct fields_dest, digest)},
+	    {"count", JSON_FIELD_UINT, 0, 9, offsetof(struct fields_dest, count)},
+	    {"flag", JSON_FIELD_BOOL, 0, 0, offsetof(struct fields_dest, flag)},
+	    {"extra", JSON_FIELD_ANY, 0, 0, 0},
+	};
+	json_t *j = json_loads(text, 0, NULL);
+	int r;
+	if (!j)
+		return -EINVAL;
+	r = json_fields_read(j, "obj", f, ARRAY_SIZE(f), d, err, err_size);
+	json_decref(j);
+	if (r < 0) { /* what was read before the defect is the caller's to free */
+		free(d->name);
+		d->name = NULL;
+	}
+	return r;
+}
+
+TEST(json_fields)
+{
+	struct fields_dest d = {};
+	char err[200] = "";
+
+	ASSERT_OK(read_fields("{\"name\":\"ab\",\"digest\":\"0aff\",\"count\":9,\"flag\":true,"
+			      "\"extra\":[1]}",
+			      &d, err, sizeof(err)));
+	ASSERT_STREQ(d.name, "ab");
+	ASSERT_EQ(d.digest[0], 0x0a);
+	ASSERT_EQ(d.digest[1], 0xff);
+	ASSERT_TRUE(d.count.present);
+	ASSERT_EQ(d.count.value, 9);
+	ASSERT_TRUE(d.flag);
+	free(d.name);
+	d = (struct fields_dest){};
+	ASSERT_OK(read_fields("{\"name\":\"ab\"}", &d, err, sizeof(err)));
+	ASSERT_TRUE(!d.count.present);
+	free(d.name);
+	d.name = NULL;
+	ASSERT_ERR(read_fields("{\"name\":\"ab\",\"nme\":1}", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj: unknown key \"nme\"");
+	ASSERT_ERR(read_fields("{}", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj: missing \"name\"");
+	ASSERT_ERR(read_fields("{\"name\":\"abcde\"}", &d, err, sizeof(err)), -E2BIG);
+	ASSERT_STREQ(err, "obj.name: string of 5 bytes exceeds the 4 byte cap");
+	ASSERT_ERR(read_fields("{\"name\":\"a\\u0001\"}", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj.name: control character at index 1");
+	ASSERT_ERR(read_fields("{\"name\":\"a\",\"digest\":\"0AFF\"}", &d, err, sizeof(err)),
+		   -EBADMSG);
+	ASSERT_STREQ(err, "obj.digest: not 2 bytes of lowercase hex");
+	ASSERT_ERR(read_fields("{\"name\":\"a\",\"count\":10}", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj.count: 10 out of range 0..9");
+	ASSERT_ERR(read_fields("{\"name\":\"a\",\"flag\":1}", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj.flag: missing or not a boolean");
+	ASSERT_ERR(read_fields("[]", &d, err, sizeof(err)), -EBADMSG);
+	ASSERT_STREQ(err, "obj: not an object");
 }

@@ -56,7 +56,7 @@ static void expect_statuses(enum platform_target t, const char *want, bool defau
 		if (strcmp(got, want) != 0)
 			TEST_FAIL("%s (bank %s): statuses %s, expected %s",
 				  platform_target_to_string(t), bank_name(b), got, want);
-		for (unsigned pcr = 8; pcr < GOLDEN_PCR_MAX; pcr++)
+		for (unsigned pcr = 8; pcr < TPM2_PCR_COUNT; pcr++)
 			ASSERT_TRUE(!banks[b].pcrs[pcr].present);
 	}
 	golden_banks_clear(banks);

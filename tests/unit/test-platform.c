@@ -238,7 +238,7 @@ static void compare_pcr5(const char *const *actions, size_t n, bool want_ok, con
 	ASSERT_OK(platform_target_fill(PLATFORM_TARGET_AWS, NULL, BANK_MASK(BANK_SHA256), NULL,
 				       prof));
 	/* Only PCR 5's rule matters here. */
-	for (unsigned i = 0; i < GOLDEN_PCR_MAX; i++)
+	for (unsigned i = 0; i < TPM2_PCR_COUNT; i++)
 		if (i != 5)
 			golden_pcr_clear(&prof[BANK_SHA256].pcrs[i]);
 	ASSERT_OK(platform_rules_apply(g->banks, prof, BANK_MASK(BANK_SHA256)));
