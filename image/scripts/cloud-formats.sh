@@ -44,8 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 GCE_CVM=${GCE_CVM:-none} GCE_FIRMWARE=${GCE_FIRMWARE:-2}
 # GCE wraps every DER it is given in its own list with this owner (cloud-platforms.md §2.1).
 GCE_OWNER=d281fad2-8d88-47a4-9792-5baa47bb1b89
-# the owner GUID of the Secure Boot release's own lists (one definition: secure-boot.sh)
-SB_OWNER_GUID=${SB_OWNER_GUID:-$(sed -n 's/^SB_OWNER_GUID=//p' "$here/secure-boot.sh")}
+# the owner GUID of the Secure Boot release's own lists (one definition: secure-boot-owner.sh)
+. "$here/secure-boot-owner.sh"
 raw=$dir/bootproof.raw
 [ -f "$raw" ] || { echo "cloud-formats: $raw missing" >&2; exit 1; }
 # targets in a fixed order, whatever order or repetition the list has

@@ -40,7 +40,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 # One fixed owner GUID for every EFI_SIGNATURE_DATA this project makes (PCR 7 measures it).
-SB_OWNER_GUID=de9c9933-f5c4-48bb-91ed-87c9727170e2
+. "$TOP/image/scripts/secure-boot-owner.sh"
 SECURE_BOOT=${SECURE_BOOT:-on}
 case "$SECURE_BOOT" in on | off) ;; *) die "SECURE_BOOT must be on or off, not '$SECURE_BOOT'" ;; esac
 st=$OUT/stage/secure-boot
@@ -50,13 +50,6 @@ devkeys=$OUT/keys/secure-boot
 
 tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
 sb_time() { date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S'; }
-
-# the ESP of a disk image as an mtools image spec
-esp_spec() {	# DISK
-	_s=$(sfdisk -J "$1" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-	[ -n "$_s" ] || die "$1 has no EFI System Partition"
-	echo "$1@@$((_s * 512))"
-}
 
 gen_dev_keys() {
 	[ -f "$devkeys/db.key" ] && return
@@ -227,12 +220,11 @@ do_mkosi_args() {
 
 # copy the ESP's signed PEs out of DISK into DIR: bootx64.efi, systemd-bootx64.efi, uki.efi
 esp_pes() {	# DISK DIR
-	_img=$(esp_spec "$1")
+	_img=$(esp_spec "$1") || die "no ESP to check in $1"
 	rm -f "$2/bootx64.efi" "$2/systemd-bootx64.efi" "$2/uki.efi"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" ::/EFI/BOOT/BOOTX64.EFI "$2/bootx64.efi" || die "no \\EFI\\BOOT\\BOOTX64.EFI on the ESP of $1"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" ::/EFI/systemd/systemd-bootx64.efi "$2/systemd-bootx64.efi" || die "no \\EFI\\systemd\\systemd-bootx64.efi on the ESP of $1"
-	_u=$(MTOOLS_SKIP_CHECK=1 mdir -i "$_img" -b ::/EFI/Linux | grep -i '\.efi$')
-	[ "$(echo "$_u" | wc -l)" = 1 ] && [ -n "$_u" ] || die "expected one UKI in \\EFI\\Linux of $1, found: $_u"
+	_u=$(esp_uki "$_img") || die "the ESP of $1 does not hold one UKI"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" "$_u" "$2/uki.efi"
 	cmp -s "$2/bootx64.efi" "$2/systemd-bootx64.efi" || die "BOOTX64.EFI and systemd-bootx64.efi differ on the ESP of $1"
 }

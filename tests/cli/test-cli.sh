@@ -2,7 +2,7 @@
 # The CLI contract of design.md: --help and --version, per-verb help, exit code 2 for usage errors.
 set -eu
 : "${BOOTPROOF:?}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 expect_rc() { # expect_rc RC CMD...
 	want=$1; shift
 	set +e; "$@" >/dev/null 2>&1; rc=$?; set -e

@@ -9,15 +9,9 @@ set -eu
 BUILD_DIR=${BOOTPROOF_BUILD_DIR:-$BOOTPROOF_SOURCE_DIR/build}
 DOCKER_CLI=/usr/bin/docker   # /usr/local/bin/docker may be a client of another version
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+DEPS_LIST=tests/deps/containers.list
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 note() { echo "-- $*" >&2; }
-
-need() {
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tests/deps/containers.list)"
-	done
-}
 
 [ "$(id -u)" = 0 ] || skip "needs root (dockerd, podman with overlay storage)"
 
