@@ -30,9 +30,19 @@ pcr_lists() {
 }
 pcr_lists 1 0 0-23 0-9,11-15 4,7,9,11,12 007
 pcr_lists 2 "" 24 3-1 1- -1 +1 1,,2 1, ,1 "1 ,2" 0x1 1:2
-for verb in containers pe-hash uki predict eventlog extend attest verify manifest; do
+for verb in containers pe-hash uki predict eventlog extend attest verify manifest siglist; do
 	"$BOOTPROOF" --help | grep -q "^  $verb " || fail "verb $verb missing from --help"
 done
+
+# siglist split: FILE and DIR, else usage; a file that is no signature list: exit 1 naming the offset
+expect_rc 2 "$BOOTPROOF" siglist split
+expect_rc 2 "$BOOTPROOF" siglist split a
+"$BOOTPROOF" siglist split --help | grep -q '^Usage: bootproof siglist split FILE DIR' || fail "siglist split --help"
+_w=$(mktemp -d) && printf 'not a list' >"$_w/x.esl"
+_e=$("$BOOTPROOF" siglist split "$_w/x.esl" "$_w" 2>&1) && fail "siglist split took a 10-byte file"
+echo "$_e" | grep -q "x.esl: offset 0: 10 bytes left, an EFI_SIGNATURE_LIST header needs 28" || fail "siglist split: $_e"
+[ "$(ls "$_w")" = x.esl ] || fail "siglist split left files after a refusal"
+rm -rf "$_w"
 
 # verify reads golden.json and the --ak-pub key side by side (on two threads): whichever is
 # broken is named, exit 1, whatever the other one is.
