@@ -205,7 +205,8 @@ for t in $targets; do
 		echo "==> Azure: bootproof-azure.vhd (fixed VHD, 1 MiB multiple, deterministic footer)"
 		padded "$raw" 1M "$tmp/azure.vhd"
 		size=$(stat -c %s "$tmp/azure.vhd")
-		sum=$(tt openssl dgst -sha256 -r "$tmp/azure.vhd" | cut -c1-64)
+		sum=$(tt openssl dgst -sha256 -r "$tmp/azure.vhd") || { echo "cloud-formats: cannot hash $tmp/azure.vhd" >&2; exit 1; }
+		sum=$(echo "$sum" | cut -c1-64)
 		tt python3 "$here/vhd-footer.py" "$size" "$SOURCE_DATE_EPOCH" "$sum" >>"$tmp/azure.vhd"
 		mv "$tmp/azure.vhd" "$dir/bootproof-azure.vhd"
 		args=""

@@ -33,7 +33,9 @@ sha() { awk -v f="$2" 'substr($0, 67) == f { print $1; exit }' "$w/sums.$1"; }
 skip='^(SHA256SUMS\.sig|signing-key\.pub\.pem|RELEASE-UNSIGNED|host-tools\.txt)$'
 
 # 1. the artifact list and each artifact's digest
+# shellcheck disable=SC2010 # a release's file names are plain words (sign.sh's SHA256SUMS lists them)
 (cd "$a" && ls | grep -v -E "$skip" | sort) >"$w/list.a"
+# shellcheck disable=SC2010
 (cd "$b" && ls | grep -v -E "$skip" | sort) >"$w/list.b"
 if ! cmp -s "$w/list.a" "$w/list.b"; then
 	differs "the release folders hold different files:"
@@ -42,6 +44,7 @@ fi
 comm -12 "$w/list.a" "$w/list.b" >"$w/list.common"
 sums "$a" "$w/list.common" "$w/sums.a"
 sums "$b" "$w/list.common" "$w/sums.b"
+# shellcheck disable=SC2013 # plain words, as above
 for f in $(cat "$w/list.common"); do
 	ha=$(sha a "$f") hb=$(sha b "$f") what=$f
 	[ -n "$ha" ] && [ -n "$hb" ] || cannot_check "no sha256 of $f (sha256sum gave none)"
@@ -102,8 +105,9 @@ if [ -f "$w/differs.container_measurements.json" ]; then
 fi
 
 # 5. the UKI: which section
-uki_sections() {	# UKI -> "name digest" lines
-	"$BOOTPROOF" uki inspect --json "$1" | jq -r '.sections[] | "\(.name) \(.digests.sha256)"'
+uki_sections() {	# UKI -> "name digest" lines (bootproof's failure is not lost in a pipe)
+	_j=$("$BOOTPROOF" uki inspect --json "$1") || cannot_check "bootproof uki inspect cannot read $1"
+	printf '%s\n' "$_j" | jq -r '.sections[] | "\(.name) \(.digests.sha256)"' || cannot_check "jq cannot read the sections of $1"
 }
 if [ -f "$w/differs.bootproof.efi" ]; then
 	uki_sections "$a/bootproof.efi" >"$w/uki.a"
@@ -115,7 +119,11 @@ if [ -f "$w/differs.bootproof.efi" ]; then
 fi
 
 # 6. the disk: GPT, then partition by partition, then file by file
-part_table() { sfdisk -J "$1" | jq -r '.partitiontable.partitions[] | "\(.name // .type) \(.start) \(.size) \(.type) \(.uuid)"'; }
+part_table() {	# DISK -> "name start size type uuid" lines (sfdisk's failure is not lost in a pipe)
+	_j=$(sfdisk -J "$1") || cannot_check "sfdisk cannot read the partition table of $1"
+	printf '%s\n' "$_j" | jq -r '.partitiontable.partitions[] | "\(.name // .type) \(.start) \(.size) \(.type) \(.uuid)"' ||
+		cannot_check "jq cannot read sfdisk's partition table of $1"
+}
 if [ -f "$w/differs.bootproof.raw" ]; then
 	part_table "$a/bootproof.raw" >"$w/gpt.a"
 	part_table "$b/bootproof.raw" >"$w/gpt.b"

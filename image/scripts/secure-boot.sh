@@ -106,8 +106,10 @@ do_prepare() {
 		for f in PK.key PK.crt KEK.key KEK.crt db.key db.crt; do
 			[ -r "$k/$f" ] || die "Secure Boot keys folder $k lacks $f (PK, KEK, db: key + certificate each)"
 		done
-		[ "$(openssl x509 -in "$k/db.crt" -noout -pubkey | sha256sum)" = "$(openssl pkey -in "$k/db.key" -pubout | sha256sum)" ] ||
-			die "$k/db.key is not the key of $k/db.crt"
+		# each side checked on its own: two failing commands would give two equal empty outputs
+		_cp=$(openssl x509 -in "$k/db.crt" -noout -pubkey) || die "$k/db.crt is not a PEM certificate"
+		_kp=$(openssl pkey -in "$k/db.key" -pubout) || die "$k/db.key is not a private key"
+		[ "$_cp" = "$_kp" ] || die "$k/db.key is not the key of $k/db.crt"
 		for c in PK KEK db; do openssl x509 -in "$k/$c.crt" -out "$st/$c.crt" || die "$k/$c.crt is not a PEM certificate"; done
 		# mkosi refuses a key readable by others; a copy is not made: the key stays where it is
 		[ "$(($(stat -c %a "$k/db.key") % 10))" = 0 ] || die "$k/db.key is readable by others: chmod 600 it"
@@ -174,12 +176,18 @@ sign_auth() {
 	rm -rf "$_kt"
 }
 
-fingerprint() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'; }
-subject() { openssl x509 -in "$1" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'; }
+# (openssl's output is taken first: in a pipe its failure would be lost, leaving an empty field)
+fingerprint() { _o=$(openssl x509 -in "$1" -noout -fingerprint -sha256) || return 1; echo "$_o" | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'; }
+subject() { _o=$(openssl x509 -in "$1" -noout -subject -nameopt RFC2253) || return 1; echo "$_o" | sed 's/^subject=//'; }
 
 # Only public inputs, so that the audit writes the same file.
 write_notes() {
-	if subject "$st/db.crt" | grep -q 'bootproof development'; then
+	# the heredoc below cannot stop on a failing $(...): every certificate is read here first
+	for c in PK KEK db; do
+		{ subject "$st/$c.crt" >/dev/null && fingerprint "$st/$c.crt" >/dev/null; } || die "cannot read $st/$c.crt"
+	done
+	_s=$(subject "$st/db.crt")
+	if case $_s in *'bootproof development'*) true ;; *) false ;; esac; then
 		origin="DEVELOPMENT keys generated on the build machine: a machine that enrolls them trusts whoever has that machine's out/keys folder; set SECURE_BOOT_KEYS=DIR for a real release"
 	else
 		origin="the publisher's keys (SECURE_BOOT_KEYS)"

@@ -9,6 +9,7 @@ set -eu
 BUILD_DIR=${BOOTPROOF_BUILD_DIR:-$BOOTPROOF_SOURCE_DIR/build}
 DOCKER_CLI=/usr/bin/docker   # /usr/local/bin/docker may be a client of another version
 
+# shellcheck disable=SC2034 # read by need() of tests/lib/common.sh
 DEPS_LIST=tests/deps/containers.list
 . "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 note() { echo "-- $*" >&2; }
