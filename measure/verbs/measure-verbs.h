@@ -14,3 +14,4 @@ int verb_verify(int argc, char *argv[]);   /* verb-verify.c */
 int verb_manifest(int argc, char *argv[]); /* verb-manifest.c */
 int verb_seal(int argc, char *argv[]);     /* verb-seal.c */
 int verb_siglist(int argc, char *argv[]);  /* verb-siglist.c */
+int verb_golden(int argc, char *argv[]);   /* verb-golden.c */
