@@ -25,6 +25,8 @@ static const struct verb verbs[] = {
 	{"manifest", verb_manifest, "sign / verify release files"},
 	{"job", verb_job, "run one measured job: spec, container, inputs, run, exit, outputs"},
 	{"seal", verb_seal, "sealing policy of golden.json / check a LUKS2 volume against it"},
+	{"golden", verb_golden, "which PCR and event of two golden manifests differ"},
+	{"siglist", verb_siglist, "split EFI signature lists into hashes and certificates"},
 };
 
 static void help(FILE *f)

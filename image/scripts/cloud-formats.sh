@@ -44,8 +44,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 GCE_CVM=${GCE_CVM:-none} GCE_FIRMWARE=${GCE_FIRMWARE:-2}
 # GCE wraps every DER it is given in its own list with this owner (cloud-platforms.md §2.1).
 GCE_OWNER=d281fad2-8d88-47a4-9792-5baa47bb1b89
-# the owner GUID of the Secure Boot release's own lists (one definition: secure-boot.sh)
-SB_OWNER_GUID=${SB_OWNER_GUID:-$(sed -n 's/^SB_OWNER_GUID=//p' "$here/secure-boot.sh")}
+# the owner GUID of the Secure Boot release's own lists (one definition: secure-boot-owner.sh)
+. "$here/secure-boot-owner.sh"
 raw=$dir/bootproof.raw
 [ -f "$raw" ] || { echo "cloud-formats: $raw missing" >&2; exit 1; }
 # targets in a fixed order, whatever order or repetition the list has
@@ -102,46 +102,16 @@ have_dbx() { have_keys && [ -s "$SB_KEYS/dbx.esl" ]; }
 
 # dbx_entries: dbx.esl split into its entries, $tmp/dbx-entries/NNN.sha256 (32 bytes) or NNN.x509
 # (DER), NNN from 001 in list order. GCE's --forbidden-database-file and Azure's uefiSettings carry
-# hashes and certificates, not lists: any other entry type is refused. Bounded walk: every size is
-# checked against what is left of the file before it is used.
+# hashes and certificates, not lists: any other entry type is refused. `bootproof siglist split`
+# walks the lists with predict's bounded, fuzzed parser (measure/predict/secureboot.c).
 dbx_entries() {
+	[ -n "${BOOTPROOF:-}" ] || { echo "cloud-formats: BOOTPROOF unset: cannot split $SB_KEYS/dbx.esl" >&2; exit 1; }
 	rm -rf "$tmp/dbx-entries"
 	mkdir -p "$tmp/dbx-entries"
-	tt python3 - "$SB_KEYS/dbx.esl" "$tmp/dbx-entries" <<'PY'
-import struct, sys, uuid
-path, out = sys.argv[1], sys.argv[2]
-SHA256 = uuid.UUID("c1c41626-504c-4092-aca9-41f936934328")  # EFI_CERT_SHA256_GUID
-X509 = uuid.UUID("a5c059a1-94e4-4aa7-87b5-ab155c2bf072")    # EFI_CERT_X509_GUID
-MAX_ENTRIES = 999  # NNN: three digits keep the file names in list order
-d = open(path, "rb").read()
-def bad(off, what):
-    sys.exit(f"cloud-formats: {path}: offset {off}: {what}")
-off, n = 0, 0
-while off < len(d):
-    if len(d) - off < 28:
-        bad(off, f"{len(d) - off} bytes left, an EFI_SIGNATURE_LIST header needs 28")
-    t = uuid.UUID(bytes_le=d[off:off + 16])
-    lsize, hsize, ssize = struct.unpack_from("<III", d, off + 16)
-    if lsize > len(d) - off or lsize < 28 + hsize:
-        bad(off, f"SignatureListSize {lsize} does not fit (header size {hsize}, {len(d) - off} bytes left)")
-    if ssize <= 16 or (lsize - 28 - hsize) % ssize:
-        bad(off, f"SignatureSize {ssize} does not divide the {lsize - 28 - hsize} bytes of signatures")
-    if t == SHA256 and ssize != 16 + 32:
-        bad(off, f"an EFI_CERT_SHA256 list with SignatureSize {ssize}, not 48")
-    if t not in (SHA256, X509):
-        bad(off, f"signature type {t}: GCE's --forbidden-database-file and Azure's uefiSettings carry only "
-                 "SHA-256 hashes (EFI_CERT_SHA256) and certificates (EFI_CERT_X509)")
-    p = off + 28 + hsize
-    while p < off + lsize:
-        n += 1
-        if n > MAX_ENTRIES:
-            bad(p, f"more than {MAX_ENTRIES} entries")
-        ext = "sha256" if t == SHA256 else "x509"
-        with open(f"{out}/{n:03d}.{ext}", "wb") as f:
-            f.write(d[p + 16:p + ssize])  # EFI_SIGNATURE_DATA: owner GUID, then the hash or DER
-        p += ssize
-    off += lsize
-PY
+	"$BOOTPROOF" siglist split "$SB_KEYS/dbx.esl" "$tmp/dbx-entries" || {
+		echo "cloud-formats: $SB_KEYS/dbx.esl cannot be carried entry by entry (above)" >&2
+		exit 1
+	}
 }
 
 # dbx_lists OWNER OUT: the dbx a cloud builds from the carried entries: one single-entry
@@ -235,7 +205,8 @@ for t in $targets; do
 		echo "==> Azure: bootproof-azure.vhd (fixed VHD, 1 MiB multiple, deterministic footer)"
 		padded "$raw" 1M "$tmp/azure.vhd"
 		size=$(stat -c %s "$tmp/azure.vhd")
-		sum=$(tt openssl dgst -sha256 -r "$tmp/azure.vhd" | cut -c1-64)
+		sum=$(tt openssl dgst -sha256 -r "$tmp/azure.vhd") || { echo "cloud-formats: cannot hash $tmp/azure.vhd" >&2; exit 1; }
+		sum=$(echo "$sum" | cut -c1-64)
 		tt python3 "$here/vhd-footer.py" "$size" "$SOURCE_DATE_EPOCH" "$sum" >>"$tmp/azure.vhd"
 		mv "$tmp/azure.vhd" "$dir/bootproof-azure.vhd"
 		args=""

@@ -142,3 +142,6 @@ MKOSI_COMMON() {	# common mkosi options: caches, sources (PKG_CACHE_ONLY=always:
 	     --package-cache-dir="$PKGCACHE" ${LOCAL_MIRROR:+--local-mirror=file://$LOCAL_MIRROR} \
 	     ${PKG_CACHE_ONLY:+--cache-only=$PKG_CACHE_ONLY}
 }
+
+# the ESP of a disk image for mtools: esp_spec DISK, esp_uki SPEC (also sourced alone by tests/boot)
+. "$TOP/image/scripts/esp.sh"

@@ -49,7 +49,13 @@ do_tools_tree() {
 	step "trixie tools tree"
 	write_pkgmngr
 	# every file of the tools tree's configuration (mkosi.conf, the sbsign wrapper) is in the stamp
-	stamp=$( (cd "$TOP/image/tools-tree" && find . -type f | LC_ALL=C sort | xargs cat; cat "$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources"; mkosi --version) | sha256sum | cut -c1-16)
+	# (collected into a file first: a failing part must stop the step, not hash to a stable stamp)
+	# (LOCAL_MIRROR: no mkosi.sources, as write_pkgmngr leaves it)
+	_src=$OUT/pkgmngr/etc/apt/sources.list.d/mkosi.sources
+	(cd "$TOP/image/tools-tree" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 cat &&
+		{ [ ! -f "$_src" ] || cat "$_src"; } && mkosi --version) >"$LOGDIR/tools-tree.stamp-input" ||
+		die "cannot read the tools tree's configuration, sources or mkosi's version"
+	stamp=$(sha256sum <"$LOGDIR/tools-tree.stamp-input" | cut -c1-16)
 	if [ -x "$TOOLS/usr/bin/systemd-repart" ] && [ "$(cat "$TOOLS_DIR/stamp" 2>/dev/null)" = "$stamp" ]; then
 		echo "    up to date ($TOOLS)"
 		return
@@ -88,10 +94,16 @@ do_sources() {
 	s=$OUT/stage/src
 	rm -rf "$s"
 	mkdir -p "$s"
+	# one command at a time, each checked (in a pipe only the last one's failure would show)
 	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard -- . \
-		':!image' ':!docs' ':!bench' ':!tests/boot' ':!tests/offline' ':!.ci' ':!README.md' ':!Makefile.images' |
-		xargs -0 sh -c 'for f; do [ -f "$f" ] && printf "%s\0" "$f"; done' sh |
-		tar --null -T - -cf -) | tar -C "$s" -xf -
+		':!image' ':!docs' ':!bench' ':!tests/boot' ':!tests/offline' ':!.ci' ':!README.md' ':!Makefile.images') \
+		>"$s.files" || die "git ls-files failed in $TOP (is it a git checkout?)"
+	# shellcheck disable=SC2016 # $f is the inner sh's
+	(cd "$TOP" && xargs -0 sh -c 'for f; do [ ! -f "$f" ] || printf "%s\0" "$f"; done' sh <"$s.files") >"$s.regular" ||
+		die "cannot list the source files of $TOP"
+	tar -C "$TOP" --null -T "$s.regular" -cf "$s.tar" || die "cannot read the source files of $TOP"
+	tar -C "$s" -xf "$s.tar" || die "cannot unpack the source snapshot into $s"
+	rm -f "$s.files" "$s.regular" "$s.tar"
 	[ -f "$s/CMakeLists.txt" ] || die "source snapshot has no CMakeLists.txt (is $TOP a git checkout?)"
 }
 
@@ -143,10 +155,11 @@ do_golden() {
 check_verbs() {
 	step "bootproof verbs the release needs"
 	for v in "containers" "predict" "eventlog profile" "manifest sign"; do
-		# shellcheck disable=SC2086
-		if "$BOOTPROOF" $v --help 2>&1 | grep -q -e 'not implemented' -e 'unknown command'; then
-			die "'bootproof $v' is not implemented in this tree yet: cannot make a release (nothing faked)"
-		fi
+		# shellcheck disable=SC2086 # not piped into grep: a crashing bootproof must not pass
+		h=$("$BOOTPROOF" $v --help 2>&1) || die "'bootproof $v --help' failed: $h"
+		case $h in *'not implemented'* | *'unknown command'*)
+			die "'bootproof $v' is not implemented in this tree yet: cannot make a release (nothing faked)" ;;
+		esac
 	done
 }
 

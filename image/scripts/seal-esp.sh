@@ -17,8 +17,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$BOOTPROOF" seal policy --golden "$golden" --format json -o "$tmp/bootproof-seal.json" ||
 	die "golden.json has no sealing policy"
 touch -d "@$SOURCE_DATE_EPOCH" "$tmp/bootproof-seal.json"
-esp_start=$(sfdisk --dump "$disk" | sed -n 's/.*start= *\([0-9]*\),.*type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B.*/\1/p')
-[ -n "$esp_start" ] || die "no ESP in $disk"
-MTOOLS_SKIP_CHECK=1 mcopy -o -m -i "$disk@@$((esp_start * 512))" "$tmp/bootproof-seal.json" \
+img=$(esp_spec "$disk") || die "no ESP in $disk"
+mcopy -o -m -i "$img" "$tmp/bootproof-seal.json" \
 	::/loader/bootproof-seal.json || die "mcopy onto the ESP of $disk"
 echo "seal-esp: /loader/bootproof-seal.json on the ESP, policy $("$BOOTPROOF" seal policy --golden "$golden")"

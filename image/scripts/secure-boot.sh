@@ -40,7 +40,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 # One fixed owner GUID for every EFI_SIGNATURE_DATA this project makes (PCR 7 measures it).
-SB_OWNER_GUID=de9c9933-f5c4-48bb-91ed-87c9727170e2
+. "$TOP/image/scripts/secure-boot-owner.sh"
 SECURE_BOOT=${SECURE_BOOT:-on}
 case "$SECURE_BOOT" in on | off) ;; *) die "SECURE_BOOT must be on or off, not '$SECURE_BOOT'" ;; esac
 st=$OUT/stage/secure-boot
@@ -50,13 +50,6 @@ devkeys=$OUT/keys/secure-boot
 
 tools() { "$TOP/image/scripts/in-tools.sh" "$@"; }
 sb_time() { date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%d %H:%M:%S'; }
-
-# the ESP of a disk image as an mtools image spec
-esp_spec() {	# DISK
-	_s=$(sfdisk -J "$1" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-	[ -n "$_s" ] || die "$1 has no EFI System Partition"
-	echo "$1@@$((_s * 512))"
-}
 
 gen_dev_keys() {
 	[ -f "$devkeys/db.key" ] && return
@@ -113,8 +106,10 @@ do_prepare() {
 		for f in PK.key PK.crt KEK.key KEK.crt db.key db.crt; do
 			[ -r "$k/$f" ] || die "Secure Boot keys folder $k lacks $f (PK, KEK, db: key + certificate each)"
 		done
-		[ "$(openssl x509 -in "$k/db.crt" -noout -pubkey | sha256sum)" = "$(openssl pkey -in "$k/db.key" -pubout | sha256sum)" ] ||
-			die "$k/db.key is not the key of $k/db.crt"
+		# each side checked on its own: two failing commands would give two equal empty outputs
+		_cp=$(openssl x509 -in "$k/db.crt" -noout -pubkey) || die "$k/db.crt is not a PEM certificate"
+		_kp=$(openssl pkey -in "$k/db.key" -pubout) || die "$k/db.key is not a private key"
+		[ "$_cp" = "$_kp" ] || die "$k/db.key is not the key of $k/db.crt"
 		for c in PK KEK db; do openssl x509 -in "$k/$c.crt" -out "$st/$c.crt" || die "$k/$c.crt is not a PEM certificate"; done
 		# mkosi refuses a key readable by others; a copy is not made: the key stays where it is
 		[ "$(($(stat -c %a "$k/db.key") % 10))" = 0 ] || die "$k/db.key is readable by others: chmod 600 it"
@@ -181,12 +176,18 @@ sign_auth() {
 	rm -rf "$_kt"
 }
 
-fingerprint() { openssl x509 -in "$1" -noout -fingerprint -sha256 | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'; }
-subject() { openssl x509 -in "$1" -noout -subject -nameopt RFC2253 | sed 's/^subject=//'; }
+# (openssl's output is taken first: in a pipe its failure would be lost, leaving an empty field)
+fingerprint() { _o=$(openssl x509 -in "$1" -noout -fingerprint -sha256) || return 1; echo "$_o" | sed 's/^.*=//; s/://g' | tr 'A-F' 'a-f'; }
+subject() { _o=$(openssl x509 -in "$1" -noout -subject -nameopt RFC2253) || return 1; echo "$_o" | sed 's/^subject=//'; }
 
 # Only public inputs, so that the audit writes the same file.
 write_notes() {
-	if subject "$st/db.crt" | grep -q 'bootproof development'; then
+	# the heredoc below cannot stop on a failing $(...): every certificate is read here first
+	for c in PK KEK db; do
+		{ subject "$st/$c.crt" >/dev/null && fingerprint "$st/$c.crt" >/dev/null; } || die "cannot read $st/$c.crt"
+	done
+	_s=$(subject "$st/db.crt")
+	if case $_s in *'bootproof development'*) true ;; *) false ;; esac; then
 		origin="DEVELOPMENT keys generated on the build machine: a machine that enrolls them trusts whoever has that machine's out/keys folder; set SECURE_BOOT_KEYS=DIR for a real release"
 	else
 		origin="the publisher's keys (SECURE_BOOT_KEYS)"
@@ -227,12 +228,11 @@ do_mkosi_args() {
 
 # copy the ESP's signed PEs out of DISK into DIR: bootx64.efi, systemd-bootx64.efi, uki.efi
 esp_pes() {	# DISK DIR
-	_img=$(esp_spec "$1")
+	_img=$(esp_spec "$1") || die "no ESP to check in $1"
 	rm -f "$2/bootx64.efi" "$2/systemd-bootx64.efi" "$2/uki.efi"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" ::/EFI/BOOT/BOOTX64.EFI "$2/bootx64.efi" || die "no \\EFI\\BOOT\\BOOTX64.EFI on the ESP of $1"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" ::/EFI/systemd/systemd-bootx64.efi "$2/systemd-bootx64.efi" || die "no \\EFI\\systemd\\systemd-bootx64.efi on the ESP of $1"
-	_u=$(MTOOLS_SKIP_CHECK=1 mdir -i "$_img" -b ::/EFI/Linux | grep -i '\.efi$')
-	[ "$(echo "$_u" | wc -l)" = 1 ] && [ -n "$_u" ] || die "expected one UKI in \\EFI\\Linux of $1, found: $_u"
+	_u=$(esp_uki "$_img") || die "the ESP of $1 does not hold one UKI"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$_img" "$_u" "$2/uki.efi"
 	cmp -s "$2/bootx64.efi" "$2/systemd-bootx64.efi" || die "BOOTX64.EFI and systemd-bootx64.efi differ on the ESP of $1"
 }

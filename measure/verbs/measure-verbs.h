@@ -16,3 +16,5 @@ int verb_verify(int argc, char *argv[]);   /* verb-verify.c */
 int verb_manifest(int argc, char *argv[]); /* verb-manifest.c */
 int verb_seal(int argc, char *argv[]);     /* verb-seal.c */
 int verb_bundle(int argc, char *argv[]);   /* verb-bundle.c */
+int verb_siglist(int argc, char *argv[]);  /* verb-siglist.c */
+int verb_golden(int argc, char *argv[]);   /* verb-golden.c */

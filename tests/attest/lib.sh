@@ -16,7 +16,7 @@ if [ -n "${BOOTPROOF_ATTEST_KEEP:-}" ]; then
 else
 	WORK=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-attest.XXXXXX")
 fi
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 . "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
 cleanup() {
 	stop_swtpms

@@ -9,7 +9,7 @@ set -eu
 command -v openssl >/dev/null || { echo "SKIP: openssl missing"; exit 77; }
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 cd "$W"
 printf 'disk image\n' >bootproof.raw
 printf 'golden\n' >golden.json

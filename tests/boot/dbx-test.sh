@@ -35,7 +35,8 @@ mkdir -p "$t"
 summary=$t/summary.txt
 : >"$summary"
 note() { printf '%s\n' "$*" | tee -a "$summary"; }
-owner=$(sed -n 's/^SB_OWNER_GUID=//p' "$TOP/image/scripts/secure-boot.sh")
+. "$TOP/image/scripts/secure-boot-owner.sh"
+owner=$SB_OWNER_GUID
 # hex on stdin -> bytes on stdout
 unhex() { python3 -c 'import sys; sys.stdout.buffer.write(bytes.fromhex(sys.stdin.read().strip()))'; }
 t0=$(date +%s)
@@ -85,8 +86,7 @@ step "boot E: systemd-boot enrolls db, dbx, KEK, PK from the ESP (fresh store in
 mkdir -p "$t/disks"
 disk=$t/disks/dbx.raw
 cp --sparse=always "$rel/bootproof.raw" "$disk"
-s=$(sfdisk -J "$disk" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-img="$disk@@$((s * 512))"
+img=$(esp_spec "$disk") || die "no ESP in $disk"
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" "$t/dbx.auth" ::/loader/keys/auto/dbx.auth
 enrollment_boot "$disk" "$t/enroll" "dbx enrollment boot"
 cp "$t/enroll/vars.fd" "$t/enrolled-vars.fd"

@@ -95,9 +95,8 @@ if [ "${BOOT_SECURE_BOOT:-0}" = 1 ]; then
 	[ -f "$keys/db.key" ] && [ "$(openssl x509 -in "$keys/db.crt" -outform der | sha256sum)" = "$(sha256sum <"$rel/db.der")" ] ||
 		die "the release's db key is not at hand ($keys): cannot sign the changed UKI"
 	need_tools_tree sbattach sbsign sbverify	# so that sbverify's "no" below is a verdict
-	s=$(sfdisk -J "$w/disk-tampered.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-	img="$w/disk-tampered.raw@@$((s * 512))"
-	uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+	img=$(esp_spec "$w/disk-tampered.raw") || die "no ESP in the tampered disk"
+	uki=$(esp_uki "$img") || die "no UKI on the tampered disk's ESP"
 	MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" "$uki" "$w/uki.efi"
 	"$TOP/image/scripts/in-tools.sh" sbattach --remove "$w/uki.efi" >/dev/null
 	"$TOP/image/scripts/in-tools.sh" sbsign --key "$keys/db.key" --cert "$rel/db.crt" --output "$w/uki-signed.efi" "$w/uki.efi" 2>/dev/null

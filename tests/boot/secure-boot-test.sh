@@ -106,9 +106,8 @@ tools sbattach --attach "$w/bad.pkcs7" "$w/badrel/bootproof.efi" >/dev/null
 cp "$rel/db.crt" "$rel/systemd-bootx64.efi.pkcs7" "$w/badrel/"
 cp "$w/bad.pkcs7" "$w/badrel/bootproof.efi.pkcs7"
 cp "$rel/bootproof.raw" "$w/badrel/bootproof.raw"
-s=$(sfdisk -J "$w/badrel/bootproof.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-img="$w/badrel/bootproof.raw@@$((s * 512))"
-uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+img=$(esp_spec "$w/badrel/bootproof.raw") || die "no ESP in the release's disk"
+uki=$(esp_uki "$img") || die "no UKI on the release's ESP"
 MTOOLS_SKIP_CHECK=1 mcopy -o -n -i "$img" "$w/badrel/bootproof.efi" "$uki"
 set +e
 "$TOP/image/scripts/secure-boot.sh" check "$w/badrel" >"$w/bad-check.txt" 2>&1
@@ -171,9 +170,8 @@ refuse tampered "$t/disks/tampered.raw" 3
 
 # the same UKI without its signature (sbattach --remove of the tools tree)
 cp "$rel/bootproof.raw" "$t/disks/unsigned.raw"
-s=$(sfdisk -J "$t/disks/unsigned.raw" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-img="$t/disks/unsigned.raw@@$((s * 512))"
-uki=$(MTOOLS_SKIP_CHECK=1 mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
+img=$(esp_spec "$t/disks/unsigned.raw") || die "no ESP in the release's disk"
+uki=$(esp_uki "$img") || die "no UKI on the release's ESP"
 MTOOLS_SKIP_CHECK=1 mcopy -n -i "$img" "$uki" "$t/disks/uki.efi"
 "$TOP/image/scripts/in-tools.sh" sbattach --remove "$t/disks/uki.efi" >/dev/null
 if "$TOP/image/scripts/in-tools.sh" sbverify --list "$t/disks/uki.efi" 2>&1 | grep -q 'No signature table present'; then :; else

@@ -5,11 +5,9 @@
 set -eu
 disk=${1:?usage: tamper-uki.sh DISK}
 bp=${BOOTPROOF:-$(cd "$(dirname "$0")/../.." && pwd)/out/tool/bootproof}
-start=$(sfdisk -J "$disk" | jq -r '.partitiontable.partitions[] | select(.type == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B") | .start')
-[ -n "$start" ] || { echo "tamper-uki: no ESP in $disk" >&2; exit 1; }
-img="$disk@@$((start * 512))"
-uki=$(mdir -i "$img" -b ::/EFI/Linux | grep -i '\.efi$' | head -n1)
-[ -n "$uki" ] || { echo "tamper-uki: no UKI under EFI/Linux" >&2; exit 1; }
+. "$(dirname "$0")/../../image/scripts/esp.sh"
+img=$(esp_spec "$disk") || exit 1
+uki=$(esp_uki "$img") || exit 1
 w=$(mktemp -d)
 trap 'rm -rf "$w"' EXIT
 mcopy -n -i "$img" "$uki" "$w/uki.efi"

@@ -35,7 +35,7 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-checks.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 export SOURCE_DATE_EPOCH=1700000000 IMAGE_VERSION=test OUT=$W/out
 unset TOOLS TOOLS_DIR CACHE PKGCACHE
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$S/tests/lib/common.sh"
 n=0
 # expect RC REGEX NAME CMD...: CMD exits RC and its output (stdout + stderr) matches REGEX
 expect() {

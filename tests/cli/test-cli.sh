@@ -2,7 +2,7 @@
 # The CLI contract of design.md: --help and --version, per-verb help, exit code 2 for usage errors.
 set -eu
 : "${BOOTPROOF:?}"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/../lib/common.sh"
 expect_rc() { # expect_rc RC CMD...
 	want=$1; shift
 	set +e; "$@" >/dev/null 2>&1; rc=$?; set -e
@@ -30,9 +30,48 @@ pcr_lists() {
 }
 pcr_lists 1 0 0-23 0-9,11-15 4,7,9,11,12 007
 pcr_lists 2 "" 24 3-1 1- -1 +1 1,,2 1, ,1 "1 ,2" 0x1 1:2
-for verb in containers pe-hash uki predict eventlog extend attest verify manifest; do
+for verb in containers pe-hash uki predict eventlog extend attest verify manifest siglist golden; do
 	"$BOOTPROOF" --help | grep -q "^  $verb " || fail "verb $verb missing from --help"
 done
+
+# siglist split: FILE and DIR, else usage; a file that is no signature list: exit 1 naming the offset
+expect_rc 2 "$BOOTPROOF" siglist split
+expect_rc 2 "$BOOTPROOF" siglist split a
+"$BOOTPROOF" siglist split --help | grep -q '^Usage: bootproof siglist split FILE DIR' || fail "siglist split --help"
+_w=$(mktemp -d) && printf 'not a list' >"$_w/x.esl"
+_e=$("$BOOTPROOF" siglist split "$_w/x.esl" "$_w" 2>&1) && fail "siglist split took a 10-byte file"
+echo "$_e" | grep -q "x.esl: offset 0: 10 bytes left, an EFI_SIGNATURE_LIST header needs 28" || fail "siglist split: $_e"
+[ "$(ls "$_w")" = x.esl ] || fail "siglist split left files after a refusal"
+rm -rf "$_w"
+
+# golden diff: a manifest against itself: exit 0, nothing. One event digest of PCR 4 changed and the
+# value replayed again by Python's hashlib (the loader checks value = replay): exit 3, the line names
+# PCR 4 with both values, then the events from the changed one on.
+G=$BOOTPROOF_SOURCE_DIR/tests/attest/fixture/golden.json
+expect_rc 2 "$BOOTPROOF" golden diff "$G"
+[ -z "$("$BOOTPROOF" golden diff "$G" "$G")" ] || fail "golden diff of a file with itself printed something"
+_w=$(mktemp -d)
+python3 - "$G" "$_w/g.json" <<'PY'
+import hashlib, json, sys
+g = json.load(open(sys.argv[1]))
+p = g["banks"]["sha256"]["4"]
+p["events"][1]["digest"] = "%064d" % 4
+v = bytes(32)
+for e in p["events"]:
+    v = hashlib.sha256(v + bytes.fromhex(e["digest"])).digest()
+p["value"] = v.hex()
+json.dump(g, open(sys.argv[2], "w"))
+PY
+_old=$(jq -r '.banks.sha256["4"].value' "$G") _new=$(jq -r '.banks.sha256["4"].value' "$_w/g.json")
+_ev=$(jq -c '.banks.sha256["4"].events[1] | [.description, .digest]' "$_w/g.json")
+_rc=0; "$BOOTPROOF" golden diff "$G" "$_w/g.json" >"$_w/out" || _rc=$?
+[ "$_rc" = 3 ] || fail "golden diff of a changed manifest exited $_rc, expected 3"
+[ "$(sed -n 1p "$_w/out")" = "    PCR 4 (sha256): $_old (reference) != $_new (rebuilt)" ] || fail "golden diff: $(cat "$_w/out")"
+grep -qxF "      event (rebuilt):   $_ev" "$_w/out" || fail "golden diff does not show the changed event $_ev: $(cat "$_w/out")"
+[ "$(grep -c '^    PCR' "$_w/out")" = 1 ] || fail "golden diff names more than PCR 4: $(cat "$_w/out")"
+printf '{}' >"$_w/bad.json"
+expect_rc 1 "$BOOTPROOF" golden diff "$G" "$_w/bad.json"
+rm -rf "$_w"
 
 # verify reads golden.json and the --ak-pub key side by side (on two threads): whichever is
 # broken is named, exit 1, whatever the other one is.

@@ -8,7 +8,7 @@ done
 CF=$BOOTPROOF_SOURCE_DIR/image/scripts/cloud-formats.sh
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-cloud.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 export SOURCE_DATE_EPOCH=1700000000
 export SB_OWNER_GUID=b0075fb0-0f11-4d2e-9c0b-0000b007f00f
 

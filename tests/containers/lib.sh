@@ -9,15 +9,10 @@ set -eu
 BUILD_DIR=${BOOTPROOF_BUILD_DIR:-$BOOTPROOF_SOURCE_DIR/build}
 DOCKER_CLI=/usr/bin/docker   # /usr/local/bin/docker may be a client of another version
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+# shellcheck disable=SC2034 # read by need() of tests/lib/common.sh
+DEPS_LIST=tests/deps/containers.list
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 note() { echo "-- $*" >&2; }
-
-need() {
-	for t in "$@"; do
-		command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (tests/deps/containers.list)"
-	done
-}
 
 [ "$(id -u)" = 0 ] || skip "needs root (dockerd, podman with overlay storage)"
 

@@ -8,7 +8,7 @@ set -eu
 C=$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-docker-archive
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 rc() { set +e; "$@" >"$W/out" 2>"$W/err"; r=$?; set -e; echo "$r"; }
 
 [ "$(rc "$BOOTPROOF" containers --help)" = 0 ] || fail "--help"

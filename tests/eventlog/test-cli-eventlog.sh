@@ -12,7 +12,7 @@ log="$corpus/fuzz-eventlog/agile-mixed.bin"
 seq="$corpus/fuzz-jsonseq/phases.seq"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 rc() { set +e; "$@" >"$tmp/out" 2>"$tmp/err"; r=$?; set -e; echo $r; }
 
 # usage

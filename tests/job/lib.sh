@@ -8,8 +8,7 @@ set -eu
 BP=$BOOTPROOF
 ATTEST=$BOOTPROOF_SOURCE_DIR/tests/attest
 DOCKER_CLI=/usr/bin/docker
-fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "SKIP: $*" >&2; exit 77; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 [ "$(id -u)" = 0 ] || skip "needs root (dockerd)"
 for t in swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread dockerd "$DOCKER_CLI" python3 busybox; do
 	command -v "$t" >/dev/null || skip "$t is not installed (tests/deps/attest.list, containers.list)"

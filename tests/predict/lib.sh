@@ -3,9 +3,7 @@
 # packages fetched with apt-get download into a cache in the build directory.
 set -eu
 : "${BOOTPROOF:?}" "${BOOTPROOF_SOURCE_DIR:?}" "${BOOTPROOF_BUILD_DIR:?}"
-skip() { echo "SKIP: $*"; exit 77; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-need() { for t in "$@"; do command -v "$t" >/dev/null 2>&1 || skip "$t is not installed"; done; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 
 DEBS="$BOOTPROOF_BUILD_DIR/predict-debs"
 # fetch_deb PACKAGE[=VERSION]...: download (once) and extract into $DEBS/x/<package>.

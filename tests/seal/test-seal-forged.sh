@@ -27,7 +27,7 @@ EDIT="python3 $BOOTPROOF_SOURCE_DIR/tests/seal/luks2-edit.py"
 UKI="$BOOTPROOF_SOURCE_DIR/tests/fuzz/corpus/fuzz-uki/uki-stub257.efi"
 G=$TMP/golden.json
 FAILED=""
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 
 "$BOOTPROOF" predict --uki "$UKI" --banks sha256 -o "$G"
 DIGEST=$(jq -r .seal.policy_digest "$G")

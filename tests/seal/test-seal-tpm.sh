@@ -19,7 +19,7 @@ for t in swtpm swtpm_setup tpm2_startauthsession tpm2_policypcr tpm2_pcrextend t
 	command -v "$t" >/dev/null || { echo "SKIP: $t not installed (tests/deps/seal.list)"; exit 77; }
 done
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-seal.XXXXXX")
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$BOOTPROOF_SOURCE_DIR/tests/lib/common.sh"
 WORK=$TMP
 . "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
 cleanup() {
