@@ -305,24 +305,84 @@ static void section_pcrs(FILE *f, const struct verify_report *r, const struct bu
 	}
 }
 
+/* A JSON scalar as text ("—" when absent): strings as they are, numbers and booleans printed. */
+static void row_json(FILE *f, const char *label, const json_t *j)
+{
+	char num[32];
+
+	if (json_is_integer(j)) {
+		snprintf(num, sizeof(num), "%lld", (long long)json_integer_value(j));
+		row(f, label, num);
+	} else if (json_is_boolean(j))
+		row(f, label, json_is_true(j) ? "yes" : "no");
+	else
+		row(f, label, json_string_value(j));
+}
+
+/* The cloud's AK certificate (verify --ak-ca): what it was checked against and who it names. */
+static void ak_certificate_rows(FILE *f, const json_t *cert)
+{
+	const json_t *anchor = json_object_get(cert, "anchor"), *gce = json_object_get(cert, "gce");
+	static const char *const gce_keys[] = {"project_id", "project_number", "zone", "instance_name",
+					       "instance_id", "is_production", "security_version"};
+
+	row(f, "certificate subject", jstr(cert, "subject"));
+	row(f, "certificate issuer", jstr(cert, "issuer"));
+	row(f, "valid from", jstr(cert, "not_before"));
+	row(f, "valid until", jstr(cert, "not_after"));
+	row(f, "pinned root", jstr(anchor, "subject"));
+	row(f, "root source", jstr(anchor, "source"));
+	row(f, "root SHA-256", jstr(anchor, "sha256"));
+	if (!gce)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(gce_keys); i++) {
+		char label[48];
+		snprintf(label, sizeof(label), "GCE %s", gce_keys[i]);
+		row_json(f, label, json_object_get(gce, gce_keys[i]));
+	}
+}
+
 static void section_ak(FILE *f, const json_t *v)
 {
 	const json_t *ak = json_object_get(v, "ak"), *q = json_object_get(v, "quote");
+	const json_t *cert = json_object_get(ak, "certificate");
 	fputs("<h2>Attestation key</h2>\n<table id=\"ak\">\n", f);
 	row(f, "trust", jstr(ak, "trust"));
 	row(f, "AK name", jstr(ak, "name"));
 	row(f, "EK certificate", jstr(ak, "ek_certificate"));
 	row(f, "quote signer", jstr(q, "qualified_signer"));
+	row(f, "bundle binding", jstr(v, "binding"));
+	if (json_is_object(cert))
+		ak_certificate_rows(f, cert);
 	fputs("</table>\n", f);
+}
+
+/* Both forms of container_measurements.json: bootproof's ({"images": [{"tags", "id"}...]}) and
+ * the AICert map ({"@local/NAME:TAG": "sha256:ID"}). */
+static void container_rows(FILE *f, json_t *cm)
+{
+	const json_t *images = json_object_get(cm, "images"), *img, *tag;
+	const char *name;
+	size_t i, t;
+	json_t *d;
+
+	if (json_is_array(images)) {
+		json_array_foreach(images, i, img) {
+			json_array_foreach(json_object_get(img, "tags"), t, tag)
+				row(f, "image", json_string_value(tag));
+			row(f, "image ID", jstr(img, "id"));
+		}
+		return;
+	}
+	json_object_foreach(cm, name, d)
+		row(f, "image", name), row(f, "digest", json_string_value(d));
 }
 
 /* The bundle's container measurements: {"image": "digest", ...} if it is such an object. */
 static void section_containers(FILE *f, const json_t *v, const struct bundle *b)
 {
 	_cleanup_(json_decrefp) json_t *cm = NULL;
-	const char *name;
 	char err[128];
-	json_t *d;
 
 	fputs("<h2>Containers</h2>\n<table id=\"containers\">\n", f);
 	row(f, "measurements (SHA-256 of the file)", jstr(v, "container_measurements_sha256"));
@@ -330,8 +390,7 @@ static void section_containers(FILE *f, const json_t *v, const struct bundle *b)
 	    json_parse_capped(b->container_measurements.data, b->container_measurements.size,
 			      BUNDLE_MAX_CONTAINERS, 8, &cm, err, sizeof(err)) >= 0 &&
 	    json_is_object(cm))
-		json_object_foreach(cm, name, d)
-			row(f, "image", name), row(f, "digest", json_string_value(d));
+		container_rows(f, cm);
 	fputs("</table>\n", f);
 }
 
@@ -380,6 +439,45 @@ static void section_runtime(FILE *f, const json_t *v)
 	fputs("</ul>\n", f);
 }
 
+/* Measured jobs (docs/jobs.md): what ran, in which container, on what, and how it ended. */
+static void job_files(FILE *f, const json_t *list, const char *kind)
+{
+	const json_t *e;
+	size_t i;
+
+	json_array_foreach(list, i, e) {
+		fprintf(f, "<tr><th>%s</th><td>", kind);
+		html_text(f, jstr(e, "path"));
+		fputs(" <code>", f);
+		html_text(f, jstr(e, "sha256"));
+		fputs("</code></td></tr>\n", f);
+	}
+}
+
+static void section_jobs(FILE *f, const json_t *v)
+{
+	const json_t *jobs = json_object_get(v, "jobs"), *j;
+	size_t i;
+
+	if (json_array_size(jobs) == 0)
+		return;
+	fputs("<h2>Jobs</h2>\n", f);
+	json_array_foreach(jobs, i, j) {
+		const json_t *c = json_object_get(j, "container");
+		fprintf(f, "<table class=\"job\" id=\"job-%zu\">\n", i + 1);
+		row(f, "status", jstr(j, "status"));
+		row(f, "refused because", jstr(j, "refused"));
+		row_json(f, "exit status", json_object_get(j, "exit"));
+		row(f, "spec SHA-256", jstr(json_object_get(j, "spec"), "sha256"));
+		row(f, "container", jstr(c, "tag"));
+		row(f, "container ID", jstr(c, "id"));
+		row_json(f, "in the release's measurements", json_object_get(c, "in_release"));
+		job_files(f, json_object_get(j, "inputs"), "input");
+		job_files(f, json_object_get(j, "outputs"), "output");
+		fputs("</table>\n", f);
+	}
+}
+
 static int render(FILE *f, const struct verify_report *r)
 {
 	_cleanup_(bundle_freep) struct bundle *b = NULL;
@@ -405,6 +503,7 @@ static int render(FILE *f, const struct verify_report *r)
 	section_pcrs(f, r, b, &l);
 	section_ak(f, r->verdict);
 	section_containers(f, r->verdict, b);
+	section_jobs(f, r->verdict);
 	section_runtime(f, r->verdict);
 	fprintf(f, "<p><small>bootproof %s</small></p>\n</body>\n</html>\n", BOOTPROOF_VERSION);
 	return 0;

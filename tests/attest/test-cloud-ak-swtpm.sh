@@ -134,6 +134,26 @@ else:
     assert "gce" not in c and c["subject"] == "CN=0f1e2d3c.TrustedVM.Azure.windows.net", c
 PY
 	echo "CASE $1: verified, ak.trust ak-certificate, identity as issued"
+	# the report page names the same identity and anchor (escaped text, read back by a parser)
+	"$BP" verify "$1" $V --ak-ca "$C/root.pem" --html "$WORK/ak.html" >/dev/null ||
+		fail "$1: verify --html"
+	python3 - "$WORK/ak.html" "$WORK/v.json" <<'PY' || fail "$1: the report's AK section"
+import html.parser, json, sys
+class T(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.inside = False; self.text = []
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("id", "ak") in attrs: self.inside = True
+    def handle_endtag(self, tag):
+        if tag == "table": self.inside = False
+    def handle_data(self, d):
+        if self.inside: self.text.append(d)
+t = T(); t.feed(open(sys.argv[1]).read()); text = " ".join(t.text)
+c = json.load(open(sys.argv[2]))["ak"]["certificate"]
+wants = [c["subject"], c["anchor"]["sha256"]] + ([c["gce"]["instance_name"], c["gce"]["zone"]] if "gce" in c else [])
+for w in wants:
+    assert w in text, (w, text[:300])
+PY
 }
 check_ok "$WORK/gce.json" gce
 check_ok "$WORK/gce-ecc.json" gce

@@ -79,9 +79,29 @@ for name, o in outs.items():
     assert o["pcr"] == 15
 print("verdict: container ID = docker inspect, spec/input/output sha256 = hashlib, exit 0, complete")
 PY
-"$BP" verify "$WORK/b1.json" --golden "$GOLDEN" --ak-pub "$AK" --nonce 01 --containers "$WORK/cm.json" >"$WORK/human.txt"
+"$BP" verify "$WORK/b1.json" --golden "$GOLDEN" --ak-pub "$AK" --nonce 01 --containers "$WORK/cm.json" \
+	--html "$WORK/job.html" >"$WORK/human.txt"
 cat "$WORK/human.txt"
 grep -q "container demo:1 $DEMO_ID: in the release.s container measurements" "$WORK/human.txt" && grep -q "provenance: a machine that booted release bootproof-test" "$WORK/human.txt" || fail "human provenance"
+# the report page for people carries the same job: status, container ID, input and output digests
+python3 - "$WORK/job.html" "$WORK/verdict.json" <<'PY' || fail "the HTML report's job section"
+import html.parser, json, sys
+class T(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.inside = 0; self.text = []
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and ("class", "job") in attrs: self.inside += 1
+    def handle_endtag(self, tag):
+        if tag == "table" and self.inside: self.inside -= 1
+    def handle_data(self, d):
+        if self.inside: self.text.append(d)
+t = T(); t.feed(open(sys.argv[1]).read()); text = " ".join(t.text)
+job = json.load(open(sys.argv[2]))["job"]
+for want in [job["status"], job["container"]["id"], job["spec"]["sha256"]] + \
+        [i["sha256"] for i in job["inputs"]] + [o["sha256"] for o in job["outputs"]]:
+    assert want in text, (want, text[:400])
+print("report: the job section names status, container ID, spec, input and output digests")
+PY
 
 # --- 2. bad specs: each refused before anything runs, with its reason, and measured
 # expect_refused REASON LABEL SPEC: exit 3, the reason on stderr, a job-refused:<reason> record
