@@ -21,6 +21,7 @@
 #include "verbs.h"
 #include "verify-html.h"
 #include "verify-jobs.h"
+#include "verify-release.h"
 
 /* The verifier's secret: written 0600 through a temporary file and rename (never partial). */
 static int write_secret_json(const char *path, const json_t *j)
@@ -111,7 +112,10 @@ static void verify_help(FILE *f)
 		"                       secret the machine's TPM released (bootproof attest --activate)\n"
 		"  --json               print the verdict JSON instead of the summary\n"
 		"  -o FILE              also write the verdict JSON to FILE\n"
-		"  --html FILE          also write a report page for people (one bundle)\n");
+		"  --html FILE          also write a report page for people (one bundle)\n"
+		"  --release DIR        the --golden file must be the one DIR/SHA256SUMS lists, and\n"
+		"                       DIR/SHA256SUMS.sig must verify with DIR/signing-key.pub.pem\n"
+		"                       (compare its fingerprint with the publisher's announcement)\n");
 }
 
 static int add_ca_file(X509_STORE *store, const char *path)
@@ -184,7 +188,8 @@ struct verify_cli {
 	struct ak_anchors ak_ca;
 	struct job_release *release;
 	const char *containers_path;
-	const char *golden_path, *ak_path, *out, *make_credential, *html;
+	const char *golden_path, *ak_path, *out, *make_credential, *html, *release_dir;
+	struct release_check release_check;
 	bool json;
 };
 
@@ -217,6 +222,7 @@ static const struct option verify_options_table[] = {
 	{"containers", required_argument, NULL, 'C'},
 	{"require-job-success", no_argument, NULL, 'J'},
 	{"html", required_argument, NULL, 'H'},
+	{"release", required_argument, NULL, 'L'},
 	{},
 };
 
@@ -255,10 +261,14 @@ static int verify_parse_trust_option(int c, const char *arg, struct verify_cli *
 	}
 }
 
-/* --containers FILE (the release's container measurements, job-verify.h), --require-job-success:
- * VERB_PROCEED or an exit code. */
+/* --containers FILE (the release's container measurements, job-verify.h), --require-job-success,
+ * --release DIR: VERB_PROCEED or an exit code. */
 static int verify_parse_job_option(int c, const char *arg, struct verify_cli *v)
 {
+	if (c == 'L') { /* --release DIR: see verify-release.h */
+		v->release_dir = arg;
+		return VERB_PROCEED;
+	}
 	if (c == 'J') {
 		v->o.require_job_success = true;
 		return VERB_PROCEED;
@@ -346,6 +356,7 @@ static int verify_parse_options(int argc, char *argv[], struct verify_cli *v)
 			break;
 		case 'C':
 		case 'J':
+		case 'L':
 			r = verify_parse_job_option(c, optarg, v);
 			if (r != VERB_PROCEED)
 				return r;
@@ -386,6 +397,10 @@ static int verify_check_options(int argc, struct verify_cli *v)
 	if (v->html && (argc - optind != 1 || !v->golden_path)) {
 		/* the page compares the bundle with golden.json (verify-html.c) */
 		log_error("verify: --html reports on one bundle, against --golden");
+		return EXIT_USAGE;
+	}
+	if (v->release_dir && !v->golden_path) {
+		log_error("verify: --release checks the --golden file against the release");
 		return EXIT_USAGE;
 	}
 	if (verify_check_trust_options(argc, v) < 0)
@@ -472,7 +487,8 @@ static int verify_bundles(char *paths[], size_t n, struct verify_cli *v, json_t 
 		all_ok = all_ok && ok;
 		if (v->html && (r = verify_html_write(v->html, &(struct verify_report){
 				.verdict = verdict, .golden = v->o.golden, .bundle = data,
-				.bundle_size = len, .runtime_pcrs = v->o.runtime_pcrs})) < 0) {
+				.bundle_size = len, .runtime_pcrs = v->o.runtime_pcrs,
+				.release = v->release_dir ? &v->release_check : NULL})) < 0) {
 			json_decref(verdict);
 			return log_error_errno(r, "verify: cannot write '%s'", v->html);
 		}
@@ -524,6 +540,23 @@ static int write_credential(const char *path, const json_t *challenge, const jso
 	return 0;
 }
 
+/* --release: the golden values must be the release's own, signed. Prints the key's fingerprint
+ * (to compare with the publisher's announcement) or names what failed. */
+static bool verify_release_judge(const struct verify_cli *v)
+{
+	const struct release_check *c = &v->release_check;
+
+	if (c->signature_ok && c->golden_listed) {
+		if (!v->json)
+			printf("release: golden.json sha256:%s is listed in %s/SHA256SUMS, signed by "
+			       "the key with SPKI sha256:%s\n", c->golden_sha256, v->release_dir,
+			       c->key_sha256);
+		return true;
+	}
+	log_error("verify: --release: %s", c->detail);
+	return false;
+}
+
 int verb_verify(int argc, char *argv[])
 {
 	_cleanup_(verify_cli_done) struct verify_cli v = {
@@ -556,9 +589,15 @@ int verb_verify(int argc, char *argv[])
 			return log_error_errno(r, "verify: cannot load --ak-pub '%s'", v.ak_path);
 		v.o.ak = v.ak;
 	}
+	if (v.release_dir && release_check(v.release_dir, v.golden_path, &v.release_check) < 0) {
+		log_error("verify: --release: %s", v.release_check.detail);
+		return EXIT_ERROR;
+	}
 	r = verify_bundles(argv + optind, (size_t)(argc - optind), &v, all, &all_ok);
 	if (r < 0)
 		return r;
+	if (v.release_dir && !verify_release_judge(&v))
+		all_ok = false;
 	r = write_verdicts(&v, all);
 	if (r < 0)
 		return r;

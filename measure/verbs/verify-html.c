@@ -103,7 +103,21 @@ static void section_verdict(FILE *f, const json_t *v)
 	fputs("</code></p>\n", f);
 }
 
-static void section_release(FILE *f, const struct golden *g)
+/* verify --release: golden.json against the release's signed SHA256SUMS (verify-release.h). */
+static void release_rows(FILE *f, const struct release_check *rc)
+{
+	if (!rc) {
+		row(f, "signing key", "not checked: give verify --release DIR (the release folder) to "
+				      "check golden.json against its signed SHA256SUMS");
+		return;
+	}
+	row(f, "signing key SHA-256 (SubjectPublicKeyInfo)", rc->key_sha256);
+	row(f, "SHA256SUMS signature", rc->signature_ok ? "verifies with that key" : "DOES NOT VERIFY");
+	row(f, "golden.json SHA-256", rc->golden_sha256);
+	row(f, "golden.json in the signed SHA256SUMS", rc->golden_listed ? "yes" : "NO");
+}
+
+static void section_release(FILE *f, const struct golden *g, const struct release_check *rc)
 {
 	char sde[32];
 	fputs("<h2>Release</h2>\n<table id=\"release\">\n", f);
@@ -122,8 +136,7 @@ static void section_release(FILE *f, const struct golden *g)
 		code_hex(f, g->disk_sha256, 32);
 		fputs("</td></tr>\n", f);
 	}
-	row(f, "signing key", "not recorded in golden.json: check SHA256SUMS.sig with "
-			      "`bootproof manifest verify`");
+	release_rows(f, rc);
 	fputs("</table>\n", f);
 }
 
@@ -499,7 +512,7 @@ static int render(FILE *f, const struct verify_report *r)
 		   "<title>bootproof verdict</title>\n<style>%s</style>\n</head>\n<body>\n",
 		hash, page_css);
 	section_verdict(f, r->verdict);
-	section_release(f, r->golden);
+	section_release(f, r->golden, r->release);
 	section_pcrs(f, r, b, &l);
 	section_ak(f, r->verdict);
 	section_containers(f, r->verdict, b);

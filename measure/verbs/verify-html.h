@@ -6,6 +6,8 @@
  * the page loads nothing and its Content-Security-Policy allows only its own style sheet. */
 #pragma once
 
+#include "verify-release.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +21,7 @@ struct verify_report {
 	const uint8_t *bundle;        /* the bundle's bytes (untrusted: parsed again, capped) */
 	size_t bundle_size;
 	uint32_t runtime_pcrs;        /* verify --runtime-pcrs */
+	const struct release_check *release; /* verify --release, or NULL */
 };
 
 /* The page as a malloc'd NUL-terminated string. -ENOMEM, -EIO. */

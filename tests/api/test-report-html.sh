@@ -51,6 +51,42 @@ $BP verify "$WORK/good.json" $V --html "$WORK/nodir/r.html" >/dev/null 2>&1 || r
 $BP verify "$WORK/good.json" "$WORK/bad.json" $V --html "$WORK/two.html" >/dev/null 2>&1 && fail "--html with two bundles accepted"
 [ ! -e "$WORK/two.html" ] || fail "usage error wrote a report"
 
+# --release DIR: golden.json must be the one the release's signed SHA256SUMS lists. The release
+# folder is made with openssl and sha256sum (Ed25519, as the development signing key), not bootproof.
+R=$WORK/release
+mkdir -p "$R"
+openssl genpkey -algorithm ed25519 -out "$WORK/release.key" 2>/dev/null
+openssl pkey -in "$WORK/release.key" -pubout -out "$R/signing-key.pub.pem"
+cp "$WORK/golden.json" "$R/golden.json"
+(cd "$R" && sha256sum golden.json signing-key.pub.pem >SHA256SUMS)
+openssl pkeyutl -sign -inkey "$WORK/release.key" -rawin -in "$R/SHA256SUMS" -out "$R/SHA256SUMS.sig"
+FPR=$(openssl pkey -pubin -in "$R/signing-key.pub.pem" -outform DER | sha256sum | cut -d' ' -f1)
+$BP verify "$WORK/good.json" $V --release "$R" --html "$WORK/release.html" >"$WORK/release.out" ||
+	fail "--release with the release's own golden.json: exit $?"
+grep -q "signed by the key with SPKI sha256:$FPR" "$WORK/release.out" || fail "--release: fingerprint $FPR not printed"
+grep -q "$FPR" "$WORK/release.html" || fail "--release: fingerprint not on the page"
+# another golden.json than the release's: 3; a signature by another key: 3; no signature: 1
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); g["image"]["version"]="other"; json.dump(g,open(sys.argv[2],"w"))' \
+	"$WORK/golden.json" "$WORK/golden-other.json"
+rc=0
+$BP verify "$WORK/good.json" --golden "$WORK/golden-other.json" --ak-pub "$WORK/ak.pem" --nonce $N \
+	--release "$R" >/dev/null 2>"$WORK/release.err" || rc=$?
+[ $rc = 3 ] && grep -q "is not the golden.json the release's signed SHA256SUMS lists" "$WORK/release.err" ||
+	fail "--release with another golden.json: exit $rc $(cat "$WORK/release.err")"
+cp -r "$R" "$WORK/release-badsig"
+openssl genpkey -algorithm ed25519 -out "$WORK/other.key" 2>/dev/null
+openssl pkeyutl -sign -inkey "$WORK/other.key" -rawin -in "$R/SHA256SUMS" -out "$WORK/release-badsig/SHA256SUMS.sig"
+rc=0
+$BP verify "$WORK/good.json" $V --release "$WORK/release-badsig" >/dev/null 2>"$WORK/release.err" || rc=$?
+[ $rc = 3 ] && grep -q "does not verify with signing-key.pub.pem" "$WORK/release.err" ||
+	fail "--release, signature by another key: exit $rc $(cat "$WORK/release.err")"
+rm "$WORK/release-badsig/SHA256SUMS.sig"
+rc=0
+$BP verify "$WORK/good.json" $V --release "$WORK/release-badsig" >/dev/null 2>"$WORK/release.err" || rc=$?
+[ $rc = 1 ] && grep -q "SHA256SUMS.sig: cannot read" "$WORK/release.err" ||
+	fail "--release without a signature: exit $rc (could not check: 1) $(cat "$WORK/release.err")"
+echo "--release: fingerprint $FPR; another golden.json 3, another key 3, no signature 1"
+
 $DOM "$WORK/verified.html" "$SHOTS/verified.png" >"$WORK/verified.dom.json"
 $DOM "$WORK/refused.html" "$SHOTS/refused.png" >"$WORK/refused.dom.json"
 # Control: the payload unescaped in a page without CSP does run in this browser.
