@@ -61,13 +61,22 @@ fi
 # swtpm on TCP for tpm2-tools (bookworm's tss2 has no unix-socket swtpm TCTI), then the same state
 # is handed to QEMU. The guest's responder quotes with this key when it finds it.
 ak_handle=0x81010002
-port=$((20000 + $$ % 20000))
 if [ -f "$tpmdir/ak.pem" ]; then
 	cp "$tpmdir/ak.pem" ak.pem # a kept TPM state: its AK is enrolled already
 else
-swtpm socket --tpm2 --tpmstate dir="$tpmdir" --server type=tcp,port=$port,bindaddr=127.0.0.1 \
-	--ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
-	--pid file="$out/swtpm-enrol.pid" --log file="$out/swtpm-enrol.log",level=1 --daemon
+# A TCP port pair for the enrolment swtpm. Another test's swtpm may hold the one picked (swtpm
+# then exits 1, "Address already in use"): pick another, a few times, before giving up.
+port=
+for _ in 1 2 3 4 5 6 7 8; do
+	try=$((20000 + 2 * ($(od -An -tu2 -N2 /dev/urandom) % 20000)))
+	if swtpm socket --tpm2 --tpmstate dir="$tpmdir" --server type=tcp,port=$try,bindaddr=127.0.0.1 \
+		--ctrl type=tcp,port=$((try + 1)),bindaddr=127.0.0.1 --flags not-need-init,startup-clear \
+		--pid file="$out/swtpm-enrol.pid" --log file="$out/swtpm-enrol.log",level=1 --daemon; then
+		port=$try
+		break
+	fi
+done
+[ -n "$port" ] || { echo "boot.sh: the enrolment swtpm did not start on 8 TCP ports (swtpm-enrol.log):" >&2; cat "$out/swtpm-enrol.log" >&2; exit 1; }
 (
 	export TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=$port
 	tpm2_createek -c ek.ctx -G rsa -u ek.pub &&
