@@ -629,10 +629,44 @@ static bool tag_ok(const char *t, size_t n)
 	return true;
 }
 
+/* The name part of a reference (name_len bytes, no tag or digest): its registry domain, if the
+ * first component is one (distribution/reference's splitDockerDomain), and every path component
+ * after it valid. *ret_domain_len is 0 when there is no domain. */
+static bool name_split(const char *name, size_t name_len, size_t *ret_domain_len)
+{
+	const char *slash = memchr(name, '/', name_len), *remainder = name;
+
+	*ret_domain_len = 0;
+	if (slash) {
+		size_t first = (size_t)(slash - name);
+		bool has_domain = memchr(name, '.', first) || memchr(name, ':', first) ||
+				  (first == 9 && strncmp(name, "localhost", 9) == 0);
+		for (size_t i = 0; i < first && !has_domain; i++)
+			if (isupper((unsigned char)name[i]))
+				has_domain = true;
+		if (has_domain) {
+			if (!domain_ok(name, first))
+				return false;
+			*ret_domain_len = first;
+			remainder = name + first + 1;
+		}
+	}
+	for (const char *p = remainder, *end = name + name_len; p <= end;) {
+		const char *q = memchr(p, '/', (size_t)(end - p));
+		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+		if (!path_component_ok(p, n))
+			return false;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return true;
+}
+
 int docker_reference_normalize(const char *in, char **ret)
 {
 	size_t len, name_len, domain_len = 0;
-	const char *at, *name = in, *tag = NULL, *slash, *remainder;
+	const char *at, *name = in, *tag = NULL, *remainder;
 	bool docker_io;
 	int r;
 
@@ -665,32 +699,9 @@ int docker_reference_normalize(const char *in, char **ret)
 	if (name_len == 0)
 		return -EBADMSG;
 
-	/* distribution/reference splitDockerDomain */
-	slash = memchr(name, '/', name_len);
-	if (slash) {
-		size_t first = (size_t)(slash - name);
-		bool has_domain = memchr(name, '.', first) || memchr(name, ':', first) ||
-				  (first == 9 && strncmp(name, "localhost", 9) == 0);
-		for (size_t i = 0; i < first && !has_domain; i++)
-			if (isupper((unsigned char)name[i]))
-				has_domain = true;
-		if (has_domain) {
-			if (!domain_ok(name, first))
-				return -EBADMSG;
-			domain_len = first;
-		}
-	}
+	if (!name_split(name, name_len, &domain_len))
+		return -EBADMSG;
 	remainder = domain_len ? name + domain_len + 1 : name;
-	/* every path component */
-	for (const char *p = remainder, *end = name + name_len; p <= end;) {
-		const char *q = memchr(p, '/', (size_t)(end - p));
-		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
-		if (!path_component_ok(p, n))
-			return -EBADMSG;
-		if (!q)
-			break;
-		p = q + 1;
-	}
 	if (name_len > DOCKER_MAX_NAME)
 		return -EBADMSG;
 
