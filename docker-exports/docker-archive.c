@@ -23,6 +23,7 @@
 #include "docker-archive.h"
 #include "hash-worker.h"
 #include "size.h"
+#include "vec.h"
 
 void docker_diag_set(struct docker_diag *d, const char *fmt, ...)
 {
@@ -741,19 +742,12 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 
 static struct docker_entry *walker_add(struct walker *w)
 {
-	if (w->n_entries == w->n_alloc) {
-		size_t n = w->n_alloc ? w->n_alloc * 2 : 64;
-		struct docker_entry *p;
-		if (n > DOCKER_MAX_ENTRIES)
-			n = DOCKER_MAX_ENTRIES;
-		if (n <= w->n_entries)
-			return NULL;
-		p = reallocarray(w->entries, n, sizeof(*p));
-		if (!p)
-			return NULL;
-		w->entries = p;
-		w->n_alloc = n;
-	}
+	struct docker_entry *p = vec_grow(w->entries, w->n_entries, &w->n_alloc, sizeof(*p), 64,
+					  DOCKER_MAX_ENTRIES);
+
+	if (!p)
+		return NULL;
+	w->entries = p;
 	memset(&w->entries[w->n_entries], 0, sizeof(w->entries[0]));
 	return &w->entries[w->n_entries++];
 }
