@@ -229,14 +229,22 @@ static int get_scheme(struct pctx *p, uint16_t *ret_scheme, uint16_t *ret_hash, 
 	return 0;
 }
 
-/* TPMS_RSA_PARMS and TPM2B_PUBLIC_KEY_RSA: the modulus must have keyBits bits. */
-static int parse_rsa_public(struct pctx *p, struct tpm2_public *k)
+/* The start of TPMS_RSA_PARMS and TPMS_ECC_PARMS alike: the symmetric definition (skipped),
+ * then the signing scheme and its hash. */
+static int get_key_scheme(struct pctx *p, struct tpm2_public *k)
 {
 	int r = skip_symdef(p);
 
 	if (r < 0)
 		return r;
-	r = get_scheme(p, &k->scheme, &k->scheme_hash, "parameters.scheme");
+	return get_scheme(p, &k->scheme, &k->scheme_hash, "parameters.scheme");
+}
+
+/* TPMS_RSA_PARMS and TPM2B_PUBLIC_KEY_RSA: the modulus must have keyBits bits. */
+static int parse_rsa_public(struct pctx *p, struct tpm2_public *k)
+{
+	int r = get_key_scheme(p, k);
+
 	if (r < 0)
 		return r;
 	GET(u16be, p, &k->rsa_bits, "parameters.keyBits");
@@ -254,11 +262,8 @@ static int parse_rsa_public(struct pctx *p, struct tpm2_public *k)
 static int parse_ecc_public(struct pctx *p, struct tpm2_public *k)
 {
 	uint16_t kdf, kdf_hash;
-	int r = skip_symdef(p);
+	int r = get_key_scheme(p, k);
 
-	if (r < 0)
-		return r;
-	r = get_scheme(p, &k->scheme, &k->scheme_hash, "parameters.scheme");
 	if (r < 0)
 		return r;
 	GET(u16be, p, &k->ecc_curve, "parameters.curveID");
