@@ -23,6 +23,7 @@
 #include "docker-archive.h"
 #include "hash-worker.h"
 #include "size.h"
+#include "vec.h"
 
 void docker_diag_set(struct docker_diag *d, const char *fmt, ...)
 {
@@ -741,19 +742,12 @@ static int walk_regular(struct walker *w, struct docker_entry *e, uint64_t decla
 
 static struct docker_entry *walker_add(struct walker *w)
 {
-	if (w->n_entries == w->n_alloc) {
-		size_t n = w->n_alloc ? w->n_alloc * 2 : 64;
-		struct docker_entry *p;
-		if (n > DOCKER_MAX_ENTRIES)
-			n = DOCKER_MAX_ENTRIES;
-		if (n <= w->n_entries)
-			return NULL;
-		p = reallocarray(w->entries, n, sizeof(*p));
-		if (!p)
-			return NULL;
-		w->entries = p;
-		w->n_alloc = n;
-	}
+	struct docker_entry *p = vec_grow(w->entries, w->n_entries, &w->n_alloc, sizeof(*p), 64,
+					  DOCKER_MAX_ENTRIES);
+
+	if (!p)
+		return NULL;
+	w->entries = p;
 	memset(&w->entries[w->n_entries], 0, sizeof(w->entries[0]));
 	return &w->entries[w->n_entries++];
 }
@@ -772,9 +766,37 @@ static int entry_cmp(const void *a, const void *b)
 	return strcmp(((const struct docker_entry *)a)->name, ((const struct docker_entry *)b)->name);
 }
 
+/* A hard link (hl set) or a symbolic link (sl, possibly NULL): its target, resolved inside the
+ * archive, goes to e->link; a target outside the archive is refused. The entry has no data. */
+static int walk_link(struct walker *w, struct docker_entry *e, const char *hl, const char *sl)
+{
+	int r;
+
+	if (hl) {
+		e->type = DOCKER_ENTRY_HARDLINK;
+		if (hl[0] == '/' || docker_path_normalize(hl, &e->link) < 0) {
+			docker_diag_set(w->diag,
+					"entry '%s': hardlink leads outside the archive: '%s'",
+					e->name, hl);
+			return -EBADMSG;
+		}
+		return archive_read_data_skip(w->a) == ARCHIVE_OK ? 0 : fail_outer(w);
+	}
+	e->type = DOCKER_ENTRY_SYMLINK;
+	r = docker_link_resolve(e->name, sl ? sl : "", &e->link);
+	if (r == -EBADMSG) {
+		docker_diag_set(w->diag, "entry '%s': symlink leads outside the archive: '%s'",
+				e->name, sl ? sl : "");
+		return r;
+	}
+	if (r < 0)
+		return r;
+	return archive_read_data_skip(w->a) == ARCHIVE_OK ? 0 : fail_outer(w);
+}
+
 static int walk_header(struct walker *w, struct archive_entry *ae)
 {
-	const char *raw = archive_entry_pathname(ae), *hl, *sl;
+	const char *raw = archive_entry_pathname(ae), *hl;
 	_cleanup_(freep) char *name = NULL;
 	struct docker_entry *e;
 	mode_t type = archive_entry_filetype(ae);
@@ -830,28 +852,8 @@ static int walk_header(struct walker *w, struct archive_entry *ae)
 	e->name = TAKE_PTR(name);
 	w->entry_name = e->name;
 
-	if (hl) {
-		e->type = DOCKER_ENTRY_HARDLINK;
-		if (hl[0] == '/' || docker_path_normalize(hl, &e->link) < 0) {
-			docker_diag_set(w->diag, "entry '%s': hardlink leads outside the archive: '%s'",
-					e->name, hl);
-			return -EBADMSG;
-		}
-		return archive_read_data_skip(w->a) == ARCHIVE_OK ? 0 : fail_outer(w);
-	}
-	if (type == AE_IFLNK) {
-		e->type = DOCKER_ENTRY_SYMLINK;
-		sl = archive_entry_symlink(ae);
-		r = docker_link_resolve(e->name, sl ? sl : "", &e->link);
-		if (r == -EBADMSG) {
-			docker_diag_set(w->diag, "entry '%s': symlink leads outside the archive: '%s'",
-					e->name, sl ? sl : "");
-			return r;
-		}
-		if (r < 0)
-			return r;
-		return archive_read_data_skip(w->a) == ARCHIVE_OK ? 0 : fail_outer(w);
-	}
+	if (hl || type == AE_IFLNK)
+		return walk_link(w, e, hl, archive_entry_symlink(ae));
 	e->type = DOCKER_ENTRY_FILE;
 	return walk_regular(w, e, (uint64_t)size);
 }

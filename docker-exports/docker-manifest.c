@@ -5,27 +5,14 @@
  * distribution/reference (reference grammar and normalisation, normalize.go). */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "docker-manifest.h"
+#include "errbuf.h"
 #include "hexstr.h"
 #include "json.h"
-
-static int fail(char *err, size_t err_size, int r, const char *fmt, ...) _printf_(4, 5);
-static int fail(char *err, size_t err_size, int r, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_size > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_size, fmt, ap);
-		va_end(ap);
-	}
-	return r;
-}
 
 static int parse_json(const void *data, size_t len, size_t max, json_t **ret, char *err,
 		      size_t err_size)
@@ -33,7 +20,7 @@ static int parse_json(const void *data, size_t len, size_t max, json_t **ret, ch
 	char buf[200];
 	int r = json_parse_capped(data, len, max, DOCKER_MAX_JSON_DEPTH, ret, buf, sizeof(buf));
 	if (r < 0)
-		return fail(err, err_size, r, "invalid JSON: %s", buf);
+		return errbuf_set(err, err_size, r, "invalid JSON: %s", buf);
 	return 0;
 }
 
@@ -52,7 +39,8 @@ static int string_array(const json_t *a, size_t max, const char *what, char ***r
 	char **v;
 
 	if (n > max)
-		return fail(err, err_size, -E2BIG, "%s: %zu entries, more than %zu", what, n, max);
+		return errbuf_set(err, err_size, -E2BIG, "%s: %zu entries, more than %zu", what, n,
+				  max);
 	v = calloc(n ? n : 1, sizeof(char *));
 	if (!v)
 		return -ENOMEM;
@@ -60,7 +48,8 @@ static int string_array(const json_t *a, size_t max, const char *what, char ***r
 		const json_t *s = json_array_get(a, i);
 		if (!json_is_string(s)) {
 			strv_free(v, i);
-			return fail(err, err_size, -EBADMSG, "%s[%zu]: not a string", what, i);
+			return errbuf_set(err, err_size, -EBADMSG, "%s[%zu]: not a string", what,
+					  i);
 		}
 		v[i] = strdup(json_string_value(s));
 		if (!v[i]) {
@@ -101,12 +90,13 @@ int docker_manifest_parse(const void *data, size_t len, struct docker_manifest *
 	if (r < 0)
 		return r;
 	if (!json_is_array(j))
-		return fail(err, err_size, -EBADMSG, "not a JSON array");
+		return errbuf_set(err, err_size, -EBADMSG, "not a JSON array");
 	n = json_array_size(j);
 	if (n == 0)
-		return fail(err, err_size, -EBADMSG, "no images");
+		return errbuf_set(err, err_size, -EBADMSG, "no images");
 	if (n > DOCKER_MAX_IMAGES)
-		return fail(err, err_size, -E2BIG, "%zu images, more than %u", n, DOCKER_MAX_IMAGES);
+		return errbuf_set(err, err_size, -E2BIG, "%zu images, more than %u", n,
+				  DOCKER_MAX_IMAGES);
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
@@ -120,18 +110,19 @@ int docker_manifest_parse(const void *data, size_t len, struct docker_manifest *
 
 		m->n_items = i + 1;
 		if (!json_is_object(it))
-			return fail(err, err_size, -EBADMSG, "image %zu: not an object", i);
+			return errbuf_set(err, err_size, -EBADMSG, "image %zu: not an object", i);
 		config = json_object_get(it, "Config");
 		if (!json_is_string(config))
-			return fail(err, err_size, -EBADMSG, "image %zu: \"Config\" missing", i);
+			return errbuf_set(err, err_size, -EBADMSG, "image %zu: \"Config\" missing",
+					  i);
 		item->config = strdup(json_string_value(config));
 		if (!item->config)
 			return -ENOMEM;
 		tags = json_object_get(it, "RepoTags");
 		if (tags && !json_is_null(tags)) {
 			if (!json_is_array(tags))
-				return fail(err, err_size, -EBADMSG,
-					    "image %zu: \"RepoTags\" is not an array", i);
+				return errbuf_set(err, err_size, -EBADMSG,
+						  "image %zu: \"RepoTags\" is not an array", i);
 			snprintf(what, sizeof(what), "image %zu: RepoTags", i);
 			r = string_array(tags, DOCKER_MAX_TAGS, what, &item->repo_tags,
 					 &item->n_repo_tags, err, err_size);
@@ -140,7 +131,8 @@ int docker_manifest_parse(const void *data, size_t len, struct docker_manifest *
 		}
 		layers = json_object_get(it, "Layers");
 		if (!json_is_array(layers))
-			return fail(err, err_size, -EBADMSG, "image %zu: \"Layers\" missing", i);
+			return errbuf_set(err, err_size, -EBADMSG, "image %zu: \"Layers\" missing",
+					  i);
 		snprintf(what, sizeof(what), "image %zu: Layers", i);
 		r = string_array(layers, DOCKER_MAX_LAYERS, what, &item->layers, &item->n_layers, err,
 				 err_size);
@@ -250,9 +242,9 @@ static int dup_optional_string(const json_t *obj, const char *key, char **ret, c
 	if (!v)
 		return 0;
 	if (!json_is_string(v))
-		return fail(err, err_size, -EBADMSG, "%s: \"%s\" is not a string", what, key);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: \"%s\" is not a string", what, key);
 	if (strlen(json_string_value(v)) > DOCKER_MAX_REFERENCE)
-		return fail(err, err_size, -E2BIG, "%s: \"%s\" is too long", what, key);
+		return errbuf_set(err, err_size, -E2BIG, "%s: \"%s\" is too long", what, key);
 	*ret = strdup(json_string_value(v));
 	return *ret ? 0 : -ENOMEM;
 }
@@ -265,12 +257,14 @@ static int platform_string(const json_t *p, char **ret, bool *ret_unknown, const
 	int r;
 
 	if (!json_is_string(os) || !json_is_string(arch))
-		return fail(err, err_size, -EBADMSG, "%s: platform without os/architecture", what);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: platform without os/architecture",
+				  what);
 	if (var && !json_is_string(var))
-		return fail(err, err_size, -EBADMSG, "%s: platform variant is not a string", what);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: platform variant is not a string",
+				  what);
 	if (strlen(json_string_value(os)) > 64 || strlen(json_string_value(arch)) > 64 ||
 	    (var && strlen(json_string_value(var)) > 64))
-		return fail(err, err_size, -E2BIG, "%s: platform strings too long", what);
+		return errbuf_set(err, err_size, -E2BIG, "%s: platform strings too long", what);
 	if (var)
 		r = asprintf(ret, "%s/%s/%s", json_string_value(os), json_string_value(arch),
 			     json_string_value(var));
@@ -292,32 +286,34 @@ static int descriptor_parse(const json_t *j, struct oci_descriptor *d, const cha
 	int r;
 
 	if (!json_is_object(j))
-		return fail(err, err_size, -EBADMSG, "%s: not an object", what);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: not an object", what);
 	r = dup_optional_string(j, "mediaType", &d->media_type, what, err, err_size);
 	if (r < 0)
 		return r;
 	digest = json_object_get(j, "digest");
 	if (!json_is_string(digest))
-		return fail(err, err_size, -EBADMSG, "%s: \"digest\" missing", what);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: \"digest\" missing", what);
 	r = oci_digest_parse(json_string_value(digest), d->digest);
 	if (r == -EOPNOTSUPP)
-		return fail(err, err_size, r, "%s: unsupported digest algorithm in '%.80s'", what,
-			    json_string_value(digest));
+		return errbuf_set(err, err_size, r, "%s: unsupported digest algorithm in '%.80s'",
+				  what, json_string_value(digest));
 	if (r < 0)
-		return fail(err, err_size, -EBADMSG, "%s: malformed digest '%.80s'", what,
-			    json_string_value(digest));
+		return errbuf_set(err, err_size, -EBADMSG, "%s: malformed digest '%.80s'", what,
+				  json_string_value(digest));
 	size = json_object_get(j, "size");
 	if (!json_is_integer(size) || json_integer_value(size) < 0)
-		return fail(err, err_size, -EBADMSG, "%s: \"size\" missing or negative", what);
+		return errbuf_set(err, err_size, -EBADMSG, "%s: \"size\" missing or negative",
+				  what);
 	if ((uint64_t)json_integer_value(size) > DOCKER_MAX_BLOB_SIZE)
-		return fail(err, err_size, -E2BIG, "%s: absurd size %lld", what,
-			    (long long)json_integer_value(size));
+		return errbuf_set(err, err_size, -E2BIG, "%s: absurd size %lld", what,
+				  (long long)json_integer_value(size));
 	d->size = (uint64_t)json_integer_value(size);
 	ann = json_object_get(j, "annotations");
 	if (ann) {
 		const json_t *t;
 		if (!json_is_object(ann))
-			return fail(err, err_size, -EBADMSG, "%s: annotations not an object", what);
+			return errbuf_set(err, err_size, -EBADMSG, "%s: annotations not an object",
+					  what);
 		r = dup_optional_string(ann, "org.opencontainers.image.ref.name", &d->ref_name, what,
 					err, err_size);
 		if (r < 0)
@@ -333,7 +329,8 @@ static int descriptor_parse(const json_t *j, struct oci_descriptor *d, const cha
 	plat = json_object_get(j, "platform");
 	if (plat) {
 		if (!json_is_object(plat))
-			return fail(err, err_size, -EBADMSG, "%s: platform not an object", what);
+			return errbuf_set(err, err_size, -EBADMSG, "%s: platform not an object",
+					  what);
 		r = platform_string(plat, &d->platform, &d->platform_unknown, what, err, err_size);
 		if (r < 0)
 			return r;
@@ -345,7 +342,7 @@ static int check_schema_version(const json_t *j, char *err, size_t err_size)
 {
 	const json_t *v = json_object_get(j, "schemaVersion");
 	if (!json_is_integer(v) || json_integer_value(v) != 2)
-		return fail(err, err_size, -EBADMSG, "\"schemaVersion\" is not 2");
+		return errbuf_set(err, err_size, -EBADMSG, "\"schemaVersion\" is not 2");
 	return 0;
 }
 
@@ -362,13 +359,13 @@ static int oci_document_parse(const void *data, size_t len, enum oci_kind kind, 
 	if (r < 0)
 		return r;
 	if (!json_is_object(j))
-		return fail(err, err_size, -EBADMSG, "not a JSON object");
+		return errbuf_set(err, err_size, -EBADMSG, "not a JSON object");
 	r = check_schema_version(j, err, err_size);
 	if (r < 0)
 		return r;
 	mt = json_object_get(j, "mediaType");
 	if (mt && (!json_is_string(mt) || oci_media_type_kind(json_string_value(mt)) != kind))
-		return fail(err, err_size, -EBADMSG, "\"mediaType\" is not %s type", what);
+		return errbuf_set(err, err_size, -EBADMSG, "\"mediaType\" is not %s type", what);
 	*ret = TAKE_PTR(j);
 	return 0;
 }
@@ -384,10 +381,10 @@ static int descriptors_parse(const json_t *j, const char *key, unsigned max,
 	int r;
 
 	if (!json_is_array(a))
-		return fail(err, err_size, -EBADMSG, "\"%s\" missing", key);
+		return errbuf_set(err, err_size, -EBADMSG, "\"%s\" missing", key);
 	n = json_array_size(a);
 	if (n > max)
-		return fail(err, err_size, -E2BIG, "%zu %s, more than %u", n, key, max);
+		return errbuf_set(err, err_size, -E2BIG, "%zu %s, more than %u", n, key, max);
 	*ret = calloc(n ? n : 1, sizeof(**ret));
 	if (!*ret)
 		return -ENOMEM;
@@ -512,19 +509,20 @@ int docker_config_parse(const void *data, size_t len, struct docker_config **ret
 	if (r < 0)
 		return r;
 	if (!json_is_object(j))
-		return fail(err, err_size, -EBADMSG, "not a JSON object");
+		return errbuf_set(err, err_size, -EBADMSG, "not a JSON object");
 	rootfs = json_object_get(j, "rootfs");
 	if (!json_is_object(rootfs))
-		return fail(err, err_size, -EBADMSG, "\"rootfs\" missing");
+		return errbuf_set(err, err_size, -EBADMSG, "\"rootfs\" missing");
 	type = json_object_get(rootfs, "type");
 	if (!json_is_string(type) || strcmp(json_string_value(type), "layers") != 0)
-		return fail(err, err_size, -EBADMSG, "rootfs.type is not \"layers\"");
+		return errbuf_set(err, err_size, -EBADMSG, "rootfs.type is not \"layers\"");
 	ids = json_object_get(rootfs, "diff_ids");
 	if (!json_is_array(ids))
-		return fail(err, err_size, -EBADMSG, "rootfs.diff_ids missing");
+		return errbuf_set(err, err_size, -EBADMSG, "rootfs.diff_ids missing");
 	n = json_array_size(ids);
 	if (n > DOCKER_MAX_LAYERS)
-		return fail(err, err_size, -E2BIG, "%zu diff_ids, more than %u", n, DOCKER_MAX_LAYERS);
+		return errbuf_set(err, err_size, -E2BIG, "%zu diff_ids, more than %u", n,
+				  DOCKER_MAX_LAYERS);
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -535,9 +533,11 @@ int docker_config_parse(const void *data, size_t len, struct docker_config **ret
 		const json_t *s = json_array_get(ids, i);
 		r = json_is_string(s) ? oci_digest_parse(json_string_value(s), c->diff_ids[i]) : -EBADMSG;
 		if (r == -EOPNOTSUPP)
-			return fail(err, err_size, r, "rootfs.diff_ids[%zu]: unsupported algorithm", i);
+			return errbuf_set(err, err_size, r,
+					  "rootfs.diff_ids[%zu]: unsupported algorithm", i);
 		if (r < 0)
-			return fail(err, err_size, -EBADMSG, "rootfs.diff_ids[%zu]: malformed digest", i);
+			return errbuf_set(err, err_size, -EBADMSG,
+					  "rootfs.diff_ids[%zu]: malformed digest", i);
 	}
 	c->n_diff_ids = n;
 	if (json_is_string(json_object_get(j, "os")) &&
@@ -629,10 +629,44 @@ static bool tag_ok(const char *t, size_t n)
 	return true;
 }
 
+/* The name part of a reference (name_len bytes, no tag or digest): its registry domain, if the
+ * first component is one (distribution/reference's splitDockerDomain), and every path component
+ * after it valid. *ret_domain_len is 0 when there is no domain. */
+static bool name_split(const char *name, size_t name_len, size_t *ret_domain_len)
+{
+	const char *slash = memchr(name, '/', name_len), *remainder = name;
+
+	*ret_domain_len = 0;
+	if (slash) {
+		size_t first = (size_t)(slash - name);
+		bool has_domain = memchr(name, '.', first) || memchr(name, ':', first) ||
+				  (first == 9 && strncmp(name, "localhost", 9) == 0);
+		for (size_t i = 0; i < first && !has_domain; i++)
+			if (isupper((unsigned char)name[i]))
+				has_domain = true;
+		if (has_domain) {
+			if (!domain_ok(name, first))
+				return false;
+			*ret_domain_len = first;
+			remainder = name + first + 1;
+		}
+	}
+	for (const char *p = remainder, *end = name + name_len; p <= end;) {
+		const char *q = memchr(p, '/', (size_t)(end - p));
+		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+		if (!path_component_ok(p, n))
+			return false;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	return true;
+}
+
 int docker_reference_normalize(const char *in, char **ret)
 {
 	size_t len, name_len, domain_len = 0;
-	const char *at, *name = in, *tag = NULL, *slash, *remainder;
+	const char *at, *name = in, *tag = NULL, *remainder;
 	bool docker_io;
 	int r;
 
@@ -665,32 +699,9 @@ int docker_reference_normalize(const char *in, char **ret)
 	if (name_len == 0)
 		return -EBADMSG;
 
-	/* distribution/reference splitDockerDomain */
-	slash = memchr(name, '/', name_len);
-	if (slash) {
-		size_t first = (size_t)(slash - name);
-		bool has_domain = memchr(name, '.', first) || memchr(name, ':', first) ||
-				  (first == 9 && strncmp(name, "localhost", 9) == 0);
-		for (size_t i = 0; i < first && !has_domain; i++)
-			if (isupper((unsigned char)name[i]))
-				has_domain = true;
-		if (has_domain) {
-			if (!domain_ok(name, first))
-				return -EBADMSG;
-			domain_len = first;
-		}
-	}
+	if (!name_split(name, name_len, &domain_len))
+		return -EBADMSG;
 	remainder = domain_len ? name + domain_len + 1 : name;
-	/* every path component */
-	for (const char *p = remainder, *end = name + name_len; p <= end;) {
-		const char *q = memchr(p, '/', (size_t)(end - p));
-		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
-		if (!path_component_ok(p, n))
-			return -EBADMSG;
-		if (!q)
-			break;
-		p = q + 1;
-	}
 	if (name_len > DOCKER_MAX_NAME)
 		return -EBADMSG;
 

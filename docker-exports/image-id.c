@@ -13,6 +13,7 @@
 #include "hexstr.h"
 #include "image-id.h"
 #include "json.h"
+#include "vec.h"
 
 /* ---- sorted vectors ----------------------------------------------------------------------------- */
 
@@ -34,12 +35,11 @@ int strv_add_sorted(char ***v, size_t *n, const char *s)
 	copy = strdup(s);
 	if (!copy)
 		return -ENOMEM;
-	p = reallocarray(*v, *n + 1, sizeof(char *));
+	p = vec_insert(*v, *n, lo, sizeof(char *));
 	if (!p) {
 		free(copy);
 		return -ENOMEM;
 	}
-	memmove(p + lo + 1, p + lo, (*n - lo) * sizeof(char *));
 	p[lo] = copy;
 	*v = p;
 	(*n)++;
@@ -61,10 +61,9 @@ int digestv_add_sorted(uint8_t (**v)[SHA256_LEN], size_t *n, const uint8_t d[SHA
 		else
 			hi = mid;
 	}
-	p = reallocarray(*v, *n + 1, SHA256_LEN);
+	p = vec_insert(*v, *n, lo, SHA256_LEN);
 	if (!p)
 		return -ENOMEM;
-	memmove(p + lo + 1, p + lo, (*n - lo) * SHA256_LEN);
 	memcpy(p[lo], d, SHA256_LEN);
 	*v = p;
 	(*n)++;
@@ -127,11 +126,10 @@ static int source_add(struct docker_image *img, const struct docker_image_source
 		if (c > 0 || (c == 0 && memcmp(img->sources[lo].sha256, src->sha256, SHA256_LEN) > 0))
 			break;
 	}
-	p = reallocarray(img->sources, img->n_sources + 1, sizeof(*p));
+	p = vec_insert(img->sources, img->n_sources, lo, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	img->sources = p;
-	memmove(p + lo + 1, p + lo, (img->n_sources - lo) * sizeof(*p));
 	p[lo].archive = strdup(src->archive);
 	if (!p[lo].archive) {
 		memmove(p + lo, p + lo + 1, (img->n_sources - lo) * sizeof(*p));
@@ -159,7 +157,7 @@ int docker_image_set_merge(struct docker_image_set *set, const struct docker_ima
 			docker_diag_set(diag, "more than %u images", DOCKER_MAX_IMAGES * 16);
 			return -E2BIG;
 		}
-		p = reallocarray(set->images, set->n_images + 1, sizeof(*p));
+		p = vec_insert(set->images, set->n_images, set->n_images, sizeof(*p));
 		if (!p)
 			return -ENOMEM;
 		set->images = p;

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "docker-manifest.h"
+#include "errbuf.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "measurements.h"
 
@@ -137,31 +139,138 @@ int measurements_to_aicert(const struct docker_image_set *set, json_t **ret)
 
 /* ---- reader --------------------------------------------------------------------------------------- */
 
+/* The keys measurements_to_json() writes: anything else is refused, so a document from a newer
+ * writer, or one edited by hand, is not read as if its extra fields did not matter. */
+static const char *const top_keys[] = { "format", "version", "images", NULL };
+static const char *const image_keys[] = { "id",		      "config_digest", "diff_ids",
+					  "manifest_digests", "index_digests", "platform",
+					  "tags",	      "sources",       NULL };
+
+/* A set of digests (manifest_digests, index_digests), kept sorted and without repeats. */
 static int read_digests(const json_t *img, const char *key, size_t i, uint8_t (**v)[SHA256_LEN],
 			size_t *n, char *err, size_t err_size)
 {
 	const json_t *a = json_object_get(img, key);
 
-	if (!json_is_array(a)) {
-		snprintf(err, err_size, "images[%zu]: \"%s\" missing", i, key);
-		return -EBADMSG;
-	}
-	if (json_array_size(a) > DOCKER_MAX_LAYERS * 4) {
-		snprintf(err, err_size, "images[%zu]: too many \"%s\"", i, key);
-		return -E2BIG;
-	}
+	if (!json_is_array(a))
+		return errbuf_set(err, err_size, -EBADMSG, "images[%zu]: \"%s\" missing", i, key);
+	if (json_array_size(a) > DOCKER_MAX_LAYERS * 4)
+		return errbuf_set(err, err_size, -E2BIG, "images[%zu]: too many \"%s\"", i, key);
 	for (size_t k = 0; k < json_array_size(a); k++) {
 		const json_t *s = json_array_get(a, k);
 		uint8_t d[SHA256_LEN];
 		int r;
-		if (!json_is_string(s) || oci_digest_parse(json_string_value(s), d) < 0) {
-			snprintf(err, err_size, "images[%zu]: %s[%zu] is not a sha256 digest", i, key, k);
-			return -EBADMSG;
-		}
+		if (!json_is_string(s) || oci_digest_parse(json_string_value(s), d) < 0)
+			return errbuf_set(err, err_size, -EBADMSG,
+					  "images[%zu]: %s[%zu] is not a sha256 digest", i, key, k);
 		r = digestv_add_sorted(v, n, d);
 		if (r < 0)
 			return r;
 	}
+	return 0;
+}
+
+/* The layers' diff_ids, in their order (the image ID depends on it): not sorted. */
+static int read_diff_ids(const json_t *img, size_t i, struct docker_image *d, char *err,
+			 size_t err_size)
+{
+	const json_t *a = json_object_get(img, "diff_ids");
+
+	if (!json_is_array(a) || json_array_size(a) > DOCKER_MAX_LAYERS)
+		return errbuf_set(err, err_size, -EBADMSG,
+				  "images[%zu]: \"diff_ids\" missing or too long", i);
+	d->diff_ids = calloc(json_array_size(a) ? json_array_size(a) : 1, SHA256_LEN);
+	if (!d->diff_ids)
+		return -ENOMEM;
+	for (size_t k = 0; k < json_array_size(a); k++) {
+		const json_t *s = json_array_get(a, k);
+		if (!json_is_string(s) || oci_digest_parse(json_string_value(s), d->diff_ids[k]) < 0)
+			return errbuf_set(err, err_size, -EBADMSG,
+					  "images[%zu]: diff_ids[%zu] malformed", i, k);
+	}
+	d->n_diff_ids = json_array_size(a);
+	return 0;
+}
+
+/* Tags must already be in docker's normal form: that is what verify compares. */
+static int read_tags(const json_t *img, size_t i, struct docker_image *d, char *err,
+		     size_t err_size)
+{
+	const json_t *tags = json_object_get(img, "tags");
+	int r;
+
+	if (!json_is_array(tags) || json_array_size(tags) > DOCKER_MAX_TAGS)
+		return errbuf_set(err, err_size, -EBADMSG, "images[%zu]: \"tags\" missing or too long",
+				  i);
+	for (size_t k = 0; k < json_array_size(tags); k++) {
+		const json_t *t = json_array_get(tags, k);
+		_cleanup_(freep) char *norm = NULL;
+		if (!json_is_string(t) || docker_reference_normalize(json_string_value(t), &norm) < 0 ||
+		    strcmp(norm, json_string_value(t)) != 0)
+			return errbuf_set(err, err_size, -EBADMSG,
+					  "images[%zu]: tags[%zu] is not a normalised reference", i, k);
+		r = strv_add_sorted(&d->tags, &d->n_tags, norm);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int read_image(json_t *img, size_t i, struct docker_image *d, char *err,
+		      size_t err_size)
+{
+	const json_t *id;
+	char path[32];
+	int r;
+
+	if (!json_is_object(img))
+		return errbuf_set(err, err_size, -EBADMSG, "images[%zu]: not an object", i);
+	snprintf(path, sizeof(path), "images[%zu]", i);
+	r = json_check_keys(img, path, image_keys, err, err_size);
+	if (r < 0)
+		return r;
+	id = json_object_get(img, "id");
+	if (!json_is_string(id) || oci_digest_parse(json_string_value(id), d->id) < 0)
+		return errbuf_set(err, err_size, -EBADMSG,
+				  "images[%zu]: \"id\" is not a sha256 digest", i);
+	r = read_tags(img, i, d, err, err_size);
+	if (r < 0)
+		return r;
+	r = read_digests(img, "manifest_digests", i, &d->manifests, &d->n_manifests, err, err_size);
+	if (r < 0)
+		return r;
+	r = read_digests(img, "index_digests", i, &d->indexes, &d->n_indexes, err, err_size);
+	if (r < 0)
+		return r;
+	return read_diff_ids(img, i, d, err, err_size);
+}
+
+/* The document's frame: format, version, and the images array within its cap. */
+static int read_top(json_t *j, json_t **ret_images, char *err, size_t err_size)
+{
+	const json_t *f, *v;
+	json_t *images;
+	int r;
+
+	if (!json_is_object(j))
+		return errbuf_set(err, err_size, -EBADMSG, "not a %s version %d document",
+				  MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION);
+	f = json_object_get(j, "format");
+	v = json_object_get(j, "version");
+	if (!json_is_string(f) || strcmp(json_string_value(f), MEASUREMENTS_FORMAT) != 0 ||
+	    !json_is_integer(v) || json_integer_value(v) != MEASUREMENTS_VERSION)
+		return errbuf_set(err, err_size, -EBADMSG, "not a %s version %d document",
+				  MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION);
+	r = json_check_keys(j, "(top level)", top_keys, err, err_size);
+	if (r < 0)
+		return r;
+	images = json_object_get(j, "images");
+	if (!json_is_array(images))
+		return errbuf_set(err, err_size, -EBADMSG, "\"images\" missing");
+	if (json_array_size(images) > MEASUREMENTS_MAX_IMAGES)
+		return errbuf_set(err, err_size, -E2BIG, "more than %u images",
+				  MEASUREMENTS_MAX_IMAGES);
+	*ret_images = images;
 	return 0;
 }
 
@@ -170,32 +279,16 @@ int measurements_parse(const void *data, size_t len, struct docker_image_set **r
 {
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(docker_image_set_freep) struct docker_image_set *set = NULL;
-	const json_t *images, *f, *v;
+	json_t *images = NULL;
 	char buf[200];
 	int r;
 
 	r = json_parse_capped(data, len, MEASUREMENTS_MAX_SIZE, 16, &j, buf, sizeof(buf));
-	if (r < 0) {
-		snprintf(err, err_size, "invalid JSON: %s", buf);
+	if (r < 0)
+		return errbuf_set(err, err_size, r, "invalid JSON: %s", buf);
+	r = read_top(j, &images, err, err_size);
+	if (r < 0)
 		return r;
-	}
-	f = json_object_get(j, "format");
-	v = json_object_get(j, "version");
-	if (!json_is_string(f) || strcmp(json_string_value(f), MEASUREMENTS_FORMAT) != 0 ||
-	    !json_is_integer(v) || json_integer_value(v) != MEASUREMENTS_VERSION) {
-		snprintf(err, err_size, "not a %s version %d document", MEASUREMENTS_FORMAT,
-			 MEASUREMENTS_VERSION);
-		return -EBADMSG;
-	}
-	images = json_object_get(j, "images");
-	if (!json_is_array(images)) {
-		snprintf(err, err_size, "\"images\" missing");
-		return -EBADMSG;
-	}
-	if (json_array_size(images) > MEASUREMENTS_MAX_IMAGES) {
-		snprintf(err, err_size, "more than %u images", MEASUREMENTS_MAX_IMAGES);
-		return -E2BIG;
-	}
 	set = calloc(1, sizeof(*set));
 	if (!set)
 		return -ENOMEM;
@@ -204,66 +297,10 @@ int measurements_parse(const void *data, size_t len, struct docker_image_set **r
 	if (!set->images)
 		return -ENOMEM;
 	for (size_t i = 0; i < json_array_size(images); i++) {
-		const json_t *img = json_array_get(images, i), *id, *tags;
-		struct docker_image *d = &set->images[i];
-
 		set->n_images = i + 1;
-		if (!json_is_object(img)) {
-			snprintf(err, err_size, "images[%zu]: not an object", i);
-			return -EBADMSG;
-		}
-		id = json_object_get(img, "id");
-		if (!json_is_string(id) || oci_digest_parse(json_string_value(id), d->id) < 0) {
-			snprintf(err, err_size, "images[%zu]: \"id\" is not a sha256 digest", i);
-			return -EBADMSG;
-		}
-		tags = json_object_get(img, "tags");
-		if (!json_is_array(tags) || json_array_size(tags) > DOCKER_MAX_TAGS) {
-			snprintf(err, err_size, "images[%zu]: \"tags\" missing or too long", i);
-			return -EBADMSG;
-		}
-		for (size_t k = 0; k < json_array_size(tags); k++) {
-			const json_t *t = json_array_get(tags, k);
-			_cleanup_(freep) char *norm = NULL;
-			/* Tags must already be in docker's normal form: that is what we compare. */
-			if (!json_is_string(t) ||
-			    docker_reference_normalize(json_string_value(t), &norm) < 0 ||
-			    strcmp(norm, json_string_value(t)) != 0) {
-				snprintf(err, err_size, "images[%zu]: tags[%zu] is not a normalised reference",
-					 i, k);
-				return -EBADMSG;
-			}
-			r = strv_add_sorted(&d->tags, &d->n_tags, norm);
-			if (r < 0)
-				return r;
-		}
-		r = read_digests(img, "manifest_digests", i, &d->manifests, &d->n_manifests, err,
-				 err_size);
+		r = read_image(json_array_get(images, i), i, &set->images[i], err, err_size);
 		if (r < 0)
 			return r;
-		r = read_digests(img, "index_digests", i, &d->indexes, &d->n_indexes, err, err_size);
-		if (r < 0)
-			return r;
-		{
-			/* diff_ids keep their order: read them without sorting. */
-			const json_t *a = json_object_get(img, "diff_ids");
-			if (!json_is_array(a) || json_array_size(a) > DOCKER_MAX_LAYERS) {
-				snprintf(err, err_size, "images[%zu]: \"diff_ids\" missing or too long", i);
-				return -EBADMSG;
-			}
-			d->diff_ids = calloc(json_array_size(a) ? json_array_size(a) : 1, SHA256_LEN);
-			if (!d->diff_ids)
-				return -ENOMEM;
-			for (size_t k = 0; k < json_array_size(a); k++) {
-				const json_t *s = json_array_get(a, k);
-				if (!json_is_string(s) ||
-				    oci_digest_parse(json_string_value(s), d->diff_ids[k]) < 0) {
-					snprintf(err, err_size, "images[%zu]: diff_ids[%zu] malformed", i, k);
-					return -EBADMSG;
-				}
-			}
-			d->n_diff_ids = json_array_size(a);
-		}
 	}
 	*ret = TAKE_PTR(set);
 	return 0;

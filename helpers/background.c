@@ -9,10 +9,15 @@ static void *background_main(void *p)
 	return NULL;
 }
 
-void background_start(struct background_job *job)
+bool background_try_start(struct background_job *job)
 {
 	job->threaded = pthread_create(&job->thread, NULL, background_main, job) == 0;
-	if (!job->threaded)
+	return job->threaded;
+}
+
+void background_start(struct background_job *job)
+{
+	if (!background_try_start(job))
 		job->result = job->run(job->userdata);
 }
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "background.h"
 #include "hash-worker.h"
 
 struct job {
@@ -24,7 +25,7 @@ struct job {
 
 struct hash_worker {
 	bool threaded;
-	pthread_t thread;
+	struct background_job thread; /* worker_main, started by background_try_start() */
 	pthread_mutex_t lock;
 	pthread_cond_t cond_work; /* worker waits for jobs */
 	pthread_cond_t cond_done; /* caller waits for completions */
@@ -73,7 +74,7 @@ static void help_or_wait_locked(struct hash_worker *w)
 		pthread_cond_wait(&w->cond_done, &w->lock);
 }
 
-static void *worker_main(void *userdata)
+static int worker_main(void *userdata)
 {
 	struct hash_worker *w = userdata;
 
@@ -86,7 +87,7 @@ static void *worker_main(void *userdata)
 		run_next_locked(w);
 	}
 	pthread_mutex_unlock(&w->lock);
-	return NULL;
+	return 0;
 }
 
 int hash_worker_new(bool threaded, struct hash_worker **ret)
@@ -109,7 +110,8 @@ int hash_worker_new(bool threaded, struct hash_worker **ret)
 		pthread_mutex_init(&w->lock, NULL);
 		pthread_cond_init(&w->cond_work, NULL);
 		pthread_cond_init(&w->cond_done, NULL);
-		if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+		w->thread = (struct background_job){ .run = worker_main, .userdata = w };
+		if (!background_try_start(&w->thread)) {
 			for (unsigned i = 0; i < HASH_WORKER_SLOTS; i++)
 				free(w->slots[i]);
 			pthread_mutex_destroy(&w->lock);
@@ -238,7 +240,7 @@ struct hash_worker *hash_worker_free(struct hash_worker *w)
 		w->stop = true;
 		pthread_cond_signal(&w->cond_work);
 		pthread_mutex_unlock(&w->lock);
-		pthread_join(w->thread, NULL);
+		(void)background_join(&w->thread);
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->cond_work);
 		pthread_cond_destroy(&w->cond_done);

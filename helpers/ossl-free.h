@@ -2,8 +2,10 @@
 #pragma once
 /* One copy of the _cleanup_() helpers for OpenSSL objects: each frees what *p points to (the
  * OpenSSL free functions accept NULL). Include this header rather than writing a private one.
- * X509_freep and X509_STORE_CTX_freep are still private in measure/attest/attest-verify.c
- * (left there while another branch edits that file; move them here after it is merged). */
+ * measure/attest/attest-verify.c still has private copies of X509_freep and X509_STORE_CTX_freep
+ * (another branch edits that file): measure/attest/CMakeLists.txt defines
+ * BP_OSSL_FREE_NO_X509 for that one file so both compile. Once that branch is merged, delete its
+ * copies and that definition. */
 
 #include <stdint.h>
 
@@ -14,6 +16,8 @@
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
 #include <openssl/params.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
 
 static inline void EVP_PKEY_freep(EVP_PKEY **p)
 {
@@ -52,3 +56,23 @@ static inline void OPENSSL_freep(uint8_t **p)
 {
 	OPENSSL_free(*p);
 }
+
+#ifndef BP_OSSL_FREE_NO_X509
+static inline void X509_freep(X509 **p)
+{
+	X509_free(*p);
+}
+static inline void X509_STORE_freep(X509_STORE **p)
+{
+	X509_STORE_free(*p);
+}
+static inline void X509_STORE_CTX_freep(X509_STORE_CTX **p)
+{
+	X509_STORE_CTX_free(*p);
+}
+/* A stack and the certificates in it. */
+static inline void sk_X509_freep(STACK_OF(X509) **p)
+{
+	sk_X509_pop_free(*p, X509_free);
+}
+#endif

@@ -230,7 +230,7 @@ const char *job_spec_error_reason(int r, const char *msg)
 {
 	if (r == -E2BIG)
 		return "spec-too-large";
-	if (strstr(msg, ": unknown key '"))
+	if (strstr(msg, ": unknown key \""))
 		return "spec-unknown-key";
 	if (strstr(msg, ": a '..' component"))
 		return "path-dotdot";

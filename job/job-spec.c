@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The strict job-spec reader (job-spec.h): jansson with caps and duplicate keys refused, then
- * every key checked against the schema, unknown keys refused by name. */
+ * every object's keys checked against the schema by helpers/json-fields (unknown keys refused by
+ * name, missing ones named), then each value read and checked against its range. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include "errbuf.h"
 #include "job-record.h"
 #include "job-spec.h"
+#include "json-fields.h"
 #include "json.h"
 
 struct job_spec *job_spec_free(struct job_spec *s)
@@ -59,25 +61,29 @@ const char *job_path_defect(const char *p)
 	return NULL;
 }
 
-/* Every key of o must be one of keys[]. */
-static int only_keys(json_t *o, const char *where, const char *const *keys, size_t n,
+/* Presence only: every key of the schema required, any other refused, with json-fields' messages
+ * ("limits: unknown key \"gpus\"", "limits: missing \"pids\""); the typed reads below check
+ * each value against its own range (job limits have a lower bound as well as a cap). */
+#define REQUIRED_KEY(k) { .key = (k), .type = JSON_FIELD_ANY, .flags = JSON_FIELD_REQUIRED }
+
+static const struct json_field spec_keys[] = {
+	REQUIRED_KEY("format"), REQUIRED_KEY("container"), REQUIRED_KEY("command"),
+	REQUIRED_KEY("inputs"), REQUIRED_KEY("output"),	   REQUIRED_KEY("limits"),
+};
+static const struct json_field input_keys[] = { REQUIRED_KEY("name"), REQUIRED_KEY("path") };
+static const struct json_field limit_keys[] = {
+	REQUIRED_KEY("memory_mb"),
+	REQUIRED_KEY("cpus"),
+	REQUIRED_KEY("pids"),
+	REQUIRED_KEY("seconds"),
+};
+
+static int only_keys(json_t *o, const char *where, const struct json_field *keys, size_t n,
 		     char *err, size_t err_size)
 {
-	const char *k;
-	json_t *v;
+	uint8_t none; /* JSON_FIELD_ANY rows store nothing */
 
-	json_object_foreach(o, k, v) {
-		bool known = false;
-		for (size_t i = 0; i < n && !known; i++)
-			known = strcmp(k, keys[i]) == 0;
-		if (!known)
-			return errbuf_set(err, err_size, -EBADMSG, "%s: unknown key '%.64s'", where, k);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (!json_object_get(o, keys[i]))
-			return errbuf_set(err, err_size, -EBADMSG, "%s: missing key '%s'", where,
-					  keys[i]);
-	return 0;
+	return json_fields_read(o, where, keys, n, &none, err, err_size);
 }
 
 static int take_string(const json_t *v, const char *where, size_t max, char **ret, char *err,
@@ -159,7 +165,6 @@ static int parse_command(struct job_spec *s, const json_t *a, char *err, size_t 
 
 static int parse_inputs(struct job_spec *s, const json_t *a, char *err, size_t err_size)
 {
-	static const char *const keys[] = {"name", "path"};
 	char where[48];
 	size_t i;
 	json_t *v;
@@ -175,9 +180,7 @@ static int parse_inputs(struct job_spec *s, const json_t *a, char *err, size_t e
 		int r;
 
 		snprintf(where, sizeof(where), "inputs[%zu]", i);
-		if (!json_is_object(v))
-			return errbuf_set(err, err_size, -EBADMSG, "%s: not an object", where);
-		r = only_keys(v, where, keys, ARRAY_SIZE(keys), err, err_size);
+		r = only_keys(v, where, input_keys, ARRAY_SIZE(input_keys), err, err_size);
 		if (r < 0)
 			return r;
 		s->n_inputs++;
@@ -204,12 +207,8 @@ static int parse_inputs(struct job_spec *s, const json_t *a, char *err, size_t e
 
 static int parse_limits(struct job_spec *s, json_t *o, char *err, size_t err_size)
 {
-	static const char *const keys[] = {"memory_mb", "cpus", "pids", "seconds"};
-	int r;
+	int r = only_keys(o, "limits", limit_keys, ARRAY_SIZE(limit_keys), err, err_size);
 
-	if (!json_is_object(o))
-		return errbuf_set(err, err_size, -EBADMSG, "limits: not an object");
-	r = only_keys(o, "limits", keys, ARRAY_SIZE(keys), err, err_size);
 	if (r >= 0)
 		r = take_uint(json_object_get(o, "memory_mb"), "limits.memory_mb",
 			      JOB_SPEC_MIN_MEMORY_MB, JOB_SPEC_MAX_MEMORY_MB, &s->memory_mb, err,
@@ -229,8 +228,6 @@ static int parse_limits(struct job_spec *s, json_t *o, char *err, size_t err_siz
 int job_spec_parse(const void *data, size_t len, struct job_spec **ret, char *err,
 		   size_t err_size)
 {
-	static const char *const keys[] = {"format", "container", "command", "inputs", "output",
-					   "limits"};
 	_cleanup_(job_spec_freep) struct job_spec *s = calloc(1, sizeof(*s));
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	const json_t *f;
@@ -243,7 +240,7 @@ int job_spec_parse(const void *data, size_t len, struct job_spec **ret, char *er
 		return r;
 	if (!json_is_object(j))
 		return errbuf_set(err, err_size, -EBADMSG, "not a JSON object");
-	r = only_keys(j, "spec", keys, ARRAY_SIZE(keys), err, err_size);
+	r = only_keys(j, "spec", spec_keys, ARRAY_SIZE(spec_keys), err, err_size);
 	if (r < 0)
 		return r;
 	f = json_object_get(j, "format");

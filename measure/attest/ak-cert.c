@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "errbuf.h"
 #include "hexstr.h"
+#include "ossl-free.h"
 
 #ifndef BOOTPROOF_AK_ROOTS_DIR
 #define BOOTPROOF_AK_ROOTS_DIR "/usr/share/bootproof/ak-roots"
@@ -325,23 +326,6 @@ static int fail(struct ak_cert_verdict *v, enum ak_cert_failure why, const char 
 	va_end(ap);
 	v->why = why;
 	return 0;
-}
-
-static void X509_freep(X509 **p)
-{
-	X509_free(*p);
-}
-static void X509_STORE_freep(X509_STORE **p)
-{
-	X509_STORE_free(*p);
-}
-static void X509_STORE_CTX_freep(X509_STORE_CTX **p)
-{
-	X509_STORE_CTX_free(*p);
-}
-static void sk_X509_freep(STACK_OF(X509) **p)
-{
-	sk_X509_pop_free(*p, X509_free);
 }
 
 /* One DER certificate, exactly len bytes. */

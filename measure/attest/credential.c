@@ -15,6 +15,7 @@
 
 #include "credential.h"
 #include "digest.h"
+#include "ossl-free.h"
 #include "size.h"
 
 int credential_kdfa_sha256(const uint8_t *key, size_t key_len, const char *label,
@@ -55,15 +56,47 @@ int credential_kdfa_sha256(const uint8_t *key, size_t key_len, const char *label
 	return 0;
 }
 
+/* The seed, RSA-OAEP(SHA-256) encrypted to the EK with the label "IDENTITY\0", as a
+ * TPM2B_ENCRYPTED_SECRET (u16 size, then the bytes): *ret malloc'd, *ret_len the RSA output's
+ * size. */
+static int encrypt_seed(EVP_PKEY *ek, const uint8_t *seed, size_t seed_size, uint8_t **ret,
+			size_t *ret_len)
+{
+	static const char identity[] = "IDENTITY"; /* the label includes its NUL */
+	_cleanup_(EVP_PKEY_CTX_freep) EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new(ek, NULL);
+	_cleanup_(OPENSSL_freep) uint8_t *lbl = OPENSSL_memdup(identity, sizeof(identity));
+	_cleanup_(freep) uint8_t *enc = NULL;
+	size_t enc_len = 0;
+
+	if (!pctx || !lbl)
+		return -ENOMEM;
+	if (EVP_PKEY_encrypt_init(pctx) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_oaep_md(pctx, EVP_sha256()) <= 0 ||
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) <= 0 ||
+	    EVP_PKEY_CTX_set0_rsa_oaep_label(pctx, lbl, (int)sizeof(identity)) <= 0)
+		return -EIO;
+	lbl = NULL; /* owned by pctx */
+	if (EVP_PKEY_encrypt(pctx, NULL, &enc_len, seed, seed_size) != 1)
+		return -EIO;
+	enc = malloc(2 + enc_len);
+	if (!enc)
+		return -ENOMEM;
+	if (EVP_PKEY_encrypt(pctx, enc + 2, &enc_len, seed, seed_size) != 1)
+		return -EIO;
+	store_be16(enc, (uint16_t)enc_len);
+	*ret = TAKE_PTR(enc);
+	*ret_len = enc_len;
+	return 0;
+}
+
 int credential_make(EVP_PKEY *ek, const uint8_t *ak_name, size_t ak_name_size,
 		    const uint8_t secret[CREDENTIAL_SECRET_SIZE], uint8_t **ret_blob,
 		    size_t *ret_blob_size, uint8_t **ret_enc, size_t *ret_enc_size)
 {
-	static const char identity[] = "IDENTITY"; /* the label includes its NUL */
 	uint8_t seed[32], sym[16], hmac_key[32], iv[16] = {};
 	uint8_t plain[2 + CREDENTIAL_SECRET_SIZE], enc_id[sizeof(plain)];
-	uint8_t *blob = NULL, *enc = NULL, *lbl = NULL, *mac_in = NULL;
-	EVP_PKEY_CTX *pctx = NULL;
+	uint8_t *blob = NULL, *enc = NULL, *mac_in = NULL;
 	EVP_CIPHER_CTX *cctx = NULL;
 	size_t enc_len = 0;
 	int outl = 0, fin = 0, r = -EIO;
@@ -74,30 +107,9 @@ int credential_make(EVP_PKEY *ek, const uint8_t *ak_name, size_t ak_name_size,
 	if (RAND_bytes(seed, sizeof(seed)) != 1)
 		return -EIO;
 
-	/* The seed, RSA-OAEP(SHA-256) encrypted to the EK with label "IDENTITY\0". */
-	pctx = EVP_PKEY_CTX_new(ek, NULL);
-	lbl = OPENSSL_memdup(identity, sizeof(identity));
-	if (!pctx || !lbl) {
-		r = -ENOMEM;
+	r = encrypt_seed(ek, seed, sizeof(seed), &enc, &enc_len);
+	if (r < 0)
 		goto out;
-	}
-	if (EVP_PKEY_encrypt_init(pctx) != 1 ||
-	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_OAEP_PADDING) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_oaep_md(pctx, EVP_sha256()) <= 0 ||
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) <= 0 ||
-	    EVP_PKEY_CTX_set0_rsa_oaep_label(pctx, lbl, (int)sizeof(identity)) <= 0)
-		goto out;
-	lbl = NULL; /* owned by pctx */
-	if (EVP_PKEY_encrypt(pctx, NULL, &enc_len, seed, sizeof(seed)) != 1)
-		goto out;
-	enc = malloc(2 + enc_len);
-	if (!enc) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (EVP_PKEY_encrypt(pctx, enc + 2, &enc_len, seed, sizeof(seed)) != 1)
-		goto out;
-	store_be16(enc, (uint16_t)enc_len);
 
 	/* encIdentity = AES-128-CFB(KDFa(seed, "STORAGE", name), IV 0, TPM2B_DIGEST(secret)) */
 	r = credential_kdfa_sha256(seed, sizeof(seed), "STORAGE", ak_name, ak_name_size, NULL, 0,
@@ -144,8 +156,6 @@ out:
 	OPENSSL_cleanse(sym, sizeof(sym));
 	OPENSSL_cleanse(hmac_key, sizeof(hmac_key));
 	OPENSSL_cleanse(plain, sizeof(plain));
-	OPENSSL_free(lbl);
-	EVP_PKEY_CTX_free(pctx);
 	EVP_CIPHER_CTX_free(cctx);
 	free(mac_in);
 	free(blob);

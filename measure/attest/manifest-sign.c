@@ -21,11 +21,6 @@
 #include "ossl-free.h"
 #include "spki.h"
 
-static void X509_freep(X509 **p)
-{
-	X509_free(*p);
-}
-
 int manifest_load_private_key(const char *path, EVP_PKEY **ret)
 {
 	_cleanup_(BIO_freep) BIO *bio = BIO_new_file(path, "r");

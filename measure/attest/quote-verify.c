@@ -227,6 +227,78 @@ static int check_signature(const struct tpm2_signature *sig, EVP_PKEY *key, enum
 	return 0; /* 0 = bad signature; < 0 = malformed signature encoding: also "invalid" */
 }
 
+/* The signature's scheme fits the AK: ECDSA for an EC key, RSA schemes for an RSA key, and the
+ * scheme the AK's TPM2B_PUBLIC pins (if it pins one). false: v says which. */
+static bool scheme_fits_key(const struct quote_input *in, const struct tpm2_signature *sig,
+			    struct quote_verdict *v)
+{
+	int key_type = EVP_PKEY_get_base_id(in->ak);
+
+	if ((sig->sig_alg == BP_TPM2_ALG_ECDSA) != (key_type == EVP_PKEY_EC) ||
+	    (key_type != EVP_PKEY_EC && key_type != EVP_PKEY_RSA)) {
+		verdict_fail(v, QUOTE_SCHEME_KEY_MISMATCH, -1, -1,
+			     "signature scheme 0x%04x does not fit the AK's key type", sig->sig_alg);
+		return false;
+	}
+	if (in->ak_public && in->ak_public->scheme != BP_TPM2_ALG_NULL &&
+	    (in->ak_public->scheme != sig->sig_alg || in->ak_public->scheme_hash != sig->hash_alg)) {
+		verdict_fail(v, QUOTE_SCHEME_KEY_MISMATCH, -1, -1,
+			     "signature scheme 0x%04x/0x%04x differs from the AK's pinned "
+			     "scheme 0x%04x/0x%04x",
+			     sig->sig_alg, sig->hash_alg, in->ak_public->scheme,
+			     in->ak_public->scheme_hash);
+		return false;
+	}
+	return true;
+}
+
+/* The quote's PCR selection against the bundle's values and the golden PCRs: every supplied
+ * value quoted, every quoted PCR supplied, every golden PCR quoted. false: v says which. */
+static bool selection_matches(const struct quote_input *in, const struct tpm2_attest *a,
+			      struct quote_verdict *v)
+{
+	uint32_t selected[_BANK_MAX] = {};
+
+	for (size_t i = 0; i < a->pcr_select.n; i++) {
+		enum bank b = bank_from_tpm_alg(a->pcr_select.sel[i].hash);
+		if (b < 0) {
+			verdict_fail(v, QUOTE_BANK_UNKNOWN, -1, -1,
+				     "the selection names hash 0x%04x",
+				     a->pcr_select.sel[i].hash);
+			return false;
+		}
+		selected[b] = a->pcr_select.sel[i].mask;
+	}
+	for (enum bank b = 0; b < _BANK_MAX; b++) {
+		uint32_t extra = in->pcrs->mask[b] & ~selected[b];
+		uint32_t missing = selected[b] & ~in->pcrs->mask[b];
+		uint32_t unquoted = in->required[b] & ~selected[b];
+
+		if (extra) {
+			verdict_fail(v, QUOTE_PCR_NOT_QUOTED, b, __builtin_ctz(extra),
+				     "the bundle supplies %s PCR %d but the quote does not "
+				     "select it",
+				     bank_name(b), __builtin_ctz(extra));
+			return false;
+		}
+		if (missing) {
+			verdict_fail(v, QUOTE_PCR_VALUE_MISSING, b, __builtin_ctz(missing),
+				     "the quote selects %s PCR %d but the bundle has no value "
+				     "for it",
+				     bank_name(b), __builtin_ctz(missing));
+			return false;
+		}
+		if (unquoted) {
+			verdict_fail(v, QUOTE_GOLDEN_PCR_NOT_QUOTED, b,
+				     __builtin_ctz(unquoted),
+				     "golden %s PCR %d is not in the quote's selection",
+				     bank_name(b), __builtin_ctz(unquoted));
+			return false;
+		}
+	}
+	return true;
+}
+
 int quote_verify(const struct quote_input *in, struct quote_verdict *v)
 {
 	struct tpm2_parse_error pe = {};
@@ -235,7 +307,7 @@ int quote_verify(const struct quote_input *in, struct quote_verdict *v)
 	char msg[128], hex1[2 * TPM2_DATA_MAX + 1], hex2[2 * TPM2_DATA_MAX + 1];
 	uint8_t digest[DIGEST_MAX];
 	enum bank hash;
-	int key_type, r;
+	int r;
 
 	*v = (struct quote_verdict){.bank = -1, .pcr = -1};
 	r = tpm2_attest_parse(in->attest, in->attest_size, a, &pe);
@@ -257,19 +329,8 @@ int quote_verify(const struct quote_input *in, struct quote_verdict *v)
 		return verdict_fail(v, QUOTE_SCHEME_UNSUPPORTED, -1, -1,
 				    "signature hash 0x%04x is not accepted (sha256, sha384, sha512)",
 				    sig.hash_alg);
-	key_type = EVP_PKEY_get_base_id(in->ak);
-	if ((sig.sig_alg == BP_TPM2_ALG_ECDSA) != (key_type == EVP_PKEY_EC) ||
-	    (key_type != EVP_PKEY_EC && key_type != EVP_PKEY_RSA))
-		return verdict_fail(v, QUOTE_SCHEME_KEY_MISMATCH, -1, -1,
-				    "signature scheme 0x%04x does not fit the AK's key type",
-				    sig.sig_alg);
-	if (in->ak_public && in->ak_public->scheme != BP_TPM2_ALG_NULL &&
-	    (in->ak_public->scheme != sig.sig_alg || in->ak_public->scheme_hash != sig.hash_alg))
-		return verdict_fail(v, QUOTE_SCHEME_KEY_MISMATCH, -1, -1,
-				    "signature scheme 0x%04x/0x%04x differs from the AK's pinned "
-				    "scheme 0x%04x/0x%04x",
-				    sig.sig_alg, sig.hash_alg, in->ak_public->scheme,
-				    in->ak_public->scheme_hash);
+	if (!scheme_fits_key(in, &sig, v))
+		return 0;
 	r = check_signature(&sig, in->ak, hash, in->attest, in->attest_size);
 	if (r < 0 && r != -EIO)
 		return r;
@@ -298,36 +359,8 @@ int quote_verify(const struct quote_input *in, struct quote_verdict *v)
 				    hex1, hex2);
 	}
 
-	uint32_t selected[_BANK_MAX] = {};
-	for (size_t i = 0; i < a->pcr_select.n; i++) {
-		enum bank b = bank_from_tpm_alg(a->pcr_select.sel[i].hash);
-		if (b < 0)
-			return verdict_fail(v, QUOTE_BANK_UNKNOWN, -1, -1,
-					    "the selection names hash 0x%04x",
-					    a->pcr_select.sel[i].hash);
-		selected[b] = a->pcr_select.sel[i].mask;
-	}
-	for (enum bank b = 0; b < _BANK_MAX; b++) {
-		uint32_t extra = in->pcrs->mask[b] & ~selected[b];
-		uint32_t missing = selected[b] & ~in->pcrs->mask[b];
-		uint32_t unquoted = in->required[b] & ~selected[b];
-
-		if (extra)
-			return verdict_fail(v, QUOTE_PCR_NOT_QUOTED, b, __builtin_ctz(extra),
-					    "the bundle supplies %s PCR %d but the quote does not "
-					    "select it",
-					    bank_name(b), __builtin_ctz(extra));
-		if (missing)
-			return verdict_fail(v, QUOTE_PCR_VALUE_MISSING, b, __builtin_ctz(missing),
-					    "the quote selects %s PCR %d but the bundle has no value "
-					    "for it",
-					    bank_name(b), __builtin_ctz(missing));
-		if (unquoted)
-			return verdict_fail(v, QUOTE_GOLDEN_PCR_NOT_QUOTED, b,
-					    __builtin_ctz(unquoted),
-					    "golden %s PCR %d is not in the quote's selection",
-					    bank_name(b), __builtin_ctz(unquoted));
-	}
+	if (!selection_matches(in, a, v))
+		return 0;
 	if (a->pcr_digest_size != bank_size(hash))
 		return verdict_fail(v, QUOTE_PCR_DIGEST_MISMATCH, -1, -1,
 				    "pcrDigest has %zu bytes, the %s scheme hash needs %zu",

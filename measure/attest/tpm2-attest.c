@@ -229,6 +229,53 @@ static int get_scheme(struct pctx *p, uint16_t *ret_scheme, uint16_t *ret_hash, 
 	return 0;
 }
 
+/* The start of TPMS_RSA_PARMS and TPMS_ECC_PARMS alike: the symmetric definition (skipped),
+ * then the signing scheme and its hash. */
+static int get_key_scheme(struct pctx *p, struct tpm2_public *k)
+{
+	int r = skip_symdef(p);
+
+	if (r < 0)
+		return r;
+	return get_scheme(p, &k->scheme, &k->scheme_hash, "parameters.scheme");
+}
+
+/* TPMS_RSA_PARMS and TPM2B_PUBLIC_KEY_RSA: the modulus must have keyBits bits. */
+static int parse_rsa_public(struct pctx *p, struct tpm2_public *k)
+{
+	int r = get_key_scheme(p, k);
+
+	if (r < 0)
+		return r;
+	GET(u16be, p, &k->rsa_bits, "parameters.keyBits");
+	GET(u32be, p, &k->rsa_exponent, "parameters.exponent");
+	r = get_tpm2b(p, k->rsa_modulus, sizeof(k->rsa_modulus), &k->rsa_modulus_size,
+		      "unique.rsa");
+	if (r < 0)
+		return r;
+	if (k->rsa_modulus_size == 0 || (size_t)k->rsa_bits != k->rsa_modulus_size * 8)
+		return fail(p, -EBADMSG, "unique.rsa", "modulus size differs from keyBits");
+	return 0;
+}
+
+/* TPMS_ECC_PARMS (the KDF read and ignored) and TPMS_ECC_POINT. */
+static int parse_ecc_public(struct pctx *p, struct tpm2_public *k)
+{
+	uint16_t kdf, kdf_hash;
+	int r = get_key_scheme(p, k);
+
+	if (r < 0)
+		return r;
+	GET(u16be, p, &k->ecc_curve, "parameters.curveID");
+	r = get_scheme(p, &kdf, &kdf_hash, "parameters.kdf");
+	if (r < 0)
+		return r;
+	r = get_tpm2b(p, k->ecc_x, sizeof(k->ecc_x), &k->ecc_x_size, "unique.ecc.x");
+	if (r < 0)
+		return r;
+	return get_tpm2b(p, k->ecc_y, sizeof(k->ecc_y), &k->ecc_y_size, "unique.ecc.y");
+}
+
 int tpm2_public_parse(const uint8_t *data, size_t len, struct tpm2_public *ret,
 		      struct tpm2_parse_error *ret_err)
 {
@@ -236,7 +283,7 @@ int tpm2_public_parse(const uint8_t *data, size_t len, struct tpm2_public *ret,
 	struct pctx p = {.err = ret_err, .start = data};
 	struct cursor outer, body;
 	size_t sz;
-	uint16_t n, kdf, kdf_hash;
+	uint16_t n;
 	int r;
 
 	if (!k)
@@ -280,24 +327,10 @@ int tpm2_public_parse(const uint8_t *data, size_t len, struct tpm2_public *ret,
 	PCALL(get_tpm2b(&p, NULL, TPM2_DIGEST_MAX, &sz, "authPolicy"));
 	switch (k->type) {
 	case BP_TPM2_ALG_RSA:
-		PCALL(skip_symdef(&p));
-		PCALL(get_scheme(&p, &k->scheme, &k->scheme_hash, "parameters.scheme"));
-		PGET(u16be, &k->rsa_bits, "parameters.keyBits");
-		PGET(u32be, &k->rsa_exponent, "parameters.exponent");
-		PCALL(get_tpm2b(&p, k->rsa_modulus, sizeof(k->rsa_modulus), &k->rsa_modulus_size,
-				"unique.rsa"));
-		if (k->rsa_modulus_size == 0 || (size_t)k->rsa_bits != k->rsa_modulus_size * 8) {
-			r = fail(&p, -EBADMSG, "unique.rsa", "modulus size differs from keyBits");
-			goto out;
-		}
+		PCALL(parse_rsa_public(&p, k));
 		break;
 	case BP_TPM2_ALG_ECC:
-		PCALL(skip_symdef(&p));
-		PCALL(get_scheme(&p, &k->scheme, &k->scheme_hash, "parameters.scheme"));
-		PGET(u16be, &k->ecc_curve, "parameters.curveID");
-		PCALL(get_scheme(&p, &kdf, &kdf_hash, "parameters.kdf"));
-		PCALL(get_tpm2b(&p, k->ecc_x, sizeof(k->ecc_x), &k->ecc_x_size, "unique.ecc.x"));
-		PCALL(get_tpm2b(&p, k->ecc_y, sizeof(k->ecc_y), &k->ecc_y_size, "unique.ecc.y"));
+		PCALL(parse_ecc_public(&p, k));
 		break;
 	default:
 		r = fail(&p, -EOPNOTSUPP, "type", "not an RSA or ECC key");

@@ -394,39 +394,15 @@ int tpm_read_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_size)
 	return r;
 }
 
-int tpm_activate_credential(struct tpm *t, const struct ak *ak, const uint8_t *blob,
-			    size_t blob_size, const uint8_t *enc, size_t enc_size, uint8_t *ret,
-			    size_t ret_max, size_t *ret_size)
+/* The default RSA 2048 EK template (TCG EK Credential Profile, Template L-1): the EK that
+ * credential activation decrypts with, recreated from the endorsement seed. */
+static void ek_rsa_template(TPMT_PUBLIC *p)
 {
-	/* TCG EK Credential Profile: PolicySecret(TPM_RH_ENDORSEMENT) digest. */
+	/* PolicySecret(TPM_RH_ENDORSEMENT) digest. */
 	static const uint8_t ek_policy[32] = {
 		0x83, 0x71, 0x97, 0x67, 0x44, 0x84, 0xb3, 0xf8, 0x1a, 0x90, 0xcc,
 		0x8d, 0x46, 0xa5, 0xd7, 0x24, 0xfd, 0x52, 0xd7, 0x6e, 0x06, 0x52,
 		0x0b, 0x64, 0xf2, 0xa1, 0xda, 0x1b, 0x33, 0x14, 0x69, 0xaa};
-	TPM2B_SENSITIVE_CREATE sens = {};
-	TPM2B_PUBLIC tmpl = {};
-	TPM2B_DATA outside = {};
-	TPML_PCR_SELECTION creation_pcr = {};
-	TPM2B_ID_OBJECT id = {};
-	TPM2B_ENCRYPTED_SECRET sec = {};
-	TPMT_SYM_DEF sym = {.algorithm = TPM2_ALG_NULL};
-	TPM2B_NONCE nonce_tpm = {};
-	TPM2B_DIGEST cp_hash = {};
-	TPM2B_NONCE policy_ref = {};
-	TPM2B_DIGEST *cert_info = NULL;
-	ESYS_TR ek = ESYS_TR_NONE, sess = ESYS_TR_NONE;
-	TPMT_PUBLIC *p = &tmpl.publicArea;
-	size_t off = 0;
-	TSS2_RC rc;
-	int r;
-
-	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(blob, blob_size, &off, &id) != TSS2_RC_SUCCESS ||
-	    off != blob_size)
-		return -EBADMSG;
-	off = 0;
-	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(enc, enc_size, &off, &sec) != TSS2_RC_SUCCESS ||
-	    off != enc_size)
-		return -EBADMSG;
 
 	p->type = TPM2_ALG_RSA;
 	p->nameAlg = TPM2_ALG_SHA256;
@@ -441,8 +417,38 @@ int tpm_activate_credential(struct tpm *t, const struct ak *ak, const uint8_t *b
 	p->parameters.rsaDetail.scheme.scheme = TPM2_ALG_NULL;
 	p->parameters.rsaDetail.keyBits = 2048;
 	p->parameters.rsaDetail.exponent = 0;
-	p->unique.rsa.size = 256; /* zero-filled, Template L-1 */
+	p->unique.rsa.size = 256; /* zero-filled */
+}
 
+int tpm_activate_credential(struct tpm *t, const struct ak *ak, const uint8_t *blob,
+			    size_t blob_size, const uint8_t *enc, size_t enc_size, uint8_t *ret,
+			    size_t ret_max, size_t *ret_size)
+{
+	TPM2B_SENSITIVE_CREATE sens = {};
+	TPM2B_PUBLIC tmpl = {};
+	TPM2B_DATA outside = {};
+	TPML_PCR_SELECTION creation_pcr = {};
+	TPM2B_ID_OBJECT id = {};
+	TPM2B_ENCRYPTED_SECRET sec = {};
+	TPMT_SYM_DEF sym = {.algorithm = TPM2_ALG_NULL};
+	TPM2B_NONCE nonce_tpm = {};
+	TPM2B_DIGEST cp_hash = {};
+	TPM2B_NONCE policy_ref = {};
+	TPM2B_DIGEST *cert_info = NULL;
+	ESYS_TR ek = ESYS_TR_NONE, sess = ESYS_TR_NONE;
+	size_t off = 0;
+	TSS2_RC rc;
+	int r;
+
+	if (Tss2_MU_TPM2B_ID_OBJECT_Unmarshal(blob, blob_size, &off, &id) != TSS2_RC_SUCCESS ||
+	    off != blob_size)
+		return -EBADMSG;
+	off = 0;
+	if (Tss2_MU_TPM2B_ENCRYPTED_SECRET_Unmarshal(enc, enc_size, &off, &sec) != TSS2_RC_SUCCESS ||
+	    off != enc_size)
+		return -EBADMSG;
+
+	ek_rsa_template(&tmpl.publicArea);
 	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE,
 				ESYS_TR_NONE, &sens, &tmpl, &outside, &creation_pcr, &ek, NULL, NULL,
 				NULL, NULL);

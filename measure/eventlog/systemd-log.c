@@ -13,6 +13,7 @@
 #include "log.h"
 #include "size.h"
 #include "systemd-log.h"
+#include "vec.h"
 
 /* The defect of record index at offset, into e; see record-error.h. */
 #define sd_fail(e, ...) record_error_set((e), "sdlog", __VA_ARGS__)
@@ -155,14 +156,11 @@ int sdlog_parse(const uint8_t *data, size_t size, struct sdlog **ret,
 		if (log->n_records >= SDLOG_MAX_RECORDS)
 			return sd_fail(ret_error, index, start - 1, -E2BIG,
 				       "more than %zu records", SDLOG_MAX_RECORDS);
-		if (log->n_records == alloc) {
-			size_t n = alloc ? alloc * 2 : 16;
-			struct sdlog_record *p = reallocarray(log->records, n, sizeof(*p));
-			if (!p)
-				return -ENOMEM;
-			log->records = p;
-			alloc = n;
-		}
+		rec = vec_grow(log->records, log->n_records, &alloc, sizeof(*rec), 16,
+			       SDLOG_MAX_RECORDS);
+		if (!rec)
+			return -ENOMEM;
+		log->records = rec;
 		rec = &log->records[log->n_records++];
 		memset(rec, 0, sizeof(*rec));
 		rec->event.source = EVLOG_SOURCE_SYSTEMD;

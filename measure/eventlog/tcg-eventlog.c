@@ -14,6 +14,7 @@
 #include "log.h"
 #include "size.h"
 #include "tcg-eventlog.h"
+#include "vec.h"
 
 #define SPEC_ID_SIGNATURE_SIZE 16u
 #define LEGACY_DIGEST_SIZE 20u
@@ -42,19 +43,14 @@ static bool all_bytes(const uint8_t *p, size_t n, uint8_t v)
 
 static int push_event(struct evlog *log, size_t *alloc, struct evlog_event **ret)
 {
+	struct evlog_event *p;
+
 	if (log->n_events >= EVLOG_MAX_EVENTS)
 		return -E2BIG;
-	if (log->n_events == *alloc) {
-		size_t n = *alloc ? *alloc * 2 : 256;
-		struct evlog_event *p;
-		if (n > EVLOG_MAX_EVENTS)
-			n = EVLOG_MAX_EVENTS;
-		p = reallocarray(log->events, n, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		log->events = p;
-		*alloc = n;
-	}
+	p = vec_grow(log->events, log->n_events, alloc, sizeof(*p), 256, EVLOG_MAX_EVENTS);
+	if (!p)
+		return -ENOMEM;
+	log->events = p;
 	*ret = &log->events[log->n_events++];
 	memset(*ret, 0, sizeof(**ret));
 	return 0;

@@ -68,6 +68,63 @@ static size_t phase_boundary(const struct golden_pcr *gp, size_t k)
 	return SIZE_MAX;
 }
 
+/* The log's events for this PCR that were extended, in order (*ret: n_found + 1 entries). */
+static int log_events_of_pcr(const struct evlog_event *events, size_t n, unsigned pcr,
+			     const struct evlog_event ***ret, size_t *ret_n)
+{
+	const struct evlog_event **found;
+	size_t n_found = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (events[i].pcr == pcr && event_is_extended(&events[i]))
+			n_found++;
+	found = calloc(n_found + 1, sizeof(*found));
+	if (!found)
+		return -ENOMEM;
+	n_found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (events[i].pcr == pcr && event_is_extended(&events[i]))
+			found[n_found++] = &events[i];
+	*ret = found;
+	*ret_n = n_found;
+	return 0;
+}
+
+/* After the walk: k events matched (out->diff says why it stopped early, if it did), v is the
+ * replay of all n_found. Names the first differing event, an extra or a missing one, or accepts
+ * a log that stops exactly at a phase boundary with that phase's value. */
+static void judge_outcome(const struct golden_pcr *gp, const struct evlog_event **found,
+			  size_t n_found, size_t k, const uint8_t *v, size_t sz,
+			  struct compare_pcr *out)
+{
+	if (out->diff != COMPARE_DIFF_NONE) {
+		out->expected = &gp->events[k];
+		out->found = found[k];
+		return;
+	}
+	if (n_found > gp->n_events) {
+		out->diff = COMPARE_DIFF_UNEXPECTED;
+		out->found = found[k];
+		return;
+	}
+	if (n_found < gp->n_events) {
+		/* Short: fine only if it stops exactly at a phase boundary. */
+		for (size_t p = 0; p < gp->n_phases; p++)
+			if (phase_boundary(gp, p) == n_found) {
+				out->phase_at = gp->phases[p].phase;
+				memcpy(out->expected_value, gp->phases[p].value, sz);
+				if (memcmp(v, gp->phases[p].value, sz) != 0)
+					out->diff = COMPARE_DIFF_VALUE;
+				return;
+			}
+		out->diff = COMPARE_DIFF_MISSING;
+		out->expected = &gp->events[k];
+		return;
+	}
+	if (memcmp(v, gp->value, sz) != 0)
+		out->diff = COMPARE_DIFF_VALUE;
+}
+
 static int compare_one(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 		       const struct evlog_event *events, size_t n, int locality,
 		       struct compare_pcr *out)
@@ -85,17 +142,9 @@ static int compare_one(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 	out->n_expected = gp->n_events;
 	memcpy(out->expected_value, gp->value, sz);
 
-	/* The log's events for this PCR, in order. */
-	for (size_t i = 0; i < n; i++)
-		if (events[i].pcr == pcr && event_is_extended(&events[i]))
-			n_found++;
-	found = calloc(n_found + 1, sizeof(*found));
-	if (!found)
-		return -ENOMEM;
-	n_found = 0;
-	for (size_t i = 0; i < n; i++)
-		if (events[i].pcr == pcr && event_is_extended(&events[i]))
-			found[n_found++] = &events[i];
+	r = log_events_of_pcr(events, n, pcr, &found, &n_found);
+	if (r < 0)
+		return r;
 	out->n_found = n_found;
 
 	if (pcr == 0 && locality > 0)
@@ -135,32 +184,7 @@ static int compare_one(const struct golden_pcr *gp, enum bank b, unsigned pcr,
 		if (at != SIZE_MAX && at <= k)
 			out->n_phases_reached = p + 1;
 	}
-	if (out->diff != COMPARE_DIFF_NONE) {
-		out->expected = &gp->events[k];
-		out->found = found[k];
-		return 0;
-	}
-	if (n_found > gp->n_events) {
-		out->diff = COMPARE_DIFF_UNEXPECTED;
-		out->found = found[k];
-		return 0;
-	}
-	if (n_found < gp->n_events) {
-		/* Short: fine only if it stops exactly at a phase boundary. */
-		for (size_t p = 0; p < gp->n_phases; p++)
-			if (phase_boundary(gp, p) == n_found) {
-				out->phase_at = gp->phases[p].phase;
-				memcpy(out->expected_value, gp->phases[p].value, sz);
-				if (memcmp(v, gp->phases[p].value, sz) != 0)
-					out->diff = COMPARE_DIFF_VALUE;
-				return 0;
-			}
-		out->diff = COMPARE_DIFF_MISSING;
-		out->expected = &gp->events[k];
-		return 0;
-	}
-	if (memcmp(v, gp->value, sz) != 0)
-		out->diff = COMPARE_DIFF_VALUE;
+	judge_outcome(gp, found, n_found, k, v, sz, out);
 	return 0;
 }
 

@@ -711,11 +711,10 @@ static int load_image(struct ctx *c, json_t *j, struct golden *g)
 			&g->source_date_epoch);
 }
 
-int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
-		size_t errbuf_size)
+/* "stub" (the systemd-stub and systemd-boot versions) and "platform" (the profile the values
+ * were predicted for): each an object or null. */
+static int load_stub_and_platform(struct ctx *c, json_t *j, struct golden *g)
 {
-	static const char *const keys[] = {"format", "image", "stub", "platform", "secure_boot",
-					   "banks", "seal", NULL};
 	static const struct json_field stub_fields[] = {
 	    {"systemd_stub", JSON_FIELD_STRING, 0, GOLDEN_MAX_STRING,
 	     offsetof(struct golden, systemd_stub)},
@@ -728,6 +727,34 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 	    {"profile_sha256", JSON_FIELD_HEX, JSON_FIELD_REQUIRED, 32,
 	     offsetof(struct golden, platform_profile_sha256)},
 	};
+	json_t *v = json_object_get(j, "stub");
+	int r;
+
+	if (v && !json_is_null(v)) {
+		r = json_fields_read(v, "stub", stub_fields, ARRAY_SIZE(stub_fields), g, c->errbuf,
+				     c->errbuf_size);
+		if (r < 0)
+			return r;
+	}
+	v = json_object_get(j, "platform");
+	if (v && !json_is_null(v)) {
+		if (!json_is_object(v))
+			return errbuf_set(c->errbuf, c->errbuf_size, -EBADMSG,
+					  "platform: not an object or null");
+		r = json_fields_read(v, "platform", platform_fields, ARRAY_SIZE(platform_fields), g,
+				     c->errbuf, c->errbuf_size);
+		if (r < 0)
+			return r;
+		g->has_platform = true;
+	}
+	return 0;
+}
+
+int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
+		size_t errbuf_size)
+{
+	static const char *const keys[] = {"format", "image", "stub", "platform", "secure_boot",
+					   "banks", "seal", NULL};
 	_cleanup_(golden_freep) struct golden *g = NULL;
 	_cleanup_(json_decrefp) json_t *j = NULL;
 	_cleanup_(freep) char *format = NULL;
@@ -764,24 +791,9 @@ int golden_load(const void *data, size_t len, struct golden **ret, char *errbuf,
 		if (r < 0)
 			return r;
 	}
-	v = json_object_get(j, "stub");
-	if (v && !json_is_null(v)) {
-		r = json_fields_read(v, "stub", stub_fields, ARRAY_SIZE(stub_fields), g, errbuf,
-				     errbuf_size);
-		if (r < 0)
-			return r;
-	}
-	v = json_object_get(j, "platform");
-	if (v && !json_is_null(v)) {
-		if (!json_is_object(v))
-			return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,
-					  "platform: not an object or null");
-		r = json_fields_read(v, "platform", platform_fields, ARRAY_SIZE(platform_fields), g,
-				     errbuf, errbuf_size);
-		if (r < 0)
-			return r;
-		g->has_platform = true;
-	}
+	r = load_stub_and_platform(&c, j, g);
+	if (r < 0)
+		return r;
 	v = json_object_get(j, "secure_boot");
 	if (!v || !json_is_boolean(v))
 		return errbuf_set(c.errbuf, c.errbuf_size, -EBADMSG,

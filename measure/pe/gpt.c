@@ -25,6 +25,25 @@ uint32_t gpt_crc32(const uint8_t *p, size_t n)
 	return ~crc;
 }
 
+/* The header's CRC32 is over its first hsize bytes with the CRC field itself (offset 16) zero. */
+static int check_header_crc(const uint8_t *header, uint32_t hsize, uint32_t hcrc)
+{
+	uint8_t *copy = malloc(hsize);
+	uint32_t crc;
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, header, hsize);
+	memset(copy + 16, 0, 4);
+	crc = gpt_crc32(copy, hsize);
+	free(copy);
+	if (crc != hcrc) {
+		log_debug("gpt: header CRC32 0x%08x, computed 0x%08x", hcrc, crc);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 static int try_read(const uint8_t *disk, size_t len, uint32_t ss, struct gpt *ret)
 {
 	struct cursor h, e;
@@ -33,6 +52,7 @@ static int try_read(const uint8_t *disk, size_t len, uint32_t ss, struct gpt *re
 	uint64_t my_lba, entries_lba, table;
 	size_t used = 0;
 	uint8_t *ev;
+	int r;
 
 	if (!blob_slice(disk, len, ss, GPT_HEADER_SIZE, &h) || !cursor_expect(&h, "EFI PART", 8))
 		return -ENOENT;
@@ -48,20 +68,9 @@ static int try_read(const uint8_t *disk, size_t len, uint32_t ss, struct gpt *re
 		log_debug("gpt: HeaderSize %u invalid (sector size %u)", hsize, ss);
 		return -EBADMSG;
 	}
-	{
-		uint8_t *copy = malloc(hsize);
-		uint32_t crc;
-		if (!copy)
-			return -ENOMEM;
-		memcpy(copy, disk + ss, hsize);
-		memset(copy + 16, 0, 4);
-		crc = gpt_crc32(copy, hsize);
-		free(copy);
-		if (crc != hcrc) {
-			log_debug("gpt: header CRC32 0x%08x, computed 0x%08x", hcrc, crc);
-			return -EBADMSG;
-		}
-	}
+	r = check_header_crc(disk + ss, hsize, hcrc);
+	if (r < 0)
+		return r;
 	if (my_lba != 1) {
 		log_debug("gpt: MyLBA is %llu, not 1", (unsigned long long)my_lba);
 		return -EBADMSG;

@@ -2,11 +2,11 @@
 /* Parallel multi-bank digest jobs, see predict-hash.h. OpenSSL EVP; EVP_MD_CTX_copy_ex for forks
  * (design.md "Performance notes": one pass over the bytes, shared prefixes, both cores). */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "background.h"
 #include "macro.h"
 #include "predict-hash.h"
 
@@ -88,19 +88,21 @@ static uint64_t job_cost(const struct hash_job *j)
 }
 
 struct worker {
-	pthread_t thread;
+	struct background_job thread;
 	struct hash_job **jobs;
 	size_t n_jobs;
 	uint64_t load;
-	int r;
 };
 
-static void *worker_main(void *arg)
+/* One worker's share, in order; stops at the first error. */
+static int worker_run(void *arg)
 {
 	struct worker *w = arg;
-	for (size_t i = 0; i < w->n_jobs && w->r >= 0; i++)
-		w->r = run_job(w->jobs[i]);
-	return NULL;
+	int r = 0;
+
+	for (size_t i = 0; i < w->n_jobs && r >= 0; i++)
+		r = run_job(w->jobs[i]);
+	return r;
 }
 
 static int cmp_cost_desc(const void *a, const void *b)
@@ -114,7 +116,6 @@ int hash_jobs_run(struct hash_job *jobs, size_t n_jobs, unsigned n_threads)
 {
 	_cleanup_(freep) struct hash_job **order = NULL, **slots = NULL;
 	struct worker w[8] = {};
-	unsigned started = 0;
 	int r = 0;
 
 	if (n_jobs == 0)
@@ -151,19 +152,17 @@ int hash_jobs_run(struct hash_job *jobs, size_t n_jobs, unsigned n_threads)
 		w[best].jobs[w[best].n_jobs++] = order[i];
 		w[best].load += job_cost(order[i]);
 	}
+	/* Workers 1.. on threads (a worker whose thread cannot start runs here, background.h),
+	 * worker 0 on this one. */
 	for (unsigned t = 1; t < n_threads; t++) {
-		if (pthread_create(&w[t].thread, NULL, worker_main, &w[t]) != 0)
-			break;
-		started = t;
+		w[t].thread = (struct background_job){ .run = worker_run, .userdata = &w[t] };
+		background_start(&w[t].thread);
 	}
-	worker_main(&w[0]);
-	for (unsigned t = 1; t <= started; t++)
-		pthread_join(w[t].thread, NULL);
-	/* A worker whose thread could not be created: run its jobs here. */
-	for (unsigned t = started + 1; t < n_threads; t++)
-		worker_main(&w[t]);
-	for (unsigned t = 0; t < n_threads; t++)
-		if (w[t].r < 0 && r == 0)
-			r = w[t].r;
+	r = worker_run(&w[0]);
+	for (unsigned t = 1; t < n_threads; t++) {
+		int k = background_join(&w[t].thread);
+		if (k < 0 && r == 0)
+			r = k;
+	}
 	return r;
 }

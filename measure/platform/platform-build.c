@@ -36,6 +36,79 @@ static int set_observed(struct golden_pcr *p, enum bank b, const uint8_t *value,
 	return 0;
 }
 
+/* A profile with no reference log: named, its banks, and where its values come from. */
+static int profile_without_log(const struct platform_build *in, unsigned banks,
+			       const char *values_source, struct platform_profile **ret)
+{
+	_cleanup_(platform_profile_freep) struct platform_profile *p = calloc(1, sizeof(*p));
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	p->name = strdup(in->name ? in->name : "platform");
+	if (!p->name)
+		return -ENOMEM;
+	p->banks = banks ? banks : BANK_MASK_DEFAULT;
+	if (in->target >= 0) {
+		const struct platform_target_options *o = &in->target_options;
+		if (in->target == PLATFORM_TARGET_GCE)
+			r = asprintf(&p->source, "bootproof target gce: GCE Virtual Firmware "
+				     "v%u, confidential VM %s", o->gce_firmware ? o->gce_firmware : 2,
+				     gce_cvm_to_string(o->gce_cvm));
+		else
+			r = asprintf(&p->source, "bootproof target %s",
+				     platform_target_to_string(in->target));
+	} else
+		r = asprintf(&p->source, "%s", values_source);
+	if (r < 0) {
+		p->source = NULL;
+		return -ENOMEM;
+	}
+	*ret = TAKE_PTR(p);
+	return 0;
+}
+
+/* The observed values (tpm2_pcrread) into p: without a target, every listed PCR (within pcrs)
+ * of the first bank, all banks alike; with one, the PCRs its rules mark observed. */
+static int take_observed_values(const struct platform_build *in, struct platform_profile *p,
+				unsigned pcrs, const char *values_source, char *errbuf,
+				size_t errbuf_size)
+{
+	unsigned want = 0;
+	int r;
+
+	if (in->target < 0) {
+		/* Every listed PCR (within --pcr) of the first bank; all banks alike. */
+		FOREACH_BANK(b, p->banks) {
+			unsigned m = in->values->mask[b] & (pcrs ? pcrs : 0xffffffu);
+			if (!want)
+				want = m;
+			if (m != want || !m)
+				return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+					     "the values list other PCRs in %s than in the "
+					     "other banks (or none)", bank_name(b));
+		}
+		p->pcrs = want;
+	}
+	FOREACH_BANK(b, p->banks) {
+		for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
+			struct golden_pcr *gp = &p->bank[b].pcrs[pcr];
+			bool take = in->target < 0 ? (want & (1u << pcr)) != 0
+						   : gp->status == PCR_STATUS_OBSERVED;
+			if (!take || !(in->values->mask[b] & (1u << pcr)))
+				continue;
+			r = set_observed(gp, b, in->values->value[b][pcr], values_source,
+					 in->target >= 0);
+			if (r < 0)
+				return errbuf_set(errbuf, errbuf_size, r,
+					     "%s PCR %u: cannot take the observed value",
+					     bank_name(b), pcr);
+		}
+		p->bank[b].present = true;
+	}
+	return 0;
+}
+
 int platform_profile_build(const struct platform_build *in, struct platform_profile **ret,
 			   char *errbuf, size_t errbuf_size)
 {
@@ -74,28 +147,9 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 		if (r < 0)
 			return r;
 	} else {
-		p = calloc(1, sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		p->name = strdup(in->name ? in->name : "platform");
-		if (!p->name)
-			return -ENOMEM;
-		p->banks = banks ? banks : BANK_MASK_DEFAULT;
-		if (in->target >= 0) {
-			const struct platform_target_options *o = &in->target_options;
-			if (in->target == PLATFORM_TARGET_GCE)
-				r = asprintf(&p->source, "bootproof target gce: GCE Virtual Firmware "
-					     "v%u, confidential VM %s", o->gce_firmware ? o->gce_firmware : 2,
-					     gce_cvm_to_string(o->gce_cvm));
-			else
-				r = asprintf(&p->source, "bootproof target %s",
-					     platform_target_to_string(in->target));
-		} else
-			r = asprintf(&p->source, "%s", values_source);
-		if (r < 0) {
-			p->source = NULL;
-			return -ENOMEM;
-		}
+		r = profile_without_log(in, banks, values_source, &p);
+		if (r < 0)
+			return r;
 	}
 
 	if (in->target >= 0) {
@@ -111,36 +165,9 @@ int platform_profile_build(const struct platform_build *in, struct platform_prof
 	}
 
 	if (in->values) {
-		unsigned want = 0;
-		if (in->target < 0) {
-			/* Every listed PCR (within --pcr) of the first bank; all banks alike. */
-			FOREACH_BANK(b, p->banks) {
-				unsigned m = in->values->mask[b] & (pcrs ? pcrs : 0xffffffu);
-				if (!want)
-					want = m;
-				if (m != want || !m)
-					return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-						     "the values list other PCRs in %s than in the "
-						     "other banks (or none)", bank_name(b));
-			}
-			p->pcrs = want;
-		}
-		FOREACH_BANK(b, p->banks) {
-			for (unsigned pcr = 0; pcr < TPM2_PCR_COUNT; pcr++) {
-				struct golden_pcr *gp = &p->bank[b].pcrs[pcr];
-				bool take = in->target < 0 ? (want & (1u << pcr)) != 0
-							   : gp->status == PCR_STATUS_OBSERVED;
-				if (!take || !(in->values->mask[b] & (1u << pcr)))
-					continue;
-				r = set_observed(gp, b, in->values->value[b][pcr], values_source,
-						 in->target >= 0);
-				if (r < 0)
-					return errbuf_set(errbuf, errbuf_size, r,
-						     "%s PCR %u: cannot take the observed value",
-						     bank_name(b), pcr);
-			}
-			p->bank[b].present = true;
-		}
+		r = take_observed_values(in, p, pcrs, values_source, errbuf, errbuf_size);
+		if (r < 0)
+			return r;
 	}
 	*ret = TAKE_PTR(p);
 	return 0;

@@ -25,6 +25,40 @@ struct platform_profile *platform_profile_free(struct platform_profile *p)
 	return NULL;
 }
 
+/* The log's events of one PCR (EV_NO_ACTION left out) in bank b, appended to gp in log order,
+ * each with its description, kind and (within GOLDEN_MAX_EVENT_DATA) its data. */
+static int pcr_events_from_log(const struct evlog *log, unsigned pcr, enum bank b,
+			       struct golden_pcr *gp, char *errbuf, size_t errbuf_size)
+{
+	for (size_t i = 0; i < log->n_events; i++) {
+		const struct evlog_event *ev = &log->events[i];
+		_cleanup_(freep) char *desc = NULL;
+		char kind[64];
+		const char *k;
+		bool with_data;
+		int r;
+
+		if (ev->pcr != pcr || ev->type == EV_NO_ACTION)
+			continue;
+		if (!ev->digest[b])
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+					  "event %zu (PCR %u) has no %s digest", ev->index, pcr,
+					  bank_name(b));
+		r = evlog_event_describe(ev, &desc);
+		if (r < 0)
+			return r;
+		with_data = ev->data_size > 0 && ev->data_size <= GOLDEN_MAX_EVENT_DATA;
+		k = evlog_event_kind(ev, kind);
+		r = golden_pcr_add_event(gp, GOLDEN_LOG_FIRMWARE, k, ev->type, desc[0] ? desc : k,
+					 ev->digest[b], bank_size(b), NULL,
+					 with_data ? ev->data : NULL, with_data ? ev->data_size : 0);
+		if (r < 0)
+			return errbuf_set(errbuf, errbuf_size, r, "event %zu: cannot add it (%s)",
+					  ev->index, strerror(-r));
+	}
+	return 0;
+}
+
 int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, size_t log_size,
 			      const char *name, unsigned pcr_mask, unsigned bank_mask,
 			      struct platform_profile **ret, char *errbuf, size_t errbuf_size)
@@ -82,35 +116,9 @@ int platform_profile_from_log(const struct evlog *log, const uint8_t *log_data, 
 				gp->has_startup_locality = true;
 				gp->startup_locality = (uint8_t)locality;
 			}
-			for (size_t i = 0; i < log->n_events; i++) {
-				const struct evlog_event *ev = &log->events[i];
-				_cleanup_(freep) char *desc = NULL;
-				char kind[64];
-				const char *k;
-				bool with_data;
-
-				if (ev->pcr != pcr || ev->type == EV_NO_ACTION)
-					continue;
-				if (!ev->digest[b])
-					return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-						       "event %zu (PCR %u) has no %s digest", ev->index,
-						       pcr, bank_name(b));
-				r = evlog_event_describe(ev, &desc);
-				if (r < 0)
-					return r;
-				with_data = ev->data_size > 0 &&
-					    ev->data_size <= GOLDEN_MAX_EVENT_DATA;
-				k = evlog_event_kind(ev, kind);
-				r = golden_pcr_add_event(gp, GOLDEN_LOG_FIRMWARE, k, ev->type,
-							 desc[0] ? desc : k, ev->digest[b],
-							 bank_size(b), NULL,
-							 with_data ? ev->data : NULL,
-							 with_data ? ev->data_size : 0);
-				if (r < 0)
-					return errbuf_set(errbuf, errbuf_size, r,
-						       "event %zu: cannot add it (%s)", ev->index,
-						       strerror(-r));
-			}
+			r = pcr_events_from_log(log, pcr, b, gp, errbuf, errbuf_size);
+			if (r < 0)
+				return r;
 			r = golden_pcr_recompute(gp, b);
 			if (r < 0)
 				return r;

@@ -13,6 +13,63 @@
 
 static const uint8_t pad_zeros[4];
 
+/* The .linux section as a PE image of its own, for the kernel's Authenticode digest (PCR 4). A
+ * section shorter in the file than in memory is copied and zero-filled (*ret_copy, capped), so
+ * the segments point into bytes that exist; they stay valid while *ret_pe and *ret_copy live. */
+static int kernel_segments(const struct uki_part *lin, struct pe_image **ret_pe,
+			   uint8_t **ret_copy, struct hash_seg *segs, size_t *ret_n)
+{
+	const uint8_t *kbuf = lin->bytes;
+	uint64_t klen = lin->n_bytes + lin->n_zero;
+	int r;
+
+	*ret_pe = malloc(sizeof(**ret_pe));
+	if (!*ret_pe)
+		return -ENOMEM;
+	if (lin->n_zero > 0) {
+		if (klen > UKI_KERNEL_MAX_COPY)
+			return -E2BIG;
+		*ret_copy = calloc(1, (size_t)klen);
+		if (!*ret_copy)
+			return -ENOMEM;
+		memcpy(*ret_copy, lin->bytes, (size_t)lin->n_bytes);
+		kbuf = *ret_copy;
+	}
+	r = pe_parse(kbuf, (size_t)klen, *ret_pe);
+	if (r >= 0)
+		r = authenticode_segments(*ret_pe, kbuf, (size_t)klen, segs, ret_n);
+	if (r < 0) {
+		log_debug("uki: the .linux section is not a valid PE image");
+		return r == -EOPNOTSUPP ? -EBADMSG : r;
+	}
+	return 0;
+}
+
+/* The digests, in the order uki_digests_compute() made the jobs. */
+static void collect_digests(const struct uki *u, unsigned mask, const struct hash_job *jobs,
+			    int initrd_sect, size_t n_initrd, size_t initrd_fork,
+			    struct uki_digests *ret)
+{
+	size_t n_jobs = 0;
+
+	FOREACH_BANK(b, mask) {
+		memcpy(ret->authenticode[b], jobs[n_jobs++].digest, DIGEST_MAX);
+		if (ret->have_kernel)
+			memcpy(ret->kernel_authenticode[b], jobs[n_jobs++].digest, DIGEST_MAX);
+		for (unsigned i = 0; i < u->pe.n_sections; i++)
+			if ((int)i != initrd_sect || n_initrd == 0)
+				memcpy(ret->section[i][b], jobs[n_jobs++].digest, DIGEST_MAX);
+		if (n_initrd > 0) {
+			const struct hash_job *j = &jobs[n_jobs++];
+			memcpy(ret->initrd[b], j->digest, DIGEST_MAX);
+			if (initrd_sect >= 0)
+				memcpy(ret->section[initrd_sect][b],
+				       initrd_fork == n_initrd ? j->digest : j->fork_digest,
+				       DIGEST_MAX);
+		}
+	}
+}
+
 int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, unsigned mask,
 			const uint8_t *extra, size_t extra_len, bool kernel_pe,
 			unsigned n_threads, struct uki_digests *ret)
@@ -22,7 +79,7 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 	_cleanup_(freep) struct hash_job *jobs = NULL;
 	_cleanup_(freep) uint8_t *kcopy = NULL;
 	_cleanup_(freep) struct pe_image *kpe = NULL;
-	const struct uki_part *lin = &u->parts[UKI_LINUX], *ini = &u->parts[UKI_INITRD];
+	const struct uki_part *ini = &u->parts[UKI_INITRD];
 	size_t n_uki, n_kern = 0, n_jobs = 0, n_initrd = 0, initrd_fork = 0;
 	int initrd_sect = -1;
 	int r;
@@ -33,27 +90,9 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 		return r;
 
 	if (kernel_pe) {
-		const uint8_t *kbuf = lin->bytes;
-		uint64_t klen = lin->n_bytes + lin->n_zero;
-		kpe = malloc(sizeof(*kpe));
-		if (!kpe)
-			return -ENOMEM;
-		if (lin->n_zero > 0) {
-			if (klen > UKI_KERNEL_MAX_COPY)
-				return -E2BIG;
-			kcopy = calloc(1, (size_t)klen);
-			if (!kcopy)
-				return -ENOMEM;
-			memcpy(kcopy, lin->bytes, (size_t)lin->n_bytes);
-			kbuf = kcopy;
-		}
-		r = pe_parse(kbuf, (size_t)klen, kpe);
-		if (r >= 0)
-			r = authenticode_segments(kpe, kbuf, (size_t)klen, kern_segs, &n_kern);
-		if (r < 0) {
-			log_debug("uki: the .linux section is not a valid PE image");
-			return r == -EOPNOTSUPP ? -EBADMSG : r;
-		}
+		r = kernel_segments(&u->parts[UKI_LINUX], &kpe, &kcopy, kern_segs, &n_kern);
+		if (r < 0)
+			return r;
 		ret->have_kernel = true;
 	}
 
@@ -108,23 +147,6 @@ int uki_digests_compute(const struct uki *u, const uint8_t *data, size_t len, un
 		return r;
 	memcpy(ret->file_sha256, jobs[n_jobs - 1].digest, 32);
 
-	/* Collect in the order the jobs were made. */
-	n_jobs = 0;
-	FOREACH_BANK(b, mask) {
-		memcpy(ret->authenticode[b], jobs[n_jobs++].digest, DIGEST_MAX);
-		if (ret->have_kernel)
-			memcpy(ret->kernel_authenticode[b], jobs[n_jobs++].digest, DIGEST_MAX);
-		for (unsigned i = 0; i < u->pe.n_sections; i++)
-			if ((int)i != initrd_sect || n_initrd == 0)
-				memcpy(ret->section[i][b], jobs[n_jobs++].digest, DIGEST_MAX);
-		if (n_initrd > 0) {
-			struct hash_job *j = &jobs[n_jobs++];
-			memcpy(ret->initrd[b], j->digest, DIGEST_MAX);
-			if (initrd_sect >= 0)
-				memcpy(ret->section[initrd_sect][b],
-				       initrd_fork == n_initrd ? j->digest : j->fork_digest,
-				       DIGEST_MAX);
-		}
-	}
+	collect_digests(u, mask, jobs, initrd_sect, n_initrd, initrd_fork, ret);
 	return 0;
 }

@@ -194,34 +194,18 @@ static int edk2_spc_content(const struct der *seq, size_t at, struct sbv_authent
 	return 0;
 }
 
-int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authenticode *ret,
-			   char *err, size_t errsz)
+/* SignedData's digestAlgorithms SET: at most SBV_MAX_DIGEST_ALGORITHMS, the first one (the one
+ * EDK2 uses) SHA-1/256/384/512, recorded in a with its offset. */
+static int read_digest_algorithms(struct cursor *sd, struct sbv_authenticode *a, char *err,
+				  size_t errsz)
 {
-	struct sbv_authenticode a = {.info_alg = _BANK_INVALID};
-	struct cursor c, ci, sd, set, spc, dinfo;
-	struct der d, x, alg_oid = {}, attr;
+	struct der d, alg_oid = {};
+	struct cursor set;
 	const struct alg *alg;
 	size_t n_algs = 0;
-	int r;
 
-	if (len > SBV_MAX_AUTH_DATA)
-		return errbuf_set(err, errsz, -E2BIG, "PKCS#7 signature of %zu bytes (cap %u)", len,
-				  SBV_MAX_AUTH_DATA);
-	cursor_init(&c, der, len);
-	/* ContentInfo { contentType signedData, [0] EXPLICIT SignedData } */
-	if (!der_expect(&c, 0x30, &d))
-		return expected(err, errsz, &c, "a ContentInfo SEQUENCE");
-	ci = d.body;
-	if (!der_expect(&ci, 0x06, &d) || !der_oid_is(&d, oid_signed_data, sizeof(oid_signed_data)))
-		return expected(err, errsz, &ci, "the signedData OID 1.2.840.113549.1.7.2");
-	if (!der_expect(&ci, 0xa0, &x) || !der_expect(&x.body, 0x30, &d))
-		return expected(err, errsz, &ci, "[0] SignedData SEQUENCE");
-	sd = d.body;
-	/* SignedData { version, digestAlgorithms SET OF AlgorithmIdentifier, contentInfo, ... } */
-	if (!der_expect(&sd, 0x02, &d))
-		return expected(err, errsz, &sd, "the SignedData version INTEGER");
-	if (!der_expect(&sd, 0x31, &d))
-		return expected(err, errsz, &sd, "the digestAlgorithms SET");
+	if (!der_expect(sd, 0x31, &d))
+		return expected(err, errsz, sd, "the digestAlgorithms SET");
 	set = d.body;
 	while (cursor_left(&set) > 0) {
 		struct der ai, oid;
@@ -240,8 +224,39 @@ int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authentico
 		return errbuf_set(err, errsz, -EOPNOTSUPP,
 				  "PKCS#7 offset %zu: digest algorithm is not SHA-1, SHA-256, SHA-384 "
 				  "or SHA-512", alg_oid.offset);
-	a.alg = alg->bank;
-	a.alg_oid_offset = cursor_offset(&alg_oid.body);
+	a->alg = alg->bank;
+	a->alg_oid_offset = cursor_offset(&alg_oid.body);
+	return 0;
+}
+
+int sbv_parse_authenticode(const uint8_t *der, size_t len, struct sbv_authenticode *ret,
+			   char *err, size_t errsz)
+{
+	struct sbv_authenticode a = {.info_alg = _BANK_INVALID};
+	struct cursor c, ci, sd, spc, dinfo;
+	struct der d, x, attr;
+	const struct alg *alg;
+	int r;
+
+	if (len > SBV_MAX_AUTH_DATA)
+		return errbuf_set(err, errsz, -E2BIG, "PKCS#7 signature of %zu bytes (cap %u)", len,
+				  SBV_MAX_AUTH_DATA);
+	cursor_init(&c, der, len);
+	/* ContentInfo { contentType signedData, [0] EXPLICIT SignedData } */
+	if (!der_expect(&c, 0x30, &d))
+		return expected(err, errsz, &c, "a ContentInfo SEQUENCE");
+	ci = d.body;
+	if (!der_expect(&ci, 0x06, &d) || !der_oid_is(&d, oid_signed_data, sizeof(oid_signed_data)))
+		return expected(err, errsz, &ci, "the signedData OID 1.2.840.113549.1.7.2");
+	if (!der_expect(&ci, 0xa0, &x) || !der_expect(&x.body, 0x30, &d))
+		return expected(err, errsz, &ci, "[0] SignedData SEQUENCE");
+	sd = d.body;
+	/* SignedData { version, digestAlgorithms SET OF AlgorithmIdentifier, contentInfo, ... } */
+	if (!der_expect(&sd, 0x02, &d))
+		return expected(err, errsz, &sd, "the SignedData version INTEGER");
+	r = read_digest_algorithms(&sd, &a, err, errsz);
+	if (r < 0)
+		return r;
 
 	/* contentInfo { SPC_INDIRECT_DATA_OBJID, [0] EXPLICIT SpcIndirectDataContent } */
 	if (!der_expect(&sd, 0x30, &d))

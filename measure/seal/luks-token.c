@@ -120,15 +120,19 @@ int luks2_header_json(const uint8_t *data, size_t len, const char **ret, size_t 
 	return 0;
 }
 
-static int fail(struct luks_verdict *v, const char *fmt, ...) _printf_(2, 3);
-static int fail(struct luks_verdict *v, const char *fmt, ...)
+/* A refusal is a verdict, not an error: the volume is read, and it does not match the policy
+ * (the verb exits 3). v->ok goes false and the reason goes to v->why through errbuf; returns
+ * false (0), so a check can `return refuse(v, ...)` and its caller carry on to the report. */
+static bool refuse(struct luks_verdict *v, const char *fmt, ...) _printf_(2, 3);
+static bool refuse(struct luks_verdict *v, const char *fmt, ...)
 {
 	va_list ap;
+
 	v->ok = false;
 	va_start(ap, fmt);
-	vsnprintf(v->why, sizeof(v->why), fmt, ap);
+	errbuf_setv(v->why, sizeof(v->why), 0, fmt, ap);
 	va_end(ap);
-	return 0;
+	return false;
 }
 
 /* LUKS2 object ids are decimal strings; keyslots/tokens are capped at 32. Only the canonical
@@ -150,48 +154,81 @@ static void mask_format(uint32_t mask, char *buf, size_t size)
 	seal_pcr_mask_format(mask, ',', buf, size);
 }
 
+/* The token's keyslots list: exactly one keyslot, a canonical id of a keyslot the volume has.
+ * false (v refused, named) otherwise. */
+static bool token_keyslot(const char *id, json_t *ks, struct luks_verdict *v,
+			  uint32_t keyslots_present, unsigned *ret_keyslot)
+{
+	json_t *e;
+
+	if (!ks || !json_is_array(ks) || json_array_size(ks) == 0)
+		return refuse(v, "token %s: binds no keyslot", id);
+	/* systemd writes and reads exactly one (cryptsetup_get_keyslot_from_token): a second
+	 * keyslot in the list is one the TPM secret was never enrolled in. */
+	if (json_array_size(ks) != 1)
+		return refuse(v, "token %s: lists %zu keyslots; a systemd-tpm2 token binds exactly one",
+			    id, json_array_size(ks));
+	e = json_array_get(ks, 0);
+	if (!json_is_string(e) || id_parse(json_string_value(e), LUKS2_MAX_KEYSLOTS, ret_keyslot) < 0)
+		return refuse(v, "token %s: keyslots[0] is not a canonical keyslot id (0..31, decimal "
+			    "without leading zeros)", id);
+	if (!(keyslots_present & (1u << *ret_keyslot)))
+		return refuse(v, "token %s: keyslots[0] names no keyslot of the volume", id);
+	return true;
+}
+
+/* No policy part beyond the golden PolicyPCR: no PIN, no signed policy, no pcrlock. false (v
+ * refused, the part named) otherwise. */
+static bool token_without_extra_parts(const char *id, json_t *t, struct luks_verdict *v)
+{
+	json_t *x = json_object_get(t, "tpm2-pin");
+
+	if (x && !json_is_false(x))
+		return refuse(v, "token %s: also needs a PIN (tpm2-pin), which the golden policy "
+			    "does not include", id);
+	x = json_object_get(t, "tpm2_pubkey");
+	if (x && !(json_is_string(x) && json_string_length(x) == 0))
+		return refuse(v, "token %s: carries a signed-policy public key (tpm2_pubkey): "
+			    "anything the key holder signs opens it", id);
+	x = json_object_get(t, "tpm2_pubkey_pcrs");
+	if (x && !(json_is_array(x) && json_array_size(x) == 0))
+		return refuse(v, "token %s: has signed-policy PCRs (tpm2_pubkey_pcrs)", id);
+	x = json_object_get(t, "tpm2_pcrlock");
+	if (x && !json_is_false(x))
+		return refuse(v, "token %s: is a pcrlock policy (tpm2_pcrlock)", id);
+	return true;
+}
+
 /* One systemd-tpm2 token against the policy; *ret_keyslot = the one keyslot it binds (valid
  * while v->ok). */
 static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy *pol,
 			    struct luks_verdict *v, uint32_t keyslots_present, unsigned *ret_keyslot)
 {
-	json_t *ks = json_object_get(t, "keyslots"), *pcrs = json_object_get(t, "tpm2-pcrs"),
-	       *bank = json_object_get(t, "tpm2-pcr-bank"),
-	       *hash = json_object_get(t, "tpm2-policy-hash"), *x, *e;
+	json_t *pcrs = json_object_get(t, "tpm2-pcrs"), *bank = json_object_get(t, "tpm2-pcr-bank"),
+	       *hash = json_object_get(t, "tpm2-policy-hash"), *e;
 	char want[80], got[80], want_hash[2 * SEAL_DIGEST_SIZE + 1];
 	uint32_t mask = 0;
 	size_t i;
 
-	if (!ks || !json_is_array(ks) || json_array_size(ks) == 0)
-		return fail(v, "token %s: binds no keyslot", id);
-	/* systemd writes and reads exactly one (cryptsetup_get_keyslot_from_token): a second
-	 * keyslot in the list is one the TPM secret was never enrolled in. */
-	if (json_array_size(ks) != 1)
-		return fail(v, "token %s: lists %zu keyslots; a systemd-tpm2 token binds exactly one",
-			    id, json_array_size(ks));
-	e = json_array_get(ks, 0);
-	if (!json_is_string(e) || id_parse(json_string_value(e), LUKS2_MAX_KEYSLOTS, ret_keyslot) < 0)
-		return fail(v, "token %s: keyslots[0] is not a canonical keyslot id (0..31, decimal "
-			    "without leading zeros)", id);
-	if (!(keyslots_present & (1u << *ret_keyslot)))
-		return fail(v, "token %s: keyslots[0] names no keyslot of the volume", id);
+	if (!token_keyslot(id, json_object_get(t, "keyslots"), v, keyslots_present, ret_keyslot))
+		return 0;
 	if (!pcrs || !json_is_array(pcrs) || json_array_size(pcrs) > SEAL_PCR_MAX)
-		return fail(v, "token %s: no tpm2-pcrs list", id);
+		return refuse(v, "token %s: no tpm2-pcrs list", id);
 	json_array_foreach(pcrs, i, e) {
 		json_int_t p = json_is_integer(e) ? json_integer_value(e) : -1;
 		if (p < 0 || p >= (json_int_t)SEAL_PCR_MAX || (mask & (1u << p)))
-			return fail(v, "token %s: tpm2-pcrs[%zu] is not a distinct PCR index", id, i);
+			return refuse(v, "token %s: tpm2-pcrs[%zu] is not a distinct PCR index", id, i);
 		mask |= 1u << p;
 	}
 	/* The policy hash: a string, or (systemd >= 256, sharded) an array of strings. */
 	if (hash && json_is_array(hash)) {
 		if (json_array_size(hash) != 1)
-			return fail(v, "token %s: %zu policy shards (pcrlock or signed policy "
+			return refuse(v, "token %s: %zu policy shards (pcrlock or signed policy "
 				    "combined), not one PolicyPCR", id, json_array_size(hash));
 		hash = json_array_get(hash, 0);
 	}
 	if (!hash || !json_is_string(hash) || strlen(json_string_value(hash)) != 64)
-		return fail(v, "token %s: no tpm2-policy-hash", id);
+		return refuse(v, "token %s: no tpm2-policy-hash", id);
 	if (!v->has_token) {
 		v->has_token = true;
 		v->token_pcr_mask = mask;
@@ -203,32 +240,20 @@ static int check_tpm2_token(const char *id, json_t *t, const struct seal_policy 
 	if (mask != pol->pcr_mask) {
 		mask_format(mask, got, sizeof(got));
 		mask_format(pol->pcr_mask, want, sizeof(want));
-		return fail(v, "token %s: tpm2-pcrs [%s] is not the golden [%s]", id, got, want);
+		return refuse(v, "token %s: tpm2-pcrs [%s] is not the golden [%s]", id, got, want);
 	}
 	/* systemd writes tpm2-pcr-bank always since v251; absent means sha256 (older tokens). */
 	if (strcmp(bank && json_is_string(bank) ? json_string_value(bank) : "sha256",
 		   bank_name(pol->bank)) != 0)
-		return fail(v, "token %s: bank %.16s is not the golden %s", id,
+		return refuse(v, "token %s: bank %.16s is not the golden %s", id,
 			    bank && json_is_string(bank) ? json_string_value(bank) : "?",
 			    bank_name(pol->bank));
 	/* Extra policy parts first: they change the hash too, but this names the cause. */
-	x = json_object_get(t, "tpm2-pin");
-	if (x && !json_is_false(x))
-		return fail(v, "token %s: also needs a PIN (tpm2-pin), which the golden policy "
-			    "does not include", id);
-	x = json_object_get(t, "tpm2_pubkey");
-	if (x && !(json_is_string(x) && json_string_length(x) == 0))
-		return fail(v, "token %s: carries a signed-policy public key (tpm2_pubkey): "
-			    "anything the key holder signs opens it", id);
-	x = json_object_get(t, "tpm2_pubkey_pcrs");
-	if (x && !(json_is_array(x) && json_array_size(x) == 0))
-		return fail(v, "token %s: has signed-policy PCRs (tpm2_pubkey_pcrs)", id);
-	x = json_object_get(t, "tpm2_pcrlock");
-	if (x && !json_is_false(x))
-		return fail(v, "token %s: is a pcrlock policy (tpm2_pcrlock)", id);
+	if (!token_without_extra_parts(id, t, v))
+		return 0;
 	hex_encode(pol->digest, SEAL_DIGEST_SIZE, want_hash);
 	if (strcasecmp(json_string_value(hash), want_hash) != 0)
-		return fail(v, "token %s: tpm2-policy-hash %s is not the golden policy digest %s",
+		return refuse(v, "token %s: tpm2-policy-hash %s is not the golden policy digest %s",
 			    id, json_string_value(hash), want_hash);
 	/* The string above is systemd's note; the TPM enforces the sealed object's own policy. */
 	if (!tpm2_blob_json_sealed_to(id, json_object_get(t, "tpm2-blob"), pol->digest, v->why,
@@ -245,13 +270,13 @@ static void bind_keyslot(struct luks_verdict *v, unsigned k, const char *token, 
 			 const char *bound_by[], const char *blob_of[], uint32_t *bound)
 {
 	if (*bound & (1u << k)) {
-		fail(v, "keyslot %u: bound by tokens %s and %s; exactly one systemd-tpm2 token may "
+		refuse(v, "keyslot %u: bound by tokens %s and %s; exactly one systemd-tpm2 token may "
 		     "bind a keyslot", k, bound_by[k], token);
 		return;
 	}
 	for (unsigned i = 0; i < LUKS2_MAX_KEYSLOTS; i++)
 		if ((*bound & (1u << i)) && blob && blob_of[i] && strcmp(blob, blob_of[i]) == 0) {
-			fail(v, "tokens %s and %s carry the same sealed object (tpm2-blob) for "
+			refuse(v, "tokens %s and %s carry the same sealed object (tpm2-blob) for "
 			     "keyslots %u and %u: systemd seals a fresh secret per keyslot, so one "
 			     "is a copy standing in for a keyslot opened by something else",
 			     bound_by[i], token, i, k);
@@ -313,7 +338,7 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 		if (!v.ok)
 			continue;
 		if (strcmp(json_string_value(type), "systemd-tpm2") != 0) {
-			fail(&v, "token %s: type \"%.40s\" is not systemd-tpm2: something other than "
+			refuse(&v, "token %s: type \"%.40s\" is not systemd-tpm2: something other than "
 			     "the golden TPM policy can open the volume", key, json_string_value(type));
 			continue;
 		}
@@ -325,12 +350,12 @@ int luks2_check_json(const char *json, size_t len, const struct seal_policy *pol
 				     bound_by, blob_of, &bound);
 	}
 	if (v.ok && v.n_keyslots == 0)
-		fail(&v, "the volume has no keyslot");
+		refuse(&v, "the volume has no keyslot");
 	if (v.ok && v.n_tokens == 0)
-		fail(&v, "the volume has no token: no keyslot is bound to the TPM");
+		refuse(&v, "the volume has no token: no keyslot is bound to the TPM");
 	for (unsigned k = 0; v.ok && k < LUKS2_MAX_KEYSLOTS; k++)
 		if ((present & (1u << k)) && !(bound & (1u << k)))
-			fail(&v, "keyslot %u: no systemd-tpm2 token binds it (a passphrase, recovery "
+			refuse(&v, "keyslot %u: no systemd-tpm2 token binds it (a passphrase, recovery "
 			     "key or key file can open the volume)", k);
 	*ret = v;
 	return 0;

@@ -151,16 +151,57 @@ static int get_str(const json_t *o, const char *key, const char **ret, char *err
 	return 0;
 }
 
+/* pcrs (ascending PCR indexes) into p->pcr_mask, and pcr_values (one per listed PCR, p->bank's
+ * digest size) into p->values. */
+static int read_pcrs(json_t *j, struct seal_policy *p, char *errbuf, size_t errbuf_size)
+{
+	json_t *pcrs, *vals, *v;
+	size_t idx;
+	int last = -1;
+
+	pcrs = json_object_get(j, "pcrs");
+	if (!pcrs || !json_is_array(pcrs) || json_array_size(pcrs) == 0 ||
+	    json_array_size(pcrs) > SEAL_PCR_MAX)
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+				  "seal.pcrs: not an array of 1..%u PCR indexes", SEAL_PCR_MAX);
+	json_array_foreach(pcrs, idx, v) {
+		json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
+		if (i < 0 || i >= (json_int_t)SEAL_PCR_MAX || i <= last)
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+					  "seal.pcrs[%zu]: not a PCR index 0..23 above the previous "
+					  "one", idx);
+		last = (int)i;
+		p->pcr_mask |= 1u << i;
+	}
+
+	vals = json_object_get(j, "pcr_values");
+	if (!vals || !json_is_object(vals) || json_object_size(vals) != json_array_size(pcrs))
+		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+				  "seal.pcr_values: not an object with one value per listed PCR");
+	for (unsigned i = 0; i < SEAL_PCR_MAX; i++) {
+		char k[4];
+		if (!(p->pcr_mask & (1u << i)))
+			continue;
+		snprintf(k, sizeof(k), "%u", i);
+		v = json_object_get(vals, k);
+		if (!v || !json_is_string(v) ||
+		    hex_decode_exact(json_string_value(v), bank_size(p->bank), false, p->values[i]) < 0)
+			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
+					  "seal.pcr_values.%s: missing or not %zu bytes of lowercase "
+					  "hex", k, bank_size(p->bank));
+	}
+	return 0;
+}
+
 int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t errbuf_size)
 {
 	static const char *const keys[] = {"profile", "policy", "bank", "pcrs", "pcr_values",
 					   "policy_digest", "phase", NULL};
 	struct seal_policy p = {};
 	const char *s = NULL;
-	json_t *pcrs, *vals, *v;
+	json_t *v;
 	uint8_t want[SEAL_DIGEST_SIZE];
-	size_t idx;
-	int last = -1, r;
+	int r;
 
 	if (!json_is_object(j))
 		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "seal: not an object");
@@ -183,37 +224,9 @@ int seal_policy_load(json_t *j, struct seal_policy *ret, char *errbuf, size_t er
 	if (p.bank < 0)
 		return errbuf_set(errbuf, errbuf_size, -EBADMSG, "seal.bank: unknown bank \"%.64s\"", s);
 
-	pcrs = json_object_get(j, "pcrs");
-	if (!pcrs || !json_is_array(pcrs) || json_array_size(pcrs) == 0 ||
-	    json_array_size(pcrs) > SEAL_PCR_MAX)
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-				  "seal.pcrs: not an array of 1..%u PCR indexes", SEAL_PCR_MAX);
-	json_array_foreach(pcrs, idx, v) {
-		json_int_t i = json_is_integer(v) ? json_integer_value(v) : -1;
-		if (i < 0 || i >= (json_int_t)SEAL_PCR_MAX || i <= last)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "seal.pcrs[%zu]: not a PCR index 0..23 above the previous "
-					  "one", idx);
-		last = (int)i;
-		p.pcr_mask |= 1u << i;
-	}
-
-	vals = json_object_get(j, "pcr_values");
-	if (!vals || !json_is_object(vals) || json_object_size(vals) != json_array_size(pcrs))
-		return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-				  "seal.pcr_values: not an object with one value per listed PCR");
-	for (unsigned i = 0; i < SEAL_PCR_MAX; i++) {
-		char k[4];
-		if (!(p.pcr_mask & (1u << i)))
-			continue;
-		snprintf(k, sizeof(k), "%u", i);
-		v = json_object_get(vals, k);
-		if (!v || !json_is_string(v) ||
-		    hex_decode_exact(json_string_value(v), bank_size(p.bank), false, p.values[i]) < 0)
-			return errbuf_set(errbuf, errbuf_size, -EBADMSG,
-					  "seal.pcr_values.%s: missing or not %zu bytes of lowercase "
-					  "hex", k, bank_size(p.bank));
-	}
+	r = read_pcrs(j, &p, errbuf, errbuf_size);
+	if (r < 0)
+		return r;
 
 	v = json_object_get(j, "phase");
 	if (p.pcr_mask & (1u << SEAL_PHASE_PCR)) {

@@ -242,29 +242,27 @@ static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t
 	}
 	if (o->luks_device) {
 		_cleanup_(freep) uint8_t *meta = NULL;
-		char err[256];
+		char err[256] = "";
 		size_t meta_len;
 		r = luks2_read_metadata(o->luks_device, &meta, &meta_len, err, sizeof(err));
-		if (r < 0) {
-			log_error("attest: --luks-device '%s': %s", o->luks_device, err);
-			return r;
-		}
+		if (r < 0)
+			return log_error_reason(r, err, "attest: --luks-device '%s'", o->luks_device);
 		r = blob_set(&b->luks2_metadata, meta, meta_len);
 		if (r < 0)
 			return log_error_errno(r, "attest");
 	}
 	if (o->ak_chain) {
-		char err[300];
+		char err[300] = "";
 		r = ak_chain_load_pem(o->ak_chain, b->ak_intermediates, BUNDLE_MAX_AK_INTERMEDIATES,
 				      &b->n_ak_intermediates, err, sizeof(err));
 		if (r < 0)
-			return log_error_errno(r, "attest: --ak-chain %s", err);
+			return log_error_reason(r, err, "attest: --ak-chain");
 	}
 	memcpy(b->nonce, o->nonce, o->nonce_size);
 	b->nonce_size = o->nonce_size;
 	if (o->activate) {
 		_cleanup_(freep) uint8_t *cdata = NULL;
-		char err[200];
+		char err[200] = "";
 		size_t clen;
 
 		r = read_file_capped(o->activate, 64 * 1024, &cdata, &clen);
@@ -272,7 +270,7 @@ static int attest_read_inputs(struct attest_options *o, struct bundle *b, json_t
 			return log_error_errno(r, "attest: cannot read '%s'", o->activate);
 		r = json_parse_capped(cdata, clen, 64 * 1024, 4, ret_challenge, err, sizeof(err));
 		if (r < 0)
-			return log_error_errno(r, "attest: '%s': %s", o->activate, err);
+			return log_error_reason(r, err, "attest: '%s'", o->activate);
 	}
 	return 0;
 }

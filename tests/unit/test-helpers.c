@@ -19,6 +19,7 @@
 #include "parse.h"
 #include "size.h"
 #include "test.h"
+#include "vec.h"
 
 TEST(cursor_bounds)
 {
@@ -137,6 +138,52 @@ TEST(background_job)
 	v = 0; /* the job's error comes back from the join */
 	background_start(&job);
 	ASSERT_ERR(background_join(&job), -EINVAL);
+	/* a thread or nothing: on success the job runs once and is joined like any other */
+	v = 1;
+	if (background_try_start(&job)) {
+		ASSERT_OK(background_join(&job));
+		ASSERT_EQ(v, 42);
+	}
+}
+
+TEST(vec_grow_and_insert)
+{
+	int *a = NULL, *p;
+	size_t n = 0, n_alloc = 0;
+
+	/* doubling from 2 up to the cap of 5: 2, 4, then 5, then full */
+	for (int i = 0; i < 5; i++) {
+		p = vec_grow(a, n, &n_alloc, sizeof(*a), 2, 5);
+		ASSERT_TRUE(p);
+		a = p;
+		a[n++] = i;
+		ASSERT_EQ(n_alloc, (size_t)(n <= 2 ? 2 : n <= 4 ? 4 : 5));
+	}
+	ASSERT_TRUE(!vec_grow(a, n, &n_alloc, sizeof(*a), 2, 5));
+	ASSERT_EQ(n_alloc, (size_t)5);
+	/* insert at the front, the middle and the end of exactly-sized arrays */
+	p = vec_insert(a, n, 0, sizeof(*a));
+	ASSERT_TRUE(p);
+	a = p;
+	a[0] = -1;
+	n++;
+	p = vec_insert(a, n, 3, sizeof(*a));
+	ASSERT_TRUE(p);
+	a = p;
+	a[3] = 100;
+	n++;
+	p = vec_insert(a, n, n, sizeof(*a));
+	ASSERT_TRUE(p);
+	a = p;
+	a[n++] = 200;
+	{
+		const int want[] = {-1, 0, 1, 100, 2, 3, 4, 200};
+		ASSERT_EQ(n, ARRAY_SIZE(want));
+		for (size_t i = 0; i < n; i++)
+			ASSERT_EQ(a[i], want[i]);
+	}
+	ASSERT_TRUE(!vec_insert(a, n, n + 1, sizeof(*a))); /* past the end */
+	free(a);
 }
 
 TEST(parse_numbers)

@@ -61,12 +61,12 @@ static void expect_bad(const char *from, const char *to, const char *want, const
 
 TEST(spec_refusals)
 {
-	expect_bad("\"format\"", "\"extra\": 1, \"format\"", "spec: unknown key 'extra'",
+	expect_bad("\"format\"", "\"extra\": 1, \"format\"", "spec: unknown key \"extra\"",
 		   "spec-unknown-key");
-	expect_bad("\"seconds\": 60", "\"seconds\": 60, \"gpus\": 1", "limits: unknown key 'gpus'",
+	expect_bad("\"seconds\": 60", "\"seconds\": 60, \"gpus\": 1", "limits: unknown key \"gpus\"",
 		   "spec-unknown-key");
 	expect_bad("\"path\": \"/srv/in/data\"", "\"path\": \"/srv/in/data\", \"mode\": \"rw\"",
-		   "inputs[0]: unknown key 'mode'", "spec-unknown-key");
+		   "inputs[0]: unknown key \"mode\"", "spec-unknown-key");
 	expect_bad("/srv/in/data", "/srv/in/../etc", "inputs[0].path: '/srv/in/../etc': a '..' "
 		   "component", "path-dotdot");
 	expect_bad("/srv/out/o", "/srv/out/./o", "output: '/srv/out/./o': a '.' component",
@@ -85,7 +85,7 @@ TEST(spec_refusals)
 		   "spec-invalid");
 	expect_bad("[\"/bin/sh\", \"-c\", \"echo hi\"]", "[]", "command: not an array",
 		   "spec-invalid");
-	expect_bad("\"pids\": 64,", "", "limits: missing key 'pids'", "spec-invalid");
+	expect_bad("\"pids\": 64,", "", "limits: missing \"pids\"", "spec-invalid");
 	expect_bad("{\"name\": \"data\", \"path\": \"/srv/in/data\"}",
 		   "{\"name\": \"d\", \"path\": \"/a\"}, {\"name\": \"d\", \"path\": \"/b\"}",
 		   "inputs[1].name: 'd' is also inputs[0].name", "spec-invalid");

@@ -205,4 +205,9 @@ TEST(defects_refused)
 	expect_refused("\"diff_ids\": [\n        \"sha256:922b", "\"diff_ids\": [\n        \"sha256:922B",
 		       "diff_ids");
 	expect_refused("\"tags\": []", "\"tags\": [1]", "tags");
+	/* keys the writer does not write are refused, at the top and in an image */
+	expect_refused("\"version\": 1", "\"version\": 1, \"signed\": true",
+		       "(top level): unknown key \"signed\"");
+	expect_refused("\"tags\": []", "\"tags\": [], \"labels\": {}",
+		       "images[1]: unknown key \"labels\"");
 }
