@@ -577,6 +577,7 @@ static int check_quote(struct vstate *s, const struct bundle *b, const struct ve
 	struct per_bank_verdict pv = {};
 	struct quote_verdict *qv = &pv.first;
 	const char *at = b->n_quotes > 0 ? "a quote's" : "the quote's";
+	bool nonce;
 	json_t *q;
 	int r = quote_input_make(b, o, golden, ak, pub, qualifying, &qi);
 
@@ -590,12 +591,13 @@ static int check_quote(struct vstate *s, const struct bundle *b, const struct ve
 		pv.reason = quote_failure_to_string(qv->why);
 		snprintf(pv.detail, sizeof(pv.detail), "%s", qv->detail);
 	}
-	if (!pv.ok && !strcmp(pv.reason, "nonce-mismatch") && b->scheme == BUNDLE_NONCE_ONLY)
+	nonce = !pv.ok && !strcmp(pv.reason, quote_failure_to_string(QUOTE_NONCE_MISMATCH));
+	if (nonce && b->scheme == BUNDLE_NONCE_ONLY)
 		return vfail(s, pv.reason,
 			     "%s qualifying data is not the --nonce (an imported bundle's "
 			     "quote answers the bare nonce): it answers another challenge, or it is "
 			     "a bootproof-bound quote relabelled as imported", at);
-	if (!pv.ok && !strcmp(pv.reason, "nonce-mismatch"))
+	if (nonce)
 		return vfail(s, pv.reason,
 			     "%s qualifying data is not H(--nonce ‖ the bundle's binding): "
 			     "the quote answers another challenge (stale or replayed quote) or the "
