@@ -277,6 +277,55 @@ static int check_ek_certificate(struct vstate *s, const struct bundle *b,
 	return 0;
 }
 
+/* Round 2 of a credential challenge: the TPM that holds the certified EK released our secret
+ * for this AK. */
+static int check_credential(struct vstate *s, const struct bundle *b,
+			    const struct verify_options *o, json_t *ak, const uint8_t *name,
+			    size_t name_size)
+{
+	if (name_size != o->credential_ak_name_size ||
+	    memcmp(name, o->credential_ak_name, name_size) != 0)
+		return vfail(s, "credential-ak-mismatch",
+			     "the bundle's AK is not the one the credential was made for");
+	if (!b->credential.present || b->credential.size != o->credential_secret_size ||
+	    CRYPTO_memcmp(b->credential.data, o->credential_secret, o->credential_secret_size) != 0)
+		return vfail(s, "credential-invalid",
+			     "the bundle does not carry the activated credential: the AK is "
+			     "not resident in the TPM of the certified EK");
+	return json_object_set_new(ak, "trust", json_string("credential-activation")) < 0 ? -ENOMEM
+											     : 0;
+}
+
+/* No --ak-pub, no --ak-ca, no activated credential: nothing makes the AK trusted; with --ca or
+ * --ek-pub and a challenge file, one is written for round 2. Always a failure. */
+static int ak_unbound(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		      json_t *ak, const uint8_t *name, size_t name_size)
+{
+	int r;
+
+	if (json_object_set_new(ak, "trust", json_string("none")) < 0)
+		return -ENOMEM;
+	if ((o->ca || o->ek_pub) && o->ret_challenge) {
+		r = make_challenge(b, name, name_size, o);
+		if (r < 0 && r != -EOPNOTSUPP)
+			return r;
+		if (r == -EOPNOTSUPP)
+			return vfail(s, "ak-not-bound-to-ek",
+				     "the EK certificate chains to the CA, but its key is not "
+				     "RSA: bootproof makes credentials for RSA EKs only");
+		return vfail(s, "ak-not-bound-to-ek",
+			     "%s; a credential challenge for this AK was written: run "
+			     "`bootproof attest --activate` on the machine and verify again "
+			     "with --credential-secret",
+			     o->ek_pub ? "the EK is the --ek-pub key"
+				       : "the EK certificate chains to the CA");
+	}
+	return vfail(s, "ak-not-bound-to-ek",
+		     "the EK certificate chains to the CA, but nothing proves that the AK "
+		     "is resident in that TPM: make a credential challenge "
+		     "(--make-credential) or pass --ak-pub with the AK recorded at enrolment");
+}
+
 /* AK trust. Returns 0 (maybe with s->failed), < 0 on internal errors; *ret_ak = key to use. */
 static int check_ak(struct vstate *s, const struct bundle *b, const struct verify_options *o,
 		    struct tpm2_public *pub, EVP_PKEY **ret_ak)
@@ -305,46 +354,14 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	if (o->ek_pub && json_object_set_new(ak, "ek_public", json_string("ek-pub")) < 0)
 		return -ENOMEM;
 	if (!o->ak && (o->ca || o->ek_pub) && o->credential_secret) {
-		/* Round 2: the TPM that holds the certified EK released our secret for this AK. */
-		if (name_size != o->credential_ak_name_size ||
-		    memcmp(name, o->credential_ak_name, name_size) != 0)
-			return vfail(s, "credential-ak-mismatch",
-				     "the bundle's AK is not the one the credential was made for");
-		if (!b->credential.present ||
-		    b->credential.size != o->credential_secret_size ||
-		    CRYPTO_memcmp(b->credential.data, o->credential_secret,
-				  o->credential_secret_size) != 0)
-			return vfail(s, "credential-invalid",
-				     "the bundle does not carry the activated credential: the AK is "
-				     "not resident in the TPM of the certified EK");
-		if (json_object_set_new(ak, "trust", json_string("credential-activation")) < 0)
-			return -ENOMEM;
+		r = check_credential(s, b, o, ak, name, name_size);
+		if (r < 0 || s->failed)
+			return r;
 		*ret_ak = TAKE_PTR(derived);
 		return 0;
 	}
-	if (!o->ak) {
-		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
-			return -ENOMEM;
-		if ((o->ca || o->ek_pub) && o->ret_challenge) {
-			r = make_challenge(b, name, name_size, o);
-			if (r < 0 && r != -EOPNOTSUPP)
-				return r;
-			if (r == -EOPNOTSUPP)
-				return vfail(s, "ak-not-bound-to-ek",
-					     "the EK certificate chains to the CA, but its key is not "
-					     "RSA: bootproof makes credentials for RSA EKs only");
-			return vfail(s, "ak-not-bound-to-ek",
-				     "%s; a credential challenge for this AK was written: run "
-				     "`bootproof attest --activate` on the machine and verify again "
-				     "with --credential-secret",
-				     o->ek_pub ? "the EK is the --ek-pub key"
-					       : "the EK certificate chains to the CA");
-		}
-		return vfail(s, "ak-not-bound-to-ek",
-			     "the EK certificate chains to the CA, but nothing proves that the AK "
-			     "is resident in that TPM: make a credential challenge "
-			     "(--make-credential) or pass --ak-pub with the AK recorded at enrolment");
-	}
+	if (!o->ak)
+		return ak_unbound(s, b, o, ak, name, name_size);
 	if (EVP_PKEY_eq(derived, o->ak) != 1) {
 		if (json_object_set_new(ak, "trust", json_string("mismatch")) < 0)
 			return -ENOMEM;
