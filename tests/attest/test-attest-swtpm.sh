@@ -215,6 +215,28 @@ expect_verdict 3 quote-nonce-mismatch "per-bank: a bank dropped, binding.quotes 
 expect_verdict 3 bundle-bank-not-quoted "per-bank: a bank with values but no quote" "$WORK/pb-unquoted.json" $TV --nonce $N1
 expect_verdict 3 bundle-bank-quoted-twice "per-bank: a bank quoted twice" "$WORK/pb-twice.json" $TV --nonce $N1
 expect_verdict 3 bundle-malformed "per-bank: binding.quotes missing" "$WORK/pb-nobinding.json" $TV --nonce $N1
+# bootproof's own per-bank bundle (attest --quote-per-bank): each quote accepted by
+# tpm2_checkquote with -q = binding.py's qualifying data (binding.quotes included) and the PCR
+# file of that bank's values; verified by bootproof against the golden values.
+$BP attest $ATT --nonce $N1 --quote-per-bank -o "$WORK/own-pb.json" --ak-pub-out "$WORK/own-pb.pem"
+tpm2_flush "$TA"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); assert "quote" not in b and len(b["quotes"]) == 3 and "quotes" in b["binding"], b.keys()' "$WORK/own-pb.json"
+i=0
+for bank in $BANKS; do
+	L=$(python3 "$SRC/bundle2tpm2tools.py" "$WORK/own-pb.json" "$WORK/cq" $i)
+	[ "$L" = "$bank:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15" ] || fail "quotes[$i] selects $L, not bank $bank"
+	tpm2_checkquote -u "$WORK/own-pb.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" -g sha256 \
+		-q "$(cat "$WORK/cq.qd")" >/dev/null || fail "tpm2_checkquote rejects bootproof's $bank quote (quotes[$i])"
+	if tpm2_checkquote -u "$WORK/own-pb.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" \
+		-g sha256 -q "$($BD qd "$WORK/good.json" $N1)" >/dev/null 2>&1; then
+		fail "the $bank quote does not bind binding.quotes"
+	fi
+	i=$((i + 1))
+done
+$BP verify "$WORK/own-pb.json" --golden "$WORK/golden.json" --ak-pub "$WORK/own-pb.pem" --nonce $N1 --json >"$WORK/v.json" ||
+	{ cat "$WORK/v.json"; fail "bootproof rejects its own per-bank bundle"; }
+python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["ok"] and v["quote"]["per_bank"] == 3 and v["binding"] == "every-field", v' "$WORK/v.json"
+echo "attest --quote-per-bank: 3 quotes, each accepted by tpm2_checkquote (-q from binding.py, one bank's PCR file), the bundle verified by bootproof"
 # the one quote over every bank, put in the per-bank form: its selection spans three banks
 $ED per-bank "$WORK/tq.json" "$WORK/pb-spans.json" "$WORK/tq.msg" "$WORK/tq.sig"
 python3 - "$WORK/pb-spans.json" "$SRC" <<'PY'
