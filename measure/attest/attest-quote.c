@@ -139,9 +139,7 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 			     char *err, size_t err_size)
 {
 	for (int attempt = 0;; attempt++) {
-		struct tpm2_attest a;
-		struct tpm2_signature sig;
-		uint8_t digest[DIGEST_MAX];
+		bool match;
 		int r;
 
 		free(b->attest.data);
@@ -155,17 +153,10 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 		r = tpm_pcr_read(t, sel, &b->pcrs, NULL);
 		if (r < 0)
 			return errbuf_set(err, err_size, r, "TPM2_PCR_Read failed: %s", strerror(-r));
-		if (tpm2_attest_parse(b->attest.data, b->attest.size, &a, NULL) < 0 ||
-		    tpm2_signature_parse(b->signature.data, b->signature.size, &sig, NULL) < 0 ||
-		    bank_from_tpm_alg(sig.hash_alg) < 0)
-			return errbuf_set(err, err_size, -EBADMSG, "the TPM returned a quote bootproof "
-					  "cannot decode: %s", strerror(EBADMSG));
-		r = quote_pcr_digest(&a.pcr_select, &b->pcrs, bank_from_tpm_alg(sig.hash_alg),
-				     digest);
+		r = quote_matches(&b->attest, &b->signature, &b->pcrs, &match, err, err_size);
 		if (r < 0)
-			return errbuf_set(err, err_size, r, "cannot compute the PCR digest: %s",
-					  strerror(-r));
-		if (memcmp(digest, a.pcr_digest, a.pcr_digest_size) == 0)
+			return r;
+		if (match)
 			return 0;
 		if (attempt >= 4)
 			return errbuf_set(err, err_size, -EAGAIN, "PCRs keep changing during the "
