@@ -1,11 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 /* One copy of the _cleanup_() helpers for OpenSSL objects: each frees what *p points to (the
- * OpenSSL free functions accept NULL). Include this header rather than writing a private one.
- * measure/attest/attest-verify.c still has private copies of X509_freep and X509_STORE_CTX_freep
- * (another branch edits that file): measure/attest/CMakeLists.txt defines
- * BP_OSSL_FREE_NO_X509 for that one file so both compile. Once that branch is merged, delete its
- * copies and that definition. */
+ * OpenSSL free functions accept NULL). Include this header rather than writing a private one. */
 
 #include <stdint.h>
 
@@ -57,7 +53,6 @@ static inline void OPENSSL_freep(uint8_t **p)
 	OPENSSL_free(*p);
 }
 
-#ifndef BP_OSSL_FREE_NO_X509
 static inline void X509_freep(X509 **p)
 {
 	X509_free(*p);
@@ -75,4 +70,3 @@ static inline void sk_X509_freep(STACK_OF(X509) **p)
 {
 	sk_X509_pop_free(*p, X509_free);
 }
-#endif

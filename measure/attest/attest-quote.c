@@ -64,6 +64,74 @@ static int read_ek_certificate(struct tpm *t, struct bundle *b, int *ret_error)
 	return r;
 }
 
+/* Whether a quote's pcrDigest is the digest of the values read after it. */
+static int quote_matches(const struct blob *attest, const struct blob *signature,
+			 const struct pcr_values *pcrs, bool *ret, char *err, size_t err_size)
+{
+	struct tpm2_attest a;
+	struct tpm2_signature sig;
+	uint8_t digest[DIGEST_MAX];
+	int r;
+
+	if (tpm2_attest_parse(attest->data, attest->size, &a, NULL) < 0 ||
+	    tpm2_signature_parse(signature->data, signature->size, &sig, NULL) < 0 ||
+	    bank_from_tpm_alg(sig.hash_alg) < 0)
+		return errbuf_set(err, err_size, -EBADMSG, "the TPM returned a quote bootproof "
+				  "cannot decode: %s", strerror(EBADMSG));
+	r = quote_pcr_digest(&a.pcr_select, pcrs, bank_from_tpm_alg(sig.hash_alg), digest);
+	if (r < 0)
+		return errbuf_set(err, err_size, r, "cannot compute the PCR digest: %s",
+				  strerror(-r));
+	*ret = memcmp(digest, a.pcr_digest, a.pcr_digest_size) == 0;
+	return 0;
+}
+
+/* --quote-per-bank: one TPM2_Quote per active bank into b->quotes (in bank order), then the
+ * PCRs; retry if a PCR moved in between. b->n_quotes is already the number of banks (bound). */
+static int quote_each_bank(struct tpm *t, const struct ak *ak, const uint32_t sel[_BANK_MAX],
+			   const uint8_t qualifying[BUNDLE_BINDING_DIGEST], struct bundle *b,
+			   char *err, size_t err_size)
+{
+	for (int attempt = 0;; attempt++) {
+		bool all = true;
+		size_t i = 0;
+		int r;
+
+		for (enum bank k = 0; k < _BANK_MAX; k++) {
+			uint32_t one[_BANK_MAX] = {};
+			struct bundle_quote *q;
+
+			if (!sel[k])
+				continue;
+			q = &b->quotes[i++];
+			free(q->attest.data);
+			free(q->signature.data);
+			q->attest = q->signature = (struct blob){};
+			one[k] = sel[k];
+			r = tpm_quote(t, ak, qualifying, BUNDLE_BINDING_DIGEST, one, &q->attest.data,
+				      &q->attest.size, &q->signature.data, &q->signature.size);
+			if (r < 0)
+				return errbuf_set(err, err_size, r, "TPM2_Quote of bank %s failed: %s",
+						  bank_name(k), strerror(-r));
+			q->attest.present = q->signature.present = true;
+		}
+		r = tpm_pcr_read(t, sel, &b->pcrs, NULL);
+		if (r < 0)
+			return errbuf_set(err, err_size, r, "TPM2_PCR_Read failed: %s", strerror(-r));
+		for (size_t j = 0; j < i && all; j++) {
+			r = quote_matches(&b->quotes[j].attest, &b->quotes[j].signature, &b->pcrs,
+					  &all, err, err_size);
+			if (r < 0)
+				return r;
+		}
+		if (all)
+			return 0;
+		if (attempt >= 4)
+			return errbuf_set(err, err_size, -EAGAIN, "PCRs keep changing during the "
+					  "quotes: %s", strerror(EAGAIN));
+	}
+}
+
 /* Quote over qualifying (bundle-binding.h), then read the PCRs; retry if a PCR moved in
  * between (the digest check). */
 static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t sel[_BANK_MAX],
@@ -71,9 +139,7 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 			     char *err, size_t err_size)
 {
 	for (int attempt = 0;; attempt++) {
-		struct tpm2_attest a;
-		struct tpm2_signature sig;
-		uint8_t digest[DIGEST_MAX];
+		bool match;
 		int r;
 
 		free(b->attest.data);
@@ -87,17 +153,10 @@ static int quote_stable_pcrs(struct tpm *t, const struct ak *ak, const uint32_t 
 		r = tpm_pcr_read(t, sel, &b->pcrs, NULL);
 		if (r < 0)
 			return errbuf_set(err, err_size, r, "TPM2_PCR_Read failed: %s", strerror(-r));
-		if (tpm2_attest_parse(b->attest.data, b->attest.size, &a, NULL) < 0 ||
-		    tpm2_signature_parse(b->signature.data, b->signature.size, &sig, NULL) < 0 ||
-		    bank_from_tpm_alg(sig.hash_alg) < 0)
-			return errbuf_set(err, err_size, -EBADMSG, "the TPM returned a quote bootproof "
-					  "cannot decode: %s", strerror(EBADMSG));
-		r = quote_pcr_digest(&a.pcr_select, &b->pcrs, bank_from_tpm_alg(sig.hash_alg),
-				     digest);
+		r = quote_matches(&b->attest, &b->signature, &b->pcrs, &match, err, err_size);
 		if (r < 0)
-			return errbuf_set(err, err_size, r, "cannot compute the PCR digest: %s",
-					  strerror(-r));
-		if (memcmp(digest, a.pcr_digest, a.pcr_digest_size) == 0)
+			return r;
+		if (match)
 			return 0;
 		if (attempt >= 4)
 			return errbuf_set(err, err_size, -EAGAIN, "PCRs keep changing during the "
@@ -160,12 +219,21 @@ static int quote_with_ak(struct tpm *t, struct ak *ak, struct attest_quote_optio
 	if (r < 0)
 		return errbuf_set(err, err_size, r, "%s", strerror(-r));
 	FOREACH_BANK(k, banks) sel[k] = o->pcr_mask;
+	if (o->per_bank) {
+		/* binding.quotes names the quoted banks: the banks "pcrs" will have */
+		FOREACH_BANK(k, banks) {
+			b->pcrs.mask[k] = o->pcr_mask;
+			b->n_quotes++;
+		}
+	}
 	/* Every field is in the bundle by now (logs read before, AK, credential, EK certificate
 	 * above): bind them all into the quote. */
 	r = bundle_bind(b, qualifying);
 	if (r < 0)
 		return errbuf_set(err, err_size, r, "cannot hash the bundle's fields: %s",
 				  strerror(-r));
+	if (o->per_bank)
+		return quote_each_bank(t, ak, sel, qualifying, b, err, err_size);
 	return quote_stable_pcrs(t, ak, sel, qualifying, b, err, err_size);
 }
 

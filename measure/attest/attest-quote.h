@@ -20,6 +20,7 @@ struct attest_quote_options {
 	enum cloud_ak cloud;       /* the cloud's certified AK (cloud-ak.h): its certificate
 				    * goes into the bundle's ak.certificate; NONE: as above */
 	uint32_t pcr_mask;         /* PCRs to quote in every active bank */
+	bool per_bank;             /* one quote per bank ("quotes", bundle.h), not one over all */
 	json_t *challenge;         /* a credential challenge to activate, or NULL */
 	const char *challenge_name; /* its file, for the message */
 	int ret_ek_error;          /* out: why the EK certificate could not be read (it is left

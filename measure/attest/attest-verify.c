@@ -20,6 +20,7 @@
 #include "job-verify.h"
 #include "measure-eventlog.h"
 #include "measure-golden.h"
+#include "quote-per-bank.h"
 #include "quote-verify.h"
 #include "runtime-measure.h"
 
@@ -101,15 +102,6 @@ static int judge_pcr(struct vstate *s, const struct golden_pcr *g, enum bank k, 
 			return -ENOMEM;
 	}
 	return 0;
-}
-
-static void X509_freep(X509 **p)
-{
-	X509_free(*p);
-}
-static void X509_STORE_CTX_freep(X509_STORE_CTX **p)
-{
-	X509_STORE_CTX_free(*p);
 }
 
 /* Round 1 of credential activation: a fresh secret encrypted to the certified EK for this AK. */
@@ -195,22 +187,18 @@ static int check_ak_certificate(struct vstate *s, const struct bundle *b, json_t
 	return 0;
 }
 
-/* AK trust. Returns 0 (maybe with s->failed), < 0 on internal errors; *ret_ak = key to use. */
-static int check_ak(struct vstate *s, const struct bundle *b, const struct verify_options *o,
-		    struct tpm2_public *pub, EVP_PKEY **ret_ak)
+/* ak.public: decodes, has a name, is a usable key with an attestation key's attributes. */
+static int check_ak_public(struct vstate *s, const struct bundle *b, json_t *ak,
+			   struct tpm2_public *pub, uint8_t name[TPM2_NAME_MAX], size_t *ret_name_size,
+			   EVP_PKEY **ret_key)
 {
-	_cleanup_(EVP_PKEY_freep) EVP_PKEY *derived = NULL;
 	struct tpm2_parse_error pe = {};
-	json_t *ak = json_object();
 	char msg[160];
-	uint8_t name[TPM2_NAME_MAX];
-	size_t name_size;
+	size_t name_size = 0;
 	const uint32_t need = BP_TPMA_OBJECT_FIXEDTPM | BP_TPMA_OBJECT_FIXEDPARENT |
 			      BP_TPMA_OBJECT_RESTRICTED | BP_TPMA_OBJECT_SIGN_ENCRYPT;
 	int r;
 
-	if (!ak || json_object_set_new(s->v, "ak", ak) < 0)
-		return -ENOMEM;
 	r = tpm2_public_parse(b->ak_public.data, b->ak_public.size, pub, &pe);
 	if (r == -ENOMEM)
 		return r;
@@ -222,10 +210,11 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	if (r < 0)
 		return vfail(s, "ak-malformed", "ak.public: nameAlg 0x%04x is not supported",
 			     pub->name_alg);
+	*ret_name_size = name_size;
 	r = set_hex(ak, "name", name, name_size);
 	if (r < 0)
 		return r;
-	r = tpm2_public_to_pkey(pub, &derived);
+	r = tpm2_public_to_pkey(pub, ret_key);
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
@@ -236,7 +225,13 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 			     "ak.public: objectAttributes 0x%08x are not those of an attestation "
 			     "key (fixedTPM, fixedParent, restricted, sign, not decrypt)",
 			     pub->attributes);
+	return 0;
+}
 
+/* The EK certificate's state in the verdict, and its chain to --ca when given. */
+static int check_ek_certificate(struct vstate *s, const struct bundle *b,
+				const struct verify_options *o, json_t *ak)
+{
 	/* EK certificate: what --ca proves is that the bundle carries an EK certificate issued
 	 * under the given CA, i.e. that some genuine TPM exists; it does not prove the AK is
 	 * resident in that TPM (that needs credential activation). */
@@ -270,6 +265,76 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 		if (json_object_set_new(ak, "ek_certificate", json_string("chains-to-ca")) < 0)
 			return -ENOMEM;
 	}
+	return 0;
+}
+
+/* Round 2 of a credential challenge: the TPM that holds the certified EK released our secret
+ * for this AK. */
+static int check_credential(struct vstate *s, const struct bundle *b,
+			    const struct verify_options *o, json_t *ak, const uint8_t *name,
+			    size_t name_size)
+{
+	if (name_size != o->credential_ak_name_size ||
+	    memcmp(name, o->credential_ak_name, name_size) != 0)
+		return vfail(s, "credential-ak-mismatch",
+			     "the bundle's AK is not the one the credential was made for");
+	if (!b->credential.present || b->credential.size != o->credential_secret_size ||
+	    CRYPTO_memcmp(b->credential.data, o->credential_secret, o->credential_secret_size) != 0)
+		return vfail(s, "credential-invalid",
+			     "the bundle does not carry the activated credential: the AK is "
+			     "not resident in the TPM of the certified EK");
+	return json_object_set_new(ak, "trust", json_string("credential-activation")) < 0 ? -ENOMEM
+											     : 0;
+}
+
+/* No --ak-pub, no --ak-ca, no activated credential: nothing makes the AK trusted; with --ca or
+ * --ek-pub and a challenge file, one is written for round 2. Always a failure. */
+static int ak_unbound(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		      json_t *ak, const uint8_t *name, size_t name_size)
+{
+	int r;
+
+	if (json_object_set_new(ak, "trust", json_string("none")) < 0)
+		return -ENOMEM;
+	if ((o->ca || o->ek_pub) && o->ret_challenge) {
+		r = make_challenge(b, name, name_size, o);
+		if (r < 0 && r != -EOPNOTSUPP)
+			return r;
+		if (r == -EOPNOTSUPP)
+			return vfail(s, "ak-not-bound-to-ek",
+				     "the EK certificate chains to the CA, but its key is not "
+				     "RSA: bootproof makes credentials for RSA EKs only");
+		return vfail(s, "ak-not-bound-to-ek",
+			     "%s; a credential challenge for this AK was written: run "
+			     "`bootproof attest --activate` on the machine and verify again "
+			     "with --credential-secret",
+			     o->ek_pub ? "the EK is the --ek-pub key"
+				       : "the EK certificate chains to the CA");
+	}
+	return vfail(s, "ak-not-bound-to-ek",
+		     "the EK certificate chains to the CA, but nothing proves that the AK "
+		     "is resident in that TPM: make a credential challenge "
+		     "(--make-credential) or pass --ak-pub with the AK recorded at enrolment");
+}
+
+/* AK trust. Returns 0 (maybe with s->failed), < 0 on internal errors; *ret_ak = key to use. */
+static int check_ak(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		    struct tpm2_public *pub, EVP_PKEY **ret_ak)
+{
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *derived = NULL;
+	json_t *ak = json_object();
+	uint8_t name[TPM2_NAME_MAX];
+	size_t name_size = 0;
+	int r;
+
+	if (!ak || json_object_set_new(s->v, "ak", ak) < 0)
+		return -ENOMEM;
+	r = check_ak_public(s, b, ak, pub, name, &name_size, &derived);
+	if (r < 0 || s->failed)
+		return r;
+	r = check_ek_certificate(s, b, o, ak);
+	if (r < 0 || s->failed)
+		return r;
 	if (o->ak_ca) {
 		r = check_ak_certificate(s, b, ak, derived, o);
 		if (r < 0 || s->failed)
@@ -280,46 +345,14 @@ static int check_ak(struct vstate *s, const struct bundle *b, const struct verif
 	if (o->ek_pub && json_object_set_new(ak, "ek_public", json_string("ek-pub")) < 0)
 		return -ENOMEM;
 	if (!o->ak && (o->ca || o->ek_pub) && o->credential_secret) {
-		/* Round 2: the TPM that holds the certified EK released our secret for this AK. */
-		if (name_size != o->credential_ak_name_size ||
-		    memcmp(name, o->credential_ak_name, name_size) != 0)
-			return vfail(s, "credential-ak-mismatch",
-				     "the bundle's AK is not the one the credential was made for");
-		if (!b->credential.present ||
-		    b->credential.size != o->credential_secret_size ||
-		    CRYPTO_memcmp(b->credential.data, o->credential_secret,
-				  o->credential_secret_size) != 0)
-			return vfail(s, "credential-invalid",
-				     "the bundle does not carry the activated credential: the AK is "
-				     "not resident in the TPM of the certified EK");
-		if (json_object_set_new(ak, "trust", json_string("credential-activation")) < 0)
-			return -ENOMEM;
+		r = check_credential(s, b, o, ak, name, name_size);
+		if (r < 0 || s->failed)
+			return r;
 		*ret_ak = TAKE_PTR(derived);
 		return 0;
 	}
-	if (!o->ak) {
-		if (json_object_set_new(ak, "trust", json_string("none")) < 0)
-			return -ENOMEM;
-		if ((o->ca || o->ek_pub) && o->ret_challenge) {
-			r = make_challenge(b, name, name_size, o);
-			if (r < 0 && r != -EOPNOTSUPP)
-				return r;
-			if (r == -EOPNOTSUPP)
-				return vfail(s, "ak-not-bound-to-ek",
-					     "the EK certificate chains to the CA, but its key is not "
-					     "RSA: bootproof makes credentials for RSA EKs only");
-			return vfail(s, "ak-not-bound-to-ek",
-				     "%s; a credential challenge for this AK was written: run "
-				     "`bootproof attest --activate` on the machine and verify again "
-				     "with --credential-secret",
-				     o->ek_pub ? "the EK is the --ek-pub key"
-					       : "the EK certificate chains to the CA");
-		}
-		return vfail(s, "ak-not-bound-to-ek",
-			     "the EK certificate chains to the CA, but nothing proves that the AK "
-			     "is resident in that TPM: make a credential challenge "
-			     "(--make-credential) or pass --ak-pub with the AK recorded at enrolment");
-	}
+	if (!o->ak)
+		return ak_unbound(s, b, o, ak, name, name_size);
 	if (EVP_PKEY_eq(derived, o->ak) != 1) {
 		if (json_object_set_new(ak, "trust", json_string("mismatch")) < 0)
 			return -ENOMEM;
@@ -424,6 +457,14 @@ static int check_binding(struct vstate *s, const struct bundle *b)
 
 	if (r <= 0)
 		return r;
+	if (f == _BOUND_FIELD_MAX) { /* binding.quotes: the banks of a per-bank bundle */
+		hex_encode(actual.quotes, BUNDLE_BINDING_DIGEST, h1);
+		hex_encode(b->binding.quotes, BUNDLE_BINDING_DIGEST, h2);
+		return vfail(s, "bundle-field-not-bound",
+			     "the banks of \"pcrs\" are not the ones the quotes bind (binding.quotes): "
+			     "their sha256 is %s, the quotes bind %s (a bank was removed after the "
+			     "quote)", h1, h2);
+	}
 	if (actual.present[f])
 		hex_encode(actual.digest[f], BUNDLE_BINDING_DIGEST, h1);
 	if (b->binding.present[f])
@@ -501,127 +542,98 @@ static int check_jobs(struct vstate *s, const struct sdlog *sd, const struct ver
 	return jv.reason ? vfail(s, jv.reason, "%s", jv.detail) : 0;
 }
 
-static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
-			const struct verify_options *o)
+/* The quote input every form shares: the AK, the extraData expected (H(our nonce ‖ the bundle's
+ * field digests), bundle-binding.h, or for an imported bundle our nonce itself), the values,
+ * and the PCRs the golden values (and --runtime-pcrs) require. */
+static int quote_input_make(const struct bundle *b, const struct verify_options *o,
+			    const struct golden *golden, EVP_PKEY *ak, const struct tpm2_public *pub,
+			    uint8_t qualifying[BUNDLE_BINDING_DIGEST], struct quote_input *qi)
 {
-	_cleanup_(bundle_freep) struct bundle *b = NULL;
-	_cleanup_(evlog_freep) struct evlog *fw = NULL;
-	_cleanup_(sdlog_freep) struct sdlog *sd = NULL;
-	struct quote_input qi = {};
-	uint8_t qualifying[BUNDLE_BINDING_DIGEST];
-	struct quote_verdict qv;
-	struct tpm2_public pub;
-	struct replay_pcrs rp;
-	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
-	const struct golden *golden = o->golden;
-	char err[320], h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
-	unsigned quoted_banks = 0;
-	bool replay = true; /* false: no golden values and no log to replay */
-	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
-				       *rules = json_object(), *not_replayed = json_array();
-	int r;
+	int r = bundle_qualifying_data(o->nonce, o->nonce_size, &b->binding, qualifying);
 
-	if (!phases || !unlisted || !rules || !not_replayed)
-		return -ENOMEM;
-	r = bundle_parse(data, len, &b, err, sizeof(err));
-	if (r == -ENOMEM)
-		return r;
-	if (r == -EPROTONOSUPPORT)
-		return vfail(s, "bundle-format-unbound", "%s", err);
-	if (r < 0)
-		return vfail(s, "bundle-malformed", "%s", err);
-
-	if (b->nonce_size != o->nonce_size ||
-	    CRYPTO_memcmp(b->nonce, o->nonce, o->nonce_size) != 0) {
-		hex_encode(b->nonce, MIN(b->nonce_size, (size_t)DIGEST_MAX), h1);
-		return vfail(s, "bundle-nonce-mismatch",
-			     "the bundle answers challenge '%s', not the --nonce given", h1);
-	}
-
-	if (b->scheme == BUNDLE_NONCE_ONLY)
-		r = check_imported(s, b);
-	else
-		r = json_object_set_new(s->v, "binding", json_string("every-field")) < 0 ? -ENOMEM : 0;
-	if (r < 0 || s->failed)
-		return r;
-
-	r = check_ak(s, b, o, &pub, &ak);
-	if (r < 0 || s->failed)
-		return r;
-	if (!golden && o->golden_wait && (r = o->golden_wait(o->golden_wait_userdata, &golden)) < 0)
-		return r;
-	if (!golden) {
-		golden = &no_golden;
-		replay = b->firmware_log.present || b->userspace_log.present;
-		s->ok_detail = replay ? "no golden values: AK trust, quote, event log replay (every "
-					"PCR the logs extend) and runtime records verified; the PCRs are "
-					"reported (not_golden), not judged; not_replayed lists the PCRs "
-					"no log extends"
-				      : "no golden values and no event log: AK trust and quote verified; "
-					"the quoted PCRs are reported (not_golden), not judged or replayed";
-	}
-
-	/* The quote must answer H(our nonce ‖ the bundle's field digests) (bundle-binding.h), or
-	 * for an imported bundle our nonce itself. */
-	r = bundle_qualifying_data(o->nonce, o->nonce_size, &b->binding, qualifying);
 	if (r < 0)
 		return r;
-	qi = (struct quote_input){
+	*qi = (struct quote_input){
 		.attest = b->attest.data, .attest_size = b->attest.size,
 		.signature = b->signature.data, .signature_size = b->signature.size,
-		.ak = ak, .ak_public = &pub,
-		.nonce = qualifying, .nonce_size = sizeof(qualifying),
+		.ak = ak, .ak_public = pub,
+		.nonce = qualifying, .nonce_size = BUNDLE_BINDING_DIGEST,
 		.pcrs = &b->pcrs,
 	};
 	if (b->scheme == BUNDLE_NONCE_ONLY) {
-		qi.nonce = o->nonce;
-		qi.nonce_size = o->nonce_size;
+		qi->nonce = o->nonce;
+		qi->nonce_size = o->nonce_size;
 	}
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
 		if (!golden->banks[k].present)
 			continue;
 		for (unsigned p = 0; p < GOLDEN_PCR_MAX; p++)
 			if (golden->banks[k].pcrs[p].present)
-				qi.required[k] |= 1u << p;
-		qi.required[k] |= o->runtime_pcrs;
+				qi->required[k] |= 1u << p;
+		qi->required[k] |= o->runtime_pcrs;
 	}
-	r = quote_verify(&qi, &qv);
+	return 0;
+}
+
+/* The quote (or each per-bank quote) holds; then the bound fields. "quote" in the verdict: the
+ * (first) quote's clock and signer. */
+static int check_quote(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		       const struct golden *golden, EVP_PKEY *ak, const struct tpm2_public *pub)
+{
+	uint8_t qualifying[BUNDLE_BINDING_DIGEST];
+	struct quote_input qi;
+	struct per_bank_verdict pv = {};
+	struct quote_verdict *qv = &pv.first;
+	const char *at = b->n_quotes > 0 ? "a quote's" : "the quote's";
+	bool nonce;
+	json_t *q;
+	int r = quote_input_make(b, o, golden, ak, pub, qualifying, &qi);
+
 	if (r < 0)
 		return r;
-	if (!qv.ok && qv.why == QUOTE_NONCE_MISMATCH && b->scheme == BUNDLE_NONCE_ONLY)
-		return vfail(s, quote_failure_to_string(qv.why),
-			     "the quote's qualifying data is not the --nonce (an imported bundle's "
+	r = b->n_quotes > 0 ? quotes_per_bank_verify(&qi, b, &pv) : quote_verify(&qi, qv);
+	if (r < 0)
+		return r;
+	if (b->n_quotes == 0) {
+		pv.ok = qv->ok;
+		pv.reason = quote_failure_to_string(qv->why);
+		snprintf(pv.detail, sizeof(pv.detail), "%s", qv->detail);
+	}
+	nonce = !pv.ok && !strcmp(pv.reason, quote_failure_to_string(QUOTE_NONCE_MISMATCH));
+	if (nonce && b->scheme == BUNDLE_NONCE_ONLY)
+		return vfail(s, pv.reason,
+			     "%s qualifying data is not the --nonce (an imported bundle's "
 			     "quote answers the bare nonce): it answers another challenge, or it is "
-			     "a bootproof-bound quote relabelled as imported");
-	if (!qv.ok && qv.why == QUOTE_NONCE_MISMATCH)
-		return vfail(s, quote_failure_to_string(qv.why),
-			     "the quote's qualifying data is not H(--nonce ‖ the bundle's binding): "
+			     "a bootproof-bound quote relabelled as imported", at);
+	if (nonce)
+		return vfail(s, pv.reason,
+			     "%s qualifying data is not H(--nonce ‖ the bundle's binding): "
 			     "the quote answers another challenge (stale or replayed quote) or the "
-			     "bundle's \"binding\" was changed");
-	if (!qv.ok)
-		return vfail(s, quote_failure_to_string(qv.why), "%s", qv.detail);
+			     "bundle's \"binding\" was changed", at);
+	if (!pv.ok)
+		return vfail(s, pv.reason, "%s", pv.detail);
 	r = b->scheme == BUNDLE_BOUND ? check_binding(s, b) : 0;
 	if (r < 0 || s->failed)
 		return r;
-	{
-		json_t *q = json_object();
-		if (!q || json_object_set_new(s->v, "quote", q) < 0 ||
-		    json_object_set_new(q, "clock", json_integer((json_int_t)qv.attest.clock)) < 0 ||
-		    json_object_set_new(q, "reset_count",
-					json_integer(qv.attest.reset_count)) < 0 ||
-		    json_object_set_new(q, "restart_count",
-					json_integer(qv.attest.restart_count)) < 0)
-			return -ENOMEM;
-		r = set_hex(q, "qualified_signer", qv.attest.signer_name,
-			    qv.attest.signer_name_size);
-		if (r < 0)
-			return r;
-	}
-	for (enum bank k = 0; k < _BANK_MAX; k++)
-		if (b->pcrs.mask[k])
-			quoted_banks |= BANK_MASK(k);
+	q = json_object();
+	if (!q || json_object_set_new(s->v, "quote", q) < 0 ||
+	    json_object_set_new(q, "clock", json_integer((json_int_t)qv->attest.clock)) < 0 ||
+	    json_object_set_new(q, "reset_count", json_integer(qv->attest.reset_count)) < 0 ||
+	    json_object_set_new(q, "restart_count", json_integer(qv->attest.restart_count)) < 0 ||
+	    (b->n_quotes > 0 &&
+	     json_object_set_new(q, "per_bank", json_integer((json_int_t)b->n_quotes)) < 0))
+		return -ENOMEM;
+	return set_hex(q, "qualified_signer", qv->attest.signer_name, qv->attest.signer_name_size);
+}
 
-	/* Golden values: the quoted value equals the golden one, or one of its phases. */
+/* Golden values: the quoted value equals the golden one, or one of its phases ("phases"), or
+ * for golden/2 what its rule allows ("pcr_rules"). */
+static int check_golden(struct vstate *s, const struct bundle *b, const struct golden *golden,
+			const struct verify_options *o, json_t *rules, json_t *phases)
+{
+	char h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1];
+	int r;
+
 	for (enum bank k = 0; k < _BANK_MAX; k++) {
 		if (!golden->banks[k].present)
 			continue;
@@ -663,11 +675,18 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 		return -ENOMEM;
 	if (golden_banks_need_v2(golden->banks) && json_object_set(s->v, "pcr_rules", rules) < 0)
 		return -ENOMEM;
+	return 0;
+}
 
-	/* Logs: parse, replay in the quoted banks, compare every quoted PCR. */
+/* Both event logs, parsed (each absent when the bundle has none). */
+static int parse_logs(struct vstate *s, const struct bundle *b, struct evlog **fw,
+		      struct sdlog **sd)
+{
+	int r;
+
 	if (b->firmware_log.present) {
 		struct record_error pe = {};
-		r = evlog_parse(b->firmware_log.data, b->firmware_log.size, &fw, &pe);
+		r = evlog_parse(b->firmware_log.data, b->firmware_log.size, fw, &pe);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
@@ -677,7 +696,7 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 	}
 	if (b->userspace_log.present) {
 		struct record_error pe = {};
-		r = sdlog_parse(b->userspace_log.data, b->userspace_log.size, &sd, &pe);
+		r = sdlog_parse(b->userspace_log.data, b->userspace_log.size, sd, &pe);
 		if (r == -ENOMEM)
 			return r;
 		if (r < 0)
@@ -685,7 +704,70 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 				     "eventlog.userspace: record %zu at offset %zu: %s", pe.index,
 				     pe.offset, pe.what);
 	}
-	r = replay_log(fw, sd, quoted_banks, &rp);
+	return 0;
+}
+
+/* What replaying the logs must match, and what the verdict reports. */
+struct replay_ctx {
+	const struct bundle *b;
+	const struct evlog *fw;
+	const struct sdlog *sd;
+	const struct golden *golden;
+	const struct verify_options *o;
+	bool replay; /* false: no golden values and no log to replay */
+	struct replay_pcrs rp;
+	json_t *unlisted, *not_replayed;
+};
+
+/* PCR p of bank k: replayed to the quoted value (or reported, not replayed, when no golden value
+ * and no log event is about it), and listed under not_golden when no golden value judges it. */
+static int replay_one(struct vstate *s, struct replay_ctx *c, enum bank k, unsigned p)
+{
+	const struct bundle *b = c->b;
+	const struct verify_options *o = c->o;
+	char h1[2 * DIGEST_MAX + 1], h2[2 * DIGEST_MAX + 1], key[16];
+	bool in_sd = false;
+	const char *reason;
+
+	for (size_t i = 0; c->sd && i < c->sd->n_records && !in_sd; i++)
+		in_sd = c->sd->records[i].event.pcr == p;
+	reason = (o->runtime_pcrs & (1u << p)) ? "runtime-log-replay-mismatch"
+		 : in_sd			? "userspace-log-replay-mismatch"
+						: "firmware-log-replay-mismatch";
+	snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
+	if (c->golden == &no_golden && !log_touches(c->fw, c->sd, p)) {
+		/* No golden values, and no event in the logs for this PCR (e.g. IMA's PCR 10):
+		 * reported, not replayed. */
+		if (json_array_append_new(c->not_replayed, json_string(key)) < 0)
+			return -ENOMEM;
+	} else if (c->replay && (c->rp.incomplete[k] & (1u << p)))
+		return vfail(s, reason,
+			     "%s PCR %u: an event lacks the %s digest, so the logs cannot reproduce "
+			     "the quoted value",
+			     bank_name(k), p, bank_name(k));
+	else if (c->replay && memcmp(c->rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
+		hex_encode(c->rp.value[k][p], bank_size(k), h1);
+		hex_encode(b->pcrs.value[k][p], bank_size(k), h2);
+		return vfail(s, reason, "%s PCR %u: the event logs replay to %s, the quote says %s%s",
+			     bank_name(k), p, h1, h2,
+			     !b->firmware_log.present ? " (the bundle has no firmware log)" : "");
+	}
+	if ((!(o->runtime_pcrs & (1u << p)) || c->golden == &no_golden) &&
+	    !(c->golden->banks[k].present && c->golden->banks[k].pcrs[p].present))
+		return set_hex(c->unlisted, key, b->pcrs.value[k][p], bank_size(k));
+	return 0;
+}
+
+/* Logs: replay in the quoted banks, compare every quoted PCR. */
+static int check_replay(struct vstate *s, struct replay_ctx *c)
+{
+	unsigned quoted_banks = 0;
+	int r;
+
+	for (enum bank k = 0; k < _BANK_MAX; k++)
+		if (c->b->pcrs.mask[k])
+			quoted_banks |= BANK_MASK(k);
+	r = replay_log(c->fw, c->sd, quoted_banks, &c->rp);
 	if (r == -ENOMEM || r == -EIO)
 		return r;
 	if (r < 0)
@@ -693,75 +775,133 @@ static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
 			     "eventlog.firmware: the log cannot be replayed (locality events)");
 	FOREACH_BANK(k, quoted_banks) {
 		for (unsigned p = 0; p < TPM2_PCR_COUNT; p++) {
-			bool in_sd = false;
-			const char *reason;
-
-			if (!(b->pcrs.mask[k] & (1u << p)))
+			if (!(c->b->pcrs.mask[k] & (1u << p)))
 				continue;
-			for (size_t i = 0; sd && i < sd->n_records && !in_sd; i++)
-				in_sd = sd->records[i].event.pcr == p;
-			reason = (o->runtime_pcrs & (1u << p)) ? "runtime-log-replay-mismatch"
-				 : in_sd			? "userspace-log-replay-mismatch"
-								: "firmware-log-replay-mismatch";
-			if (golden == &no_golden && !log_touches(fw, sd, p)) {
-				/* No golden values, and no event in the logs for this PCR (e.g. IMA's
-				 * PCR 10): reported, not replayed. */
-				if (json_array_append_new(not_replayed, json_sprintf("%s:%u",
-							bank_name(k), p)) < 0)
-					return -ENOMEM;
-			} else if (replay && (rp.incomplete[k] & (1u << p)))
-				return vfail(s, reason,
-					     "%s PCR %u: an event lacks the %s digest, so the logs "
-					     "cannot reproduce the quoted value",
-					     bank_name(k), p, bank_name(k));
-			else if (replay &&
-				 memcmp(rp.value[k][p], b->pcrs.value[k][p], bank_size(k)) != 0) {
-				hex_encode(rp.value[k][p], bank_size(k), h1);
-				hex_encode(b->pcrs.value[k][p], bank_size(k), h2);
-				return vfail(s, reason,
-					     "%s PCR %u: the event logs replay to %s, the quote says "
-					     "%s%s",
-					     bank_name(k), p, h1, h2,
-					     !b->firmware_log.present ? " (the bundle has no firmware "
-									"log)"
-								      : "");
-			}
-			if ((!(o->runtime_pcrs & (1u << p)) || golden == &no_golden) &&
-			    !(golden->banks[k].present && golden->banks[k].pcrs[p].present)) {
-				char key[16];
-				snprintf(key, sizeof(key), "%s:%u", bank_name(k), p);
-				r = set_hex(unlisted, key, b->pcrs.value[k][p], bank_size(k));
-				if (r < 0)
-					return r;
-			}
+			r = replay_one(s, c, k, p);
+			if (r < 0 || s->failed)
+				return r;
 		}
 	}
 	/* Quoted PCRs with no golden value: reproduced by the logs, reported, not judged. */
-	if (json_object_set(s->v, "not_golden", unlisted) < 0)
+	if (json_object_set(s->v, "not_golden", c->unlisted) < 0)
 		return -ENOMEM;
-	if (json_array_size(not_replayed) > 0 &&
-	    json_object_set(s->v, "not_replayed", not_replayed) < 0)
+	if (json_array_size(c->not_replayed) > 0 &&
+	    json_object_set(s->v, "not_replayed", c->not_replayed) < 0)
 		return -ENOMEM;
+	return 0;
+}
 
+static int report_containers(struct vstate *s, const struct bundle *b)
+{
+	uint8_t d[32];
+	int r;
+
+	if (!b->container_measurements.present)
+		return json_object_set_new(s->v, "container_measurements_sha256", json_null()) < 0
+			       ? -ENOMEM
+			       : 0;
+	r = digest_buffer(BANK_SHA256, b->container_measurements.data,
+			  b->container_measurements.size, d);
+	if (r < 0)
+		return r;
+	return set_hex(s->v, "container_measurements_sha256", d, 32);
+}
+
+/* Without --golden: wait for one (--golden-from), or judge nothing and say so. */
+static int golden_pick(struct vstate *s, const struct bundle *b, const struct verify_options *o,
+		       const struct golden **golden, bool *replay)
+{
+	int r;
+
+	*golden = o->golden;
+	*replay = true;
+	if (!*golden && o->golden_wait && (r = o->golden_wait(o->golden_wait_userdata, golden)) < 0)
+		return r;
+	if (*golden)
+		return 0;
+	*golden = &no_golden;
+	*replay = b->firmware_log.present || b->userspace_log.present;
+	s->ok_detail = *replay ? "no golden values: AK trust, quote, event log replay (every "
+				 "PCR the logs extend) and runtime records verified; the PCRs are "
+				 "reported (not_golden), not judged; not_replayed lists the PCRs "
+				 "no log extends"
+			       : "no golden values and no event log: AK trust and quote verified; "
+				 "the quoted PCRs are reported (not_golden), not judged or replayed";
+	return 0;
+}
+
+/* Schema, challenge, and the binding scheme. */
+static int check_bundle(struct vstate *s, const uint8_t *data, size_t len,
+			const struct verify_options *o, struct bundle **ret)
+{
+	char err[320], h1[2 * DIGEST_MAX + 1];
+	int r = bundle_parse(data, len, ret, err, sizeof(err));
+
+	if (r == -ENOMEM)
+		return r;
+	if (r == -EPROTONOSUPPORT)
+		return vfail(s, "bundle-format-unbound", "%s", err);
+	if (r < 0)
+		return vfail(s, "bundle-malformed", "%s", err);
+	if ((*ret)->nonce_size != o->nonce_size ||
+	    CRYPTO_memcmp((*ret)->nonce, o->nonce, o->nonce_size) != 0) {
+		hex_encode((*ret)->nonce, MIN((*ret)->nonce_size, (size_t)DIGEST_MAX), h1);
+		return vfail(s, "bundle-nonce-mismatch",
+			     "the bundle answers challenge '%s', not the --nonce given", h1);
+	}
+	if ((*ret)->scheme == BUNDLE_NONCE_ONLY)
+		return check_imported(s, *ret);
+	return json_object_set_new(s->v, "binding", json_string("every-field")) < 0 ? -ENOMEM : 0;
+}
+
+static int verify_inner(struct vstate *s, const uint8_t *data, size_t len,
+			const struct verify_options *o)
+{
+	_cleanup_(bundle_freep) struct bundle *b = NULL;
+	_cleanup_(evlog_freep) struct evlog *fw = NULL;
+	_cleanup_(sdlog_freep) struct sdlog *sd = NULL;
+	_cleanup_(EVP_PKEY_freep) EVP_PKEY *ak = NULL;
+	struct tpm2_public pub;
+	struct replay_ctx rc = {.o = o};
+	_cleanup_(json_decrefp) json_t *phases = json_object(), *unlisted = json_object(),
+				       *rules = json_object(), *not_replayed = json_array();
+	int r;
+
+	if (!phases || !unlisted || !rules || !not_replayed)
+		return -ENOMEM;
+	r = check_bundle(s, data, len, o, &b);
+	if (r < 0 || s->failed)
+		return r;
+	r = check_ak(s, b, o, &pub, &ak);
+	if (r < 0 || s->failed)
+		return r;
+	r = golden_pick(s, b, o, &rc.golden, &rc.replay);
+	if (r < 0)
+		return r;
+	r = check_quote(s, b, o, rc.golden, ak, &pub);
+	if (r < 0 || s->failed)
+		return r;
+	r = check_golden(s, b, rc.golden, o, rules, phases);
+	if (r < 0 || s->failed)
+		return r;
+	r = parse_logs(s, b, &fw, &sd);
+	if (r < 0 || s->failed)
+		return r;
+	rc.b = b;
+	rc.fw = fw;
+	rc.sd = sd;
+	rc.unlisted = unlisted;
+	rc.not_replayed = not_replayed;
+	r = check_replay(s, &rc);
+	if (r < 0 || s->failed)
+		return r;
 	r = check_runtime(s, fw, sd, o);
 	if (r < 0 || s->failed)
 		return r;
 	r = check_jobs(s, sd, o);
 	if (r < 0 || s->failed)
 		return r;
-
-	if (b->container_measurements.present) {
-		uint8_t d[32];
-		r = digest_buffer(BANK_SHA256, b->container_measurements.data,
-				  b->container_measurements.size, d);
-		if (r < 0)
-			return r;
-		r = set_hex(s->v, "container_measurements_sha256", d, 32);
-		if (r < 0)
-			return r;
-	} else if (json_object_set_new(s->v, "container_measurements_sha256", json_null()) < 0)
-		return -ENOMEM;
-	return 0;
+	return report_containers(s, b);
 }
 
 int attest_verify_bundle(const uint8_t *data, size_t len, const char *name,

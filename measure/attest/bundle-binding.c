@@ -24,6 +24,8 @@ static const char *const field_names[_BOUND_FIELD_MAX] = {
 
 const char *bound_field_name(enum bound_field f)
 {
+	if (f == _BOUND_FIELD_MAX)
+		return BUNDLE_BINDING_QUOTES;
 	return (unsigned)f < _BOUND_FIELD_MAX ? field_names[f] : "unknown";
 }
 
@@ -71,9 +73,30 @@ static int intermediates_digest(const struct bundle *b, uint8_t ret[BUNDLE_BINDI
 	return EVP_DigestFinal_ex(ctx, ret, NULL) == 1 ? 0 : -EIO;
 }
 
+/* binding.quotes: the TPM_ALG_ID (u16 big-endian) of every bank with values, in enum order. */
+static int quoted_banks_digest(const struct bundle *b, uint8_t ret[BUNDLE_BINDING_DIGEST])
+{
+	uint8_t ids[2 * _BANK_MAX];
+	size_t n = 0;
+
+	for (enum bank k = 0; k < _BANK_MAX; k++) {
+		if (!b->pcrs.mask[k])
+			continue;
+		ids[n++] = (uint8_t)(bank_info(k)->tpm_alg >> 8);
+		ids[n++] = (uint8_t)bank_info(k)->tpm_alg;
+	}
+	return digest_buffer(BANK_SHA256, ids, n, ret);
+}
+
 int bundle_binding_compute(const struct bundle *b, struct bundle_binding *ret)
 {
 	*ret = (struct bundle_binding){};
+	if (b->n_quotes > 0) {
+		int r = quoted_banks_digest(b, ret->quotes);
+		if (r < 0)
+			return r;
+		ret->per_bank = true;
+	}
 	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
 		const struct blob *bl = field_blob(b, f);
 		int r;
@@ -134,6 +157,16 @@ static int fields_digest(const struct bundle_binding *bb, uint8_t ret[BUNDLE_BIN
 		if (r < 0)
 			return r;
 	}
+	if (bb->per_bank) { /* after the fields: a one-quote bundle's F is what it always was */
+		static const uint8_t present1 = 1;
+		r = update_short(ctx, BUNDLE_BINDING_QUOTES, strlen(BUNDLE_BINDING_QUOTES));
+		if (r >= 0)
+			r = update(ctx, &present1, 1);
+		if (r >= 0)
+			r = update(ctx, bb->quotes, BUNDLE_BINDING_DIGEST);
+		if (r < 0)
+			return r;
+	}
 	return EVP_DigestFinal_ex(ctx, ret, NULL) == 1 ? 0 : -EIO;
 }
 
@@ -179,6 +212,12 @@ int bundle_binding_check(const struct bundle *b, enum bound_field *ret_field,
 
 	if (r < 0)
 		return r;
+	if (ret_actual->per_bank != b->binding.per_bank ||
+	    (ret_actual->per_bank &&
+	     CRYPTO_memcmp(ret_actual->quotes, b->binding.quotes, BUNDLE_BINDING_DIGEST) != 0)) {
+		*ret_field = _BOUND_FIELD_MAX; /* bound_field_name() gives "quotes" */
+		return 1;
+	}
 	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
 		if (ret_actual->present[f] != b->binding.present[f] ||
 		    (ret_actual->present[f] &&

@@ -11,6 +11,10 @@
  *               for each bound field, in the order of enum bound_field:
  *                 u8 len(name) || name || (0x00                    if the field is absent/null
  *                                          | 0x01 || SHA-256(bytes) if present, even if empty))
+ *               and, in a bundle with one quote per bank ("quotes") only, then
+ *                 u8 len("quotes") || "quotes" || 0x01 || SHA-256(the quoted banks: for each
+ *                 bank with values in "pcrs", in the order sha1, sha256, sha384, sha512, its
+ *                 TPM_ALG_ID as u16 big-endian))
  *   qualifyingData = SHA-256("bootproof-qualifying-data/1" 0x00 || u8 len(nonce) || nonce || F)
  *
  * and the bundle carries the per-field digests ("binding") so that a verifier that finds the
@@ -29,6 +33,8 @@
 #define BUNDLE_BINDING_LABEL "bootproof-bundle-binding/1"
 #define BUNDLE_QUALIFYING_LABEL "bootproof-qualifying-data/1"
 #define BUNDLE_BINDING_DIGEST 32u /* SHA-256 */
+#define BUNDLE_BINDING_QUOTES "quotes" /* the per-bank entry, not an enum bound_field: bundles
+					* with one quote hash exactly what they did before it */
 
 /* The bound fields, in the order they are hashed. Never reorder or add one once a format that
  * uses them is released (a new field needs new labels); ak.certificate and ak.intermediates joined
@@ -50,11 +56,16 @@ enum bound_field {
 struct bundle_binding {
 	bool present[_BOUND_FIELD_MAX];
 	uint8_t digest[_BOUND_FIELD_MAX][BUNDLE_BINDING_DIGEST];
+	/* A bundle with one quote per bank: which banks are quoted, so that dropping one bank's
+	 * quote and its values from the bundle breaks every remaining quote's qualifyingData. */
+	bool per_bank;
+	uint8_t quotes[BUNDLE_BINDING_DIGEST];
 };
 
 struct bundle;
 
-/* The field's key path in bundle.json and in "binding" ("eventlog.firmware"). */
+/* The field's key path in bundle.json and in "binding" ("eventlog.firmware"); _BOUND_FIELD_MAX
+ * names the per-bank entry, "quotes". */
 const char *bound_field_name(enum bound_field f);
 /* SHA-256 of every bound field of b (absent ones marked absent). -ENOMEM / -EIO. */
 int bundle_binding_compute(const struct bundle *b, struct bundle_binding *ret);

@@ -30,6 +30,10 @@ struct bundle *bundle_free(struct bundle *b)
 		return NULL;
 	blob_clear(&b->attest);
 	blob_clear(&b->signature);
+	for (size_t i = 0; i < b->n_quotes; i++) {
+		blob_clear(&b->quotes[i].attest);
+		blob_clear(&b->quotes[i].signature);
+	}
 	blob_clear(&b->ak_public);
 	blob_clear(&b->ek_certificate);
 	blob_clear(&b->firmware_log);
@@ -143,12 +147,35 @@ static int parse_pcrs(json_t *pcrs, struct pcr_values *ret, char *err, size_t er
 	return 0;
 }
 
-/* "binding": exactly one key per bound field, each a SHA-256 in hex or null (absent field). */
-static int parse_binding(json_t *obj, struct bundle_binding *ret, char *err, size_t errsz)
+/* "binding.quotes": in a per-bank bundle only (bundle-binding.h). */
+static int parse_binding_quotes(json_t *obj, bool per_bank, struct bundle_binding *ret, char *err,
+				size_t errsz)
+{
+	json_t *v = json_object_get(obj, BUNDLE_BINDING_QUOTES);
+
+	if (!per_bank && v)
+		return errbuf_set(err, errsz, -EBADMSG, "binding.%s: present in a bundle with one "
+				  "quote over every bank", BUNDLE_BINDING_QUOTES);
+	if (!per_bank)
+		return 0;
+	if (!v)
+		return errbuf_set(err, errsz, -EBADMSG, "binding.%s: missing", BUNDLE_BINDING_QUOTES);
+	if (!json_is_string(v) || hex_decode_exact(json_string_value(v), BUNDLE_BINDING_DIGEST, false,
+						   ret->quotes) < 0)
+		return errbuf_set(err, errsz, -EBADMSG, "binding.%s: not %u bytes of lowercase hex",
+				  BUNDLE_BINDING_QUOTES, BUNDLE_BINDING_DIGEST);
+	ret->per_bank = true;
+	return 0;
+}
+
+/* "binding": exactly one key per bound field, each a SHA-256 in hex or null (absent field),
+ * and "quotes" exactly when the bundle quotes each bank on its own. */
+static int parse_binding(json_t *obj, bool per_bank, struct bundle_binding *ret, char *err,
+			 size_t errsz)
 {
 	if (!json_is_object(obj))
 		return errbuf_set(err, errsz, -EBADMSG, "binding: missing or not an object");
-	if (json_object_size(obj) != _BOUND_FIELD_MAX) {
+	if (json_object_size(obj) != _BOUND_FIELD_MAX + (size_t)per_bank) {
 		/* Names the first unknown or missing key. */
 		const char *key;
 		json_t *v;
@@ -156,7 +183,7 @@ static int parse_binding(json_t *obj, struct bundle_binding *ret, char *err, siz
 			enum bound_field f = 0;
 			while (f < _BOUND_FIELD_MAX && strcmp(bound_field_name(f), key) != 0)
 				f++;
-			if (f == _BOUND_FIELD_MAX)
+			if (f == _BOUND_FIELD_MAX && strcmp(key, BUNDLE_BINDING_QUOTES) != 0)
 				return errbuf_set(err, errsz, -EBADMSG, "binding: unknown key '%s'", key);
 		}
 	}
@@ -175,7 +202,7 @@ static int parse_binding(json_t *obj, struct bundle_binding *ret, char *err, siz
 					  BUNDLE_BINDING_DIGEST);
 		ret->present[f] = true;
 	}
-	return 0;
+	return parse_binding_quotes(obj, per_bank, ret, err, errsz);
 }
 
 /* ak.certificate and ak.intermediates (optional, added for cloud AK certificates): hex DER
@@ -223,30 +250,62 @@ static int parse_ak_certificates(json_t *ak, struct bundle *b, char *err, size_t
 	return 0;
 }
 
-int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err, size_t errsz)
+/* One {"attest": hex, "signature": hex} object at path ("quote", "quotes[1]"). */
+static int parse_quote_object(json_t *q, const char *path, struct blob *attest,
+			      struct blob *signature, char *err, size_t errsz)
 {
-	static const char *const top_keys[] = {"format", "nonce", "quote", "pcrs", "ak",
-					       "ek_certificate", "eventlog",
-					       "container_measurements", "credential",
-					       "luks2_metadata", "binding", NULL};
 	static const char *const quote_keys[] = {"attest", "signature", NULL};
-	static const char *const ak_keys[] = {"public", "certificate", "intermediates", NULL};
-	static const char *const log_keys[] = {"firmware", "userspace", NULL};
-	_cleanup_(json_decrefp) json_t *j = NULL;
-	_cleanup_(bundle_freep) struct bundle *b = NULL;
-	json_t *quote, *ak, *logs, *pcrs, *v;
-	struct blob nonce = {};
 	int r;
 
-	r = json_parse_capped(data, len, BUNDLE_MAX_FILE_SIZE, BUNDLE_MAX_DEPTH, &j, err, errsz);
+	if (!json_is_object(q))
+		return errbuf_set(err, errsz, -EBADMSG, "%s: not an object", path);
+	r = check_keys(q, path, quote_keys, err, errsz);
 	if (r < 0)
 		return r;
-	if (!json_is_object(j))
-		return errbuf_set(err, errsz, -EBADMSG, "top level: not an object");
-	r = check_keys(j, "top level", top_keys, err, errsz);
+	r = get_hex(q, "attest", path, TPM2_ATTEST_MAX_SIZE, false, attest, err, errsz);
 	if (r < 0)
 		return r;
-	v = json_object_get(j, "format");
+	return get_hex(q, "signature", path, TPM2_SIGNATURE_MAX_SIZE, false, signature, err, errsz);
+}
+
+/* Exactly one of "quote" (one quote over every bank) and "quotes" (one per bank, 1..4). Which
+ * bank each of "quotes" covers is decided by the verifier from the signed selection. */
+static int parse_quotes(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	json_t *one = json_object_get(j, "quote"), *list = json_object_get(j, "quotes"), *q;
+	size_t i;
+	int r;
+
+	if (one && list)
+		return errbuf_set(err, errsz, -EBADMSG, "quotes: present beside quote (a bundle has "
+				  "one quote over every bank or one quote per bank, not both)");
+	if (!list && !json_is_object(one))
+		return errbuf_set(err, errsz, -EBADMSG, "quote: missing or not an object");
+	if (one)
+		return parse_quote_object(one, "quote", &b->attest, &b->signature, err, errsz);
+	if (!json_is_array(list) || json_array_size(list) == 0)
+		return errbuf_set(err, errsz, -EBADMSG, "quotes: not a non-empty array");
+	if (json_array_size(list) > BUNDLE_MAX_QUOTES)
+		return errbuf_set(err, errsz, -E2BIG, "quotes: %zu quotes exceed the cap of %u (one "
+				  "per bank)", json_array_size(list), BUNDLE_MAX_QUOTES);
+	json_array_foreach(list, i, q) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "quotes[%zu]", i);
+		b->n_quotes = i + 1; /* so bundle_free frees what this one allocates */
+		r = parse_quote_object(q, path, &b->quotes[i].attest, &b->quotes[i].signature, err,
+				       errsz);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* "format": /2 or imported-1 (into b->scheme); /1 is refused with -EPROTONOSUPPORT. */
+static int parse_format(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	json_t *v = json_object_get(j, "format");
+
 	if (json_is_string(v) && strcmp(json_string_value(v), BUNDLE_FORMAT_UNBOUND) == 0)
 		return errbuf_set(err, errsz, -EPROTONOSUPPORT,
 				  "format: \"%s\" is a bundle from before the quote bound its fields "
@@ -258,13 +317,16 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 				   strcmp(json_string_value(v), BUNDLE_FORMAT_IMPORTED) != 0))
 		return errbuf_set(err, errsz, -EBADMSG, "format: not \"%s\" or \"%s\"", BUNDLE_FORMAT,
 				  BUNDLE_FORMAT_IMPORTED);
+	b->scheme = strcmp(json_string_value(v), BUNDLE_FORMAT_IMPORTED) == 0 ? BUNDLE_NONCE_ONLY
+									      : BUNDLE_BOUND;
+	return 0;
+}
 
-	b = bundle_new();
-	if (!b)
-		return -ENOMEM;
-	if (strcmp(json_string_value(v), BUNDLE_FORMAT_IMPORTED) == 0)
-		b->scheme = BUNDLE_NONCE_ONLY;
-	r = get_hex(j, "nonce", "top level", BUNDLE_MAX_NONCE, false, &nonce, err, errsz);
+static int parse_nonce(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	struct blob nonce = {};
+	int r = get_hex(j, "nonce", "top level", BUNDLE_MAX_NONCE, false, &nonce, err, errsz);
+
 	if (r < 0)
 		return r;
 	memcpy(b->nonce, nonce.data, nonce.size);
@@ -272,29 +334,15 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	blob_clear(&nonce);
 	if (b->nonce_size == 0)
 		return errbuf_set(err, errsz, -EBADMSG, "nonce: empty");
+	return 0;
+}
 
-	quote = json_object_get(j, "quote");
-	if (!json_is_object(quote))
-		return errbuf_set(err, errsz, -EBADMSG, "quote: missing or not an object");
-	r = check_keys(quote, "quote", quote_keys, err, errsz);
-	if (r < 0)
-		return r;
-	r = get_hex(quote, "attest", "quote", TPM2_ATTEST_MAX_SIZE, false, &b->attest, err, errsz);
-	if (r < 0)
-		return r;
-	r = get_hex(quote, "signature", "quote", TPM2_SIGNATURE_MAX_SIZE, false, &b->signature, err,
-		    errsz);
-	if (r < 0)
-		return r;
+static int parse_ak(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	static const char *const ak_keys[] = {"public", "certificate", "intermediates", NULL};
+	json_t *ak = json_object_get(j, "ak");
+	int r;
 
-	pcrs = json_object_get(j, "pcrs");
-	if (!pcrs)
-		return errbuf_set(err, errsz, -EBADMSG, "pcrs: missing");
-	r = parse_pcrs(pcrs, &b->pcrs, err, errsz);
-	if (r < 0)
-		return r;
-
-	ak = json_object_get(j, "ak");
 	if (!json_is_object(ak))
 		return errbuf_set(err, errsz, -EBADMSG, "ak: missing or not an object");
 	r = check_keys(ak, "ak", ak_keys, err, errsz);
@@ -306,12 +354,16 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 	r = parse_ak_certificates(ak, b, err, errsz);
 	if (r < 0)
 		return r;
-	r = get_hex(j, "ek_certificate", "top level", BUNDLE_MAX_CERT, true, &b->ek_certificate,
-		    err, errsz);
-	if (r < 0)
-		return r;
+	return get_hex(j, "ek_certificate", "top level", BUNDLE_MAX_CERT, true, &b->ek_certificate,
+		       err, errsz);
+}
 
-	logs = json_object_get(j, "eventlog");
+static int parse_logs(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	static const char *const log_keys[] = {"firmware", "userspace", NULL};
+	json_t *logs = json_object_get(j, "eventlog");
+	int r;
+
 	if (!json_is_object(logs))
 		return errbuf_set(err, errsz, -EBADMSG, "eventlog: missing or not an object");
 	r = check_keys(logs, "eventlog", log_keys, err, errsz);
@@ -321,11 +373,14 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		    errsz);
 	if (r < 0)
 		return r;
-	r = get_hex(logs, "userspace", "eventlog", BUNDLE_MAX_EVENTLOG, true, &b->userspace_log,
-		    err, errsz);
-	if (r < 0)
-		return r;
-	r = get_hex(j, "container_measurements", "top level", BUNDLE_MAX_CONTAINERS, true,
+	return get_hex(logs, "userspace", "eventlog", BUNDLE_MAX_EVENTLOG, true, &b->userspace_log,
+		       err, errsz);
+}
+
+/* container_measurements, and the optional credential and luks2_metadata. */
+static int parse_machine_fields(json_t *j, struct bundle *b, char *err, size_t errsz)
+{
+	int r = get_hex(j, "container_measurements", "top level", BUNDLE_MAX_CONTAINERS, true,
 		    &b->container_measurements, err, errsz);
 	if (r < 0)
 		return r;
@@ -335,18 +390,50 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		if (r < 0)
 			return r;
 	}
-	if (json_object_get(j, "luks2_metadata")) {
-		r = get_hex(j, "luks2_metadata", "top level", BUNDLE_MAX_LUKS2_METADATA, false,
-			    &b->luks2_metadata, err, errsz);
-		if (r < 0)
-			return r;
-	}
+	if (json_object_get(j, "luks2_metadata"))
+		return get_hex(j, "luks2_metadata", "top level", BUNDLE_MAX_LUKS2_METADATA, false,
+			       &b->luks2_metadata, err, errsz);
+	return 0;
+}
+
+int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err, size_t errsz)
+{
+	static const char *const top_keys[] = {"format", "nonce", "quote", "quotes", "pcrs", "ak",
+					       "ek_certificate", "eventlog",
+					       "container_measurements", "credential",
+					       "luks2_metadata", "binding", NULL};
+	_cleanup_(json_decrefp) json_t *j = NULL;
+	_cleanup_(bundle_freep) struct bundle *b = NULL;
+	json_t *pcrs;
+	int r;
+
+	r = json_parse_capped(data, len, BUNDLE_MAX_FILE_SIZE, BUNDLE_MAX_DEPTH, &j, err, errsz);
+	if (r < 0)
+		return r;
+	if (!json_is_object(j))
+		return errbuf_set(err, errsz, -EBADMSG, "top level: not an object");
+	r = check_keys(j, "top level", top_keys, err, errsz);
+	if (r < 0)
+		return r;
+	b = bundle_new();
+	if (!b)
+		return -ENOMEM;
+	if ((r = parse_format(j, b, err, errsz)) < 0 || (r = parse_nonce(j, b, err, errsz)) < 0 ||
+	    (r = parse_quotes(j, b, err, errsz)) < 0)
+		return r;
+	pcrs = json_object_get(j, "pcrs");
+	if (!pcrs)
+		return errbuf_set(err, errsz, -EBADMSG, "pcrs: missing");
+	if ((r = parse_pcrs(pcrs, &b->pcrs, err, errsz)) < 0 || (r = parse_ak(j, b, err, errsz)) < 0 ||
+	    (r = parse_logs(j, b, err, errsz)) < 0 || (r = parse_machine_fields(j, b, err, errsz)) < 0)
+		return r;
 	if (b->scheme == BUNDLE_NONCE_ONLY && json_object_get(j, "binding"))
 		return errbuf_set(err, errsz, -EBADMSG,
 				  "binding: present in an imported bundle (\"%s\"), whose quote binds "
 				  "the bare nonce and nothing else", BUNDLE_FORMAT_IMPORTED);
 	if (b->scheme == BUNDLE_BOUND) {
-		r = parse_binding(json_object_get(j, "binding"), &b->binding, err, errsz);
+		r = parse_binding(json_object_get(j, "binding"), b->n_quotes > 0, &b->binding, err,
+				  errsz);
 		if (r < 0)
 			return r;
 	}
@@ -372,8 +459,12 @@ static json_t *hex_or_null(const struct blob *bl)
 static json_t *binding_to_json(const struct bundle_binding *bb)
 {
 	_cleanup_(json_decrefp) json_t *o = json_object();
+	struct blob q = {.data = (uint8_t *)(uintptr_t)bb->quotes, .size = BUNDLE_BINDING_DIGEST,
+			 .present = true};
 
 	if (!o)
+		return NULL;
+	if (bb->per_bank && json_object_set_new(o, BUNDLE_BINDING_QUOTES, hex_or_null(&q)) < 0)
 		return NULL;
 	for (enum bound_field f = 0; f < _BOUND_FIELD_MAX; f++) {
 		struct blob d = {.data = (uint8_t *)(uintptr_t)bb->digest[f],
@@ -405,6 +496,27 @@ static json_t *ak_to_json(const struct bundle *b)
 	return ak;
 }
 
+/* "quote" for the one-quote form, or "quotes" for the per-bank form. */
+static int quotes_to_json(const struct bundle *b, json_t *j)
+{
+	json_t *list;
+
+	if (b->n_quotes == 0)
+		return json_object_set_new(j, "quote",
+					   json_pack("{s:o,s:o}", "attest", hex_or_null(&b->attest),
+						     "signature", hex_or_null(&b->signature)));
+	list = json_array();
+	if (!list || json_object_set_new(j, "quotes", list) < 0)
+		return -1;
+	for (size_t i = 0; i < b->n_quotes; i++)
+		if (json_array_append_new(list, json_pack("{s:o,s:o}", "attest",
+							  hex_or_null(&b->quotes[i].attest),
+							  "signature",
+							  hex_or_null(&b->quotes[i].signature))) < 0)
+			return -1;
+	return 0;
+}
+
 int bundle_to_json(const struct bundle *b, json_t **ret)
 {
 	_cleanup_(json_decrefp) json_t *j = json_object(), *pcrs = json_object();
@@ -434,9 +546,7 @@ int bundle_to_json(const struct bundle *b, json_t **ret)
 							  ? BUNDLE_FORMAT_IMPORTED
 							  : BUNDLE_FORMAT)) < 0 ||
 	    json_object_set_new(j, "nonce", hex_or_null(&nonce)) < 0 ||
-	    json_object_set_new(j, "quote",
-				json_pack("{s:o,s:o}", "attest", hex_or_null(&b->attest),
-					  "signature", hex_or_null(&b->signature))) < 0 ||
+	    quotes_to_json(b, j) < 0 ||
 	    json_object_set(j, "pcrs", pcrs) < 0 ||
 	    json_object_set_new(j, "ak", ak_to_json(b)) < 0 ||
 	    json_object_set_new(j, "ek_certificate", hex_or_null(&b->ek_certificate)) < 0 ||

@@ -3,7 +3,10 @@
  * Schema "bootproof-bundle/2" (docs/attest.md):
  *   {"format": "bootproof-bundle/2",
  *    "nonce": hex,                                  the challenge the quote was asked for
- *    "quote": {"attest": hex, "signature": hex},    TPMS_ATTEST, TPMT_SIGNATURE (marshalled)
+ *    "quote": {"attest": hex, "signature": hex},    TPMS_ATTEST, TPMT_SIGNATURE (marshalled):
+ *                                                   one quote over every bank, or instead
+ *    "quotes": [{"attest": hex, "signature": hex}], one quote per bank (1..4, each selecting
+ *                                                   PCRs of one bank only; docs/attest.md)
  *    "pcrs": {bank: {"<pcr>": hex}},                every selected PCR of every active bank
  *    "ak": {"public": hex,                          TPM2B_PUBLIC of the attestation key
  *           "certificate": hex,                     optional: the cloud's AK certificate (DER,
@@ -52,6 +55,7 @@
 #define BUNDLE_MAX_CREDENTIAL 64u
 #define BUNDLE_MAX_LUKS2_METADATA (4u * 1024 * 1024)
 #define BUNDLE_MAX_AK_INTERMEDIATES 8u /* = AK_CERT_MAX_INTERMEDIATES */
+#define BUNDLE_MAX_QUOTES 4u /* "quotes": one per bank, and there are four banks (digest.h) */
 
 struct blob {
 	uint8_t *data;
@@ -65,12 +69,20 @@ enum bundle_scheme {
 	BUNDLE_NONCE_ONLY, /* bootproof-bundle/imported-1: the nonce itself, no "binding" */
 };
 
+/* One element of "quotes". */
+struct bundle_quote {
+	struct blob attest;
+	struct blob signature;
+};
+
 struct bundle {
 	enum bundle_scheme scheme;
 	uint8_t nonce[BUNDLE_MAX_NONCE];
 	size_t nonce_size;
 	struct blob attest;
 	struct blob signature;
+	struct bundle_quote quotes[BUNDLE_MAX_QUOTES]; /* the per-bank form: n_quotes > 0, and then */
+	size_t n_quotes;                              /* attest and signature are absent */
 	struct pcr_values pcrs;
 	struct blob ak_public;
 	struct blob ek_certificate;

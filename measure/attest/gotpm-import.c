@@ -237,20 +237,13 @@ static int set_view(struct blob *bl, const struct gotpm_view *v, size_t max, con
 	return blob_set(bl, v->data, v->size);
 }
 
-int gotpm_to_bundle(const struct gotpm_attestation *a, enum bank bank, struct bundle *b, char *err,
-		    size_t errsz)
+/* Quote q's nonce (its extraData) and its bank's values into b; the first quote sets the nonce,
+ * every later one must carry the same. */
+static int import_quote(const struct gotpm_quote *q, enum bank bank, struct bundle *b, char *err,
+			size_t errsz)
 {
-	const struct gotpm_quote *q = NULL;
 	struct tpm2_attest att;
-	uint8_t pub[2 + TPM2_PUBLIC_MAX_SIZE];
-	int r;
 
-	for (size_t i = 0; i < a->n_quotes && !q; i++)
-		if (a->quotes[i].hash_alg == bank_info(bank)->tpm_alg)
-			q = &a->quotes[i];
-	if (!q)
-		return errbuf_set(err, errsz, -ENOENT, "the attestation has no %s quote",
-				  bank_name(bank));
 	if (!q->quote.present || !q->raw_sig.present ||
 	    tpm2_attest_parse(q->quote.data, q->quote.size, &att, NULL) < 0)
 		return errbuf_set(err, errsz, -EBADMSG, "the %s quote does not decode",
@@ -258,8 +251,14 @@ int gotpm_to_bundle(const struct gotpm_attestation *a, enum bank bank, struct bu
 	if (att.extra_data_size == 0 || att.extra_data_size > BUNDLE_MAX_NONCE)
 		return errbuf_set(err, errsz, -EBADMSG, "the %s quote's extraData (the nonce) is "
 				  "empty or over %u bytes", bank_name(bank), BUNDLE_MAX_NONCE);
+	if (b->nonce_size > 0 && (b->nonce_size != att.extra_data_size ||
+				  memcmp(b->nonce, att.extra_data, b->nonce_size) != 0))
+		return errbuf_set(err, errsz, -EBADMSG, "the %s quote answers another nonce than "
+				  "the first quote", bank_name(bank));
+	if (b->pcrs.mask[bank])
+		return errbuf_set(err, errsz, -EBADMSG, "the attestation quotes bank %s twice",
+				  bank_name(bank));
 	/* The quote answers the nonce itself: an imported bundle, no bootproof binding (bundle.h). */
-	b->scheme = BUNDLE_NONCE_ONLY;
 	memcpy(b->nonce, att.extra_data, att.extra_data_size);
 	b->nonce_size = att.extra_data_size;
 	for (unsigned p = 0; p < 24; p++) {
@@ -271,15 +270,66 @@ int gotpm_to_bundle(const struct gotpm_attestation *a, enum bank bank, struct bu
 		memcpy(b->pcrs.value[bank][p], q->pcr[p].data, bank_size(bank));
 		b->pcrs.mask[bank] |= 1u << p;
 	}
+	return 0;
+}
+
+/* The chosen quote(s): one bank's as "quote", or every bank's as "quotes". */
+static int import_quotes(const struct gotpm_attestation *a, int bank, struct bundle *b,
+			 char *err, size_t errsz)
+{
+	int r;
+
+	for (size_t i = 0; i < a->n_quotes; i++) {
+		const struct gotpm_quote *q = &a->quotes[i];
+		enum bank k = bank_from_tpm_alg((uint16_t)q->hash_alg);
+		struct bundle_quote *bq;
+
+		if (bank >= 0 && (q->hash_alg > UINT16_MAX || (int)k != bank))
+			continue;
+		if (q->hash_alg > UINT16_MAX || (int)k < 0)
+			return errbuf_set(err, errsz, -EBADMSG, "quotes[%zu]: hash 0x%x is not a "
+					  "known bank", i, q->hash_alg);
+		if (b->n_quotes >= BUNDLE_MAX_QUOTES)
+			return errbuf_set(err, errsz, -E2BIG, "more than %u quotes",
+					  BUNDLE_MAX_QUOTES);
+		r = import_quote(q, k, b, err, errsz);
+		if (r < 0)
+			return r;
+		if (bank >= 0) /* --bank: that bank's quote alone, the one-quote form */
+			return (r = set_view(&b->attest, &q->quote, TPM2_ATTEST_MAX_SIZE, "quote",
+					     err, errsz)) < 0
+				       ? r
+				       : set_view(&b->signature, &q->raw_sig,
+						  TPM2_SIGNATURE_MAX_SIZE, "raw_sig", err, errsz);
+		bq = &b->quotes[b->n_quotes++];
+		if ((r = set_view(&bq->attest, &q->quote, TPM2_ATTEST_MAX_SIZE, "quote", err,
+				  errsz)) < 0 ||
+		    (r = set_view(&bq->signature, &q->raw_sig, TPM2_SIGNATURE_MAX_SIZE, "raw_sig",
+				  err, errsz)) < 0)
+			return r;
+	}
+	if (bank >= 0)
+		return errbuf_set(err, errsz, -ENOENT, "the attestation has no %s quote",
+				  bank_name((enum bank)bank));
+	return 0;
+}
+
+int gotpm_to_bundle(const struct gotpm_attestation *a, int bank, struct bundle *b, char *err,
+		    size_t errsz)
+{
+	uint8_t pub[2 + TPM2_PUBLIC_MAX_SIZE];
+	int r;
+
+	b->scheme = BUNDLE_NONCE_ONLY;
+	r = import_quotes(a, bank, b, err, errsz);
+	if (r < 0)
+		return r;
 	if (a->ak_pub.size > TPM2_PUBLIC_MAX_SIZE)
 		return errbuf_set(err, errsz, -E2BIG, "ak_pub: %zu bytes", a->ak_pub.size);
 	pub[0] = (uint8_t)(a->ak_pub.size >> 8); /* TPMT_PUBLIC -> TPM2B_PUBLIC */
 	pub[1] = (uint8_t)a->ak_pub.size;
 	memcpy(pub + 2, a->ak_pub.data, a->ak_pub.size);
 	if ((r = blob_set(&b->ak_public, pub, a->ak_pub.size + 2)) < 0 ||
-	    (r = set_view(&b->attest, &q->quote, TPM2_ATTEST_MAX_SIZE, "quote", err, errsz)) < 0 ||
-	    (r = set_view(&b->signature, &q->raw_sig, TPM2_SIGNATURE_MAX_SIZE, "raw_sig", err,
-			  errsz)) < 0 ||
 	    (r = set_view(&b->firmware_log, &a->event_log, BUNDLE_MAX_EVENTLOG, "event_log", err,
 			  errsz)) < 0 ||
 	    (r = set_view(&b->ak_certificate, &a->ak_cert, BUNDLE_MAX_CERT, "ak_cert", err,

@@ -8,8 +8,8 @@
  *   Quote { 1 quote (TPMS_ATTEST), 2 raw_sig (TPMT_SIGNATURE), 3 pcrs (PCRs) }
  *   PCRs { 1 hash (TPM_ALG_ID), 2 pcrs (map<uint32, bytes>: entries { 1 key, 2 value }) }
  * Other fields (instance_info, canonical_event_log, SEV-SNP / TDX attestations) are skipped.
- * go-tpm-tools quotes each bank separately; a bootproof bundle holds one quote, so the import
- * takes the quote of one bank. */
+ * go-tpm-tools quotes each bank separately: the import takes every bank's quote into the
+ * bundle's "quotes" (one quote per bank, bundle.h), or one bank's quote as "quote". */
 #pragma once
 
 #include <stddef.h>
@@ -46,8 +46,10 @@ struct gotpm_attestation {
 /* Decodes the protobuf; -EBADMSG / -E2BIG with "field path at offset N: defect" in err. */
 int gotpm_attestation_parse(const uint8_t *data, size_t len, struct gotpm_attestation *ret,
 			    char *err, size_t err_size);
-/* Fills b (a new bundle) from a's quote of bank: nonce = the quote's extraData, the bank's PCR
- * values, ak.public (TPM2B_PUBLIC), ak.certificate/intermediates, the event log as the firmware
- * log. -ENOENT if a has no quote of that bank; -EBADMSG with err on inconsistent data. */
-int gotpm_to_bundle(const struct gotpm_attestation *a, enum bank bank, struct bundle *b, char *err,
+/* Fills b (a new bundle) from a: with bank >= 0 that bank's quote as "quote", with bank -1 every
+ * quote as "quotes" (each must be of a known bank, no bank twice, all with the same nonce); nonce
+ * = the quotes' extraData, the quoted banks' PCR values, ak.public (TPM2B_PUBLIC),
+ * ak.certificate/intermediates, the event log as the firmware log. -ENOENT if a has no quote of
+ * that bank; -EBADMSG / -E2BIG with err on inconsistent data. */
+int gotpm_to_bundle(const struct gotpm_attestation *a, int bank, struct bundle *b, char *err,
 		    size_t err_size);

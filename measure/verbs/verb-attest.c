@@ -42,6 +42,8 @@ static void attest_help(FILE *f)
 		"  --ak-type T            rsa (RSASSA, default), rsapss or ecc (ECDSA P-256)\n"
 		"  --ak-pub-out FILE      also write the AK public key as PEM (for enrolment)\n"
 		"  --pcrs LIST            PCRs to quote (default 0-15)\n"
+		"  --quote-per-bank       one quote per active bank (\"quotes\") instead of one quote\n"
+		"                         over every bank\n"
 		"  --eventlog FILE        firmware log (default " FIRMWARE_LOG_DEFAULT ")\n"
 		"  --userspace-log FILE   userspace log (default " RUNTIME_LOG_DEFAULT ")\n"
 		"  --containers FILE      container_measurements.json to include\n"
@@ -92,6 +94,7 @@ static const struct option attest_options_table[] = {
 	{"ak-chain", required_argument, NULL, 'C'},
 	{"ak-pub-out", required_argument, NULL, 'P'},
 	{"pcrs", required_argument, NULL, 'p'},
+	{"quote-per-bank", no_argument, NULL, 'Q'},
 	{"eventlog", required_argument, NULL, 'e'},
 	{"userspace-log", required_argument, NULL, 'u'},
 	{"containers", required_argument, NULL, 'c'},
@@ -192,6 +195,9 @@ static int attest_parse_options(int argc, char *argv[], struct attest_options *o
 				log_error("attest: --pcrs '%s' is not a PCR list", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'Q':
+			o->quote.per_bank = true;
 			break;
 		case 'e':
 			o->fw_path = optarg;

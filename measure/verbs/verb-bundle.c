@@ -20,9 +20,10 @@ static void bundle_help(FILE *f)
 		"Usage: bootproof bundle import FILE.pb -o bundle.json [--bank BANK]\n"
 		"\n"
 		"Converts a go-tpm-tools Attestation protobuf (gotpm attest, GCE Confidential Space)\n"
-		"into a bundle: the quote of one bank (default sha256; go-tpm-tools quotes each bank\n"
-		"separately), its PCR values, the AK (TPMT_PUBLIC), the AK certificate and\n"
-		"intermediates, the event log. The bundle's nonce is the one the quote answered:\n"
+		"into a bundle: go-tpm-tools quotes each bank separately, and the bundle carries every\n"
+		"bank's quote (\"quotes\", one per bank), or with --bank BANK that bank's quote alone\n"
+		"(\"quote\"); the quoted PCR values, the AK (TPMT_PUBLIC), the AK certificate and\n"
+		"intermediates, the event log. The bundle's nonce is the one the quotes answered:\n"
 		"`bootproof verify --nonce` still checks it against yours.\n"
 		"\n"
 		"The result is an imported bundle (format bootproof-bundle/imported-1): its quote\n"
@@ -44,7 +45,7 @@ static int import_verb(int argc, char *argv[])
 	_cleanup_(freep) uint8_t *data = NULL;
 	struct gotpm_attestation a;
 	const char *out = NULL;
-	enum bank bank = BANK_SHA256;
+	int bank = -1; /* every bank */
 	char err[300];
 	size_t len;
 	int c, r;
@@ -60,7 +61,7 @@ static int import_verb(int argc, char *argv[])
 			out = optarg;
 			break;
 		case 'b':
-			if ((int)(bank = bank_from_name(optarg)) < 0) {
+			if ((bank = (int)bank_from_name(optarg)) < 0) {
 				log_error("bundle import: --bank '%s' is not a known bank", optarg);
 				return EXIT_USAGE;
 			}

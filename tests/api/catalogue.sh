@@ -98,4 +98,48 @@ case_add "--ca without --ak-pub" 3 ak-not-bound-to-ek "$C/good.json" "--golden=$
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/other-ca.key" \
 	-out "$WORK/other-ca.pem" -subj /CN=other-ca -days 1 2>/dev/null
 case_add "EK certificate under another CA" 3 ek-certificate-untrusted "$C/good.json" "$V --ca=$WORK/other-ca.pem"
+# One quote per bank ("quotes"): tpm2_quote per bank with the tpm2-tools AK, -q = binding.py's
+# qualifying data of a per-bank bundle (as test-attest-swtpm.sh's cross-check 3).
+BANKS=$(active_banks "$TA")
+tpm2_createek -T "$TA" -c "$WORK/ek.ctx" -G rsa -u "$WORK/ek.pub" >/dev/null
+tpm2_flush "$TA"
+tpm2_createak -T "$TA" -C "$WORK/ek.ctx" -c "$WORK/tak.ctx" -G rsa -g sha256 -s rsassa \
+	-u "$WORK/tak.pub" -n "$WORK/tak.name" >/dev/null
+tpm2_flush "$TA"
+tpm2_readpublic -T "$TA" -c "$WORK/tak.ctx" -f pem -o "$WORK/tak.pem" >/dev/null
+tpm2_flush "$TA"
+PQD=$($ED fields "$WORK/pb-fields.json" $N1 "$WORK/tak.pub" "$WORK/firmware.bin" "$WORK/run.log" $BANKS)
+PB=
+SEL=
+for bank in $BANKS; do
+	tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l "$bank:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15" -q "$PQD" \
+		-m "$WORK/pb-$bank.msg" -s "$WORK/pb-$bank.sig" -g sha256 >/dev/null
+	tpm2_flush "$TA"
+	PB="$PB $WORK/pb-$bank.msg $WORK/pb-$bank.sig"
+	SEL="$SEL${SEL:++}$bank:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
+done
+tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l "$SEL" -q "$PQD" -m "$WORK/pb-all.msg" -s "$WORK/pb-all.sig" \
+	-g sha256 >/dev/null
+tpm2_flush "$TA"
+$ED assemble "$WORK/pb-fields.json" "$WORK/pb-one.json" "$WORK/pb-all.msg" "$WORK/pb-all.sig" "$TA" "$SEL"
+$ED per-bank "$WORK/pb-one.json" "$C/per-bank.json" $PB
+$ED per-bank "$WORK/pb-one.json" "$C/per-bank-spans.json" "$WORK/pb-all.msg" "$WORK/pb-all.sig"
+python3 - "$C" "$SRC" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[2]); import binding
+c = sys.argv[1]; b = json.load(open(c + "/per-bank.json"))
+def out(name, d): json.dump(d, open("%s/%s.json" % (c, name), "w"))
+out("per-bank-unquoted", dict(b, quotes=b["quotes"][:2]))
+out("per-bank-twice", dict(b, quotes=[b["quotes"][1], b["quotes"][1], b["quotes"][2]]))
+out("per-bank-drop", dict(b, quotes=b["quotes"][:2], pcrs={k: v for k, v in b["pcrs"].items() if k != "sha384"}))
+s = json.load(open(c + "/per-bank-spans.json")); s["binding"] = binding.digests(s); out("per-bank-spans", s)
+g = json.load(open(c + "/../golden.json")); del g["banks"]["sha384"]
+json.dump(g, open(c + "/../golden-no384.json", "w"))
+PY
+TV="--golden=$WORK/golden.json --ak-pub=$WORK/tak.pem --nonce=$N1"
+case_add "per-bank quotes (tpm2_quote each bank)" 0 ok "$C/per-bank.json" "$TV"
+case_add "per-bank: a bank with values but no quote" 3 bundle-bank-not-quoted "$C/per-bank-unquoted.json" "$TV"
+case_add "per-bank: a bank quoted twice" 3 bundle-bank-quoted-twice "$C/per-bank-twice.json" "$TV"
+case_add "per-bank: a quote over three banks" 3 bundle-quote-spans-banks "$C/per-bank-spans.json" "$TV"
+case_add "per-bank: a bank's quote and values dropped" 3 bundle-field-not-bound "$C/per-bank-drop.json" "--golden=$WORK/golden-no384.json --ak-pub=$WORK/tak.pem --nonce=$N1"
 stop_swtpms

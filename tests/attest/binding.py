@@ -25,12 +25,22 @@ def field_bytes(bundle, name):
         v = v.get(part) if isinstance(v, dict) else None
     return None if v is None else bytes.fromhex(v)
 
-def digests(bundle):
-    """{field: sha256 hex | None}: the "binding" object as attest writes it."""
+# TPM_ALG_IDs of the banks, in bootproof's bank order (binding.quotes)
+BANKS = [("sha1", 0x0004), ("sha256", 0x000B), ("sha384", 0x000C), ("sha512", 0x000D)]
+
+def quoted_banks_digest(banks):
+    """binding.quotes: SHA-256 of the u16 big-endian TPM_ALG_ID of every quoted bank, in order."""
+    return hashlib.sha256(b"".join(struct.pack(">H", alg) for k, alg in BANKS if k in banks)).hexdigest()
+
+def digests(bundle, per_bank=None):
+    """{field: sha256 hex | None}: the "binding" object as attest writes it. A bundle with one
+    quote per bank ("quotes", or per_bank = the banks it will quote) also gets "quotes"."""
     out = {}
     for name in FIELDS:
         b = field_bytes(bundle, name)
         out[name] = None if b is None else hashlib.sha256(b).hexdigest()
+    if per_bank is not None or "quotes" in bundle:
+        out["quotes"] = quoted_banks_digest(per_bank if per_bank is not None else bundle["pcrs"])
     return out
 
 def qualifying_data(nonce, binding):
@@ -38,6 +48,8 @@ def qualifying_data(nonce, binding):
     for name in FIELDS:
         f += struct.pack("B", len(name)) + name.encode()
         f += b"\0" if binding[name] is None else b"\1" + bytes.fromhex(binding[name])
+    if "quotes" in binding:  # per-bank bundles only: after the nine fields
+        f += struct.pack("B", 6) + b"quotes" + b"\1" + bytes.fromhex(binding["quotes"])
     q = b"bootproof-qualifying-data/1\0" + struct.pack("B", len(nonce)) + nonce
     return hashlib.sha256(q + hashlib.sha256(f).digest()).digest()
 

@@ -14,14 +14,16 @@ def save(b, p):
 
 op = sys.argv[1]
 if op == "fields":
-    # fields OUT NONCE AKPUB(TPM2B_PUBLIC) FW US: a bundle without quote and PCRs yet; prints the
-    # qualifying data to give tpm2_quote -q
+    # fields OUT NONCE AKPUB(TPM2B_PUBLIC) FW US [BANK...]: a bundle without quote and PCRs yet;
+    # prints the qualifying data to give tpm2_quote -q (with BANKs: of a bundle that will quote
+    # each of those banks separately, "quotes")
     out, nonce, akpub, fw, us = sys.argv[2:7]
+    per_bank = sys.argv[7:] or None
     b = {"format": "bootproof-bundle/2", "nonce": nonce,
          "ak": {"public": open(akpub, "rb").read().hex()}, "ek_certificate": None,
          "eventlog": {"firmware": open(fw, "rb").read().hex(), "userspace": open(us, "rb").read().hex()},
          "container_measurements": None}
-    b["binding"] = binding.digests(b)
+    b["binding"] = binding.digests(b, per_bank)
     save(b, out)
     print(binding.qualifying_data(bytes.fromhex(nonce), b["binding"]).hex())
     sys.exit(0)
@@ -41,6 +43,16 @@ if op == "assemble":
     b = load(src)
     b["quote"] = {"attest": open(msg, "rb").read().hex(), "signature": open(sig, "rb").read().hex()}
     b["pcrs"] = pcrs
+    save(b, out)
+    sys.exit(0)
+if op == "per-bank":
+    # per-bank IN OUT MSG SIG [MSG SIG ...]: IN's "quote" replaced by "quotes" (one per bank)
+    src, out = sys.argv[2:4]
+    files = sys.argv[4:]
+    b = load(src)
+    del b["quote"]
+    b["quotes"] = [{"attest": open(m, "rb").read().hex(), "signature": open(g, "rb").read().hex()}
+                   for m, g in zip(files[::2], files[1::2])]
     save(b, out)
     sys.exit(0)
 

@@ -13,12 +13,13 @@ import binding  # noqa: E402
 
 ALG = {"sha1": 0x4, "sha256": 0xB, "sha384": 0xC, "sha512": 0xD}
 
-def convert(src, out):
+def convert(src, out, index=0):
     b = json.load(open(src))
+    q = b["quotes"][index] if "quotes" in b else b["quote"]  # a per-bank bundle: quote INDEX
 
-    att = bytes.fromhex(b["quote"]["attest"])
+    att = bytes.fromhex(q["attest"])
     open(out + ".msg", "wb").write(att)
-    open(out + ".sig", "wb").write(bytes.fromhex(b["quote"]["signature"]))
+    open(out + ".sig", "wb").write(bytes.fromhex(q["signature"]))
     qd = binding.qualifying_data(bytes.fromhex(b["nonce"]), binding.digests(b))
     open(out + ".qd", "w").write(qd.hex() + "\n")
 
@@ -57,11 +58,12 @@ def convert(src, out):
                    for h, sz, mask in sel))
 
 
-# usage: bundle2tpm2tools.py BUNDLE OUT_PREFIX      (prints the -l PCR list)
+# usage: bundle2tpm2tools.py BUNDLE OUT_PREFIX [INDEX]  (prints the -l PCR list; INDEX: which
+#                                                      of a per-bank bundle's "quotes", default 0)
 #        bundle2tpm2tools.py --batch N IN_DIR OUT_DIR  (IN_DIR/%05d.json -> OUT_DIR/<i>.*)
 if sys.argv[1] == "--batch":
     n, ind, outd = int(sys.argv[2]), sys.argv[3], sys.argv[4]
     for i in range(1, n + 1):
         convert("%s/%05d.json" % (ind, i), "%s/%d" % (outd, i))
 else:
-    print(convert(sys.argv[1], sys.argv[2]))
+    print(convert(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 0))

@@ -174,6 +174,78 @@ tpm2_checkquote -u "$WORK/tak.pem" -m "$WORK/tq.msg" -s "$WORK/tq.sig" -f "$WORK
 	fail "tpm2_checkquote rejects its own quote"
 echo "tpm2_quote quote (AK under the EK, -q from binding.py): verified by bootproof and by tpm2_checkquote"
 
+# Cross-check 3: one tpm2_quote per bank (-q = binding.py's qualifying data of a per-bank
+# bundle, which binds the list of quoted banks), each checked by tpm2_checkquote, assembled into
+# "quotes": bootproof verifies every bank's quote; then the per-bank attacks.
+TV="--golden $WORK/golden.json --ak-pub $WORK/tak.pem"
+PQD=$($ED fields "$WORK/pb-fields.json" $N1 "$WORK/tak.pub" "$WORK/firmware.bin" "$WORK/run.log" $BANKS)
+PB=
+for bank in $BANKS; do
+	tpm2_quote -T "$TA" -c "$WORK/tak.ctx" -l "$bank:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15" -q "$PQD" \
+		-m "$WORK/pb-$bank.msg" -s "$WORK/pb-$bank.sig" -o "$WORK/pb-$bank.pcrs" -g sha256 >/dev/null
+	tpm2_flush "$TA"
+	tpm2_checkquote -u "$WORK/tak.pem" -m "$WORK/pb-$bank.msg" -s "$WORK/pb-$bank.sig" \
+		-f "$WORK/pb-$bank.pcrs" -g sha256 -q "$PQD" >/dev/null || fail "tpm2_checkquote rejects the $bank quote"
+	PB="$PB $WORK/pb-$bank.msg $WORK/pb-$bank.sig"
+done
+$ED assemble "$WORK/pb-fields.json" "$WORK/pb-one.json" "$WORK/pb-sha1.msg" "$WORK/pb-sha1.sig" "$TA" "$SEL"
+$ED per-bank "$WORK/pb-one.json" "$WORK/pb.json" $PB
+$BP verify "$WORK/pb.json" --golden "$WORK/golden.json" --ak-pub "$WORK/tak.pem" --nonce $N1 --json >"$WORK/v.json" ||
+	{ cat "$WORK/v.json"; fail "bootproof rejects genuine per-bank tpm2_quote quotes"; }
+python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["ok"] and v["quote"]["per_bank"] == 3, v' "$WORK/v.json"
+echo "tpm2_quote per bank (sha1, sha256, sha384; -q from binding.py): each accepted by tpm2_checkquote, all three by bootproof"
+python3 - "$WORK/pb.json" "$WORK" "$SRC" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[3]); import binding
+b = json.load(open(sys.argv[1])); w = sys.argv[2]
+def out(name, d): json.dump(d, open("%s/%s.json" % (w, name), "w"))
+# sha384's quote and values dropped: binding.quotes still names three banks
+drop = dict(b, quotes=b["quotes"][:2], pcrs={k: v for k, v in b["pcrs"].items() if k != "sha384"})
+out("pb-drop", drop)
+# ... and binding.quotes rewritten to match: the quotes' qualifying data no longer does
+out("pb-drop-rebound", dict(drop, binding=binding.digests(drop)))
+out("pb-unquoted", dict(b, quotes=b["quotes"][:2]))
+out("pb-twice", dict(b, quotes=[b["quotes"][1], b["quotes"][1], b["quotes"][2]]))
+out("pb-nobinding", dict(b, binding={k: v for k, v in b["binding"].items() if k != "quotes"}))
+PY
+# (with golden values for sha384 the missing quote is refused first; without, the binding)
+expect_verdict 3 golden-pcr-not-quoted "per-bank: a golden bank's quote and values dropped" "$WORK/pb-drop.json" $TV --nonce $N1
+expect_verdict 3 bundle-field-not-bound "per-bank: a bank's quote and values dropped" "$WORK/pb-drop.json" --ak-pub "$WORK/tak.pem" --nonce $N1
+expect_verdict 3 quote-nonce-mismatch "per-bank: a bank dropped, binding.quotes rewritten" "$WORK/pb-drop-rebound.json" --ak-pub "$WORK/tak.pem" --nonce $N1
+expect_verdict 3 bundle-bank-not-quoted "per-bank: a bank with values but no quote" "$WORK/pb-unquoted.json" $TV --nonce $N1
+expect_verdict 3 bundle-bank-quoted-twice "per-bank: a bank quoted twice" "$WORK/pb-twice.json" $TV --nonce $N1
+expect_verdict 3 bundle-malformed "per-bank: binding.quotes missing" "$WORK/pb-nobinding.json" $TV --nonce $N1
+# bootproof's own per-bank bundle (attest --quote-per-bank): each quote accepted by
+# tpm2_checkquote with -q = binding.py's qualifying data (binding.quotes included) and the PCR
+# file of that bank's values; verified by bootproof against the golden values.
+$BP attest $ATT --nonce $N1 --quote-per-bank -o "$WORK/own-pb.json" --ak-pub-out "$WORK/own-pb.pem"
+tpm2_flush "$TA"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); assert "quote" not in b and len(b["quotes"]) == 3 and "quotes" in b["binding"], b.keys()' "$WORK/own-pb.json"
+i=0
+for bank in $BANKS; do
+	L=$(python3 "$SRC/bundle2tpm2tools.py" "$WORK/own-pb.json" "$WORK/cq" $i)
+	[ "$L" = "$bank:0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15" ] || fail "quotes[$i] selects $L, not bank $bank"
+	tpm2_checkquote -u "$WORK/own-pb.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" -g sha256 \
+		-q "$(cat "$WORK/cq.qd")" >/dev/null || fail "tpm2_checkquote rejects bootproof's $bank quote (quotes[$i])"
+	if tpm2_checkquote -u "$WORK/own-pb.pem" -m "$WORK/cq.msg" -s "$WORK/cq.sig" -f "$WORK/cq.pcrs" \
+		-g sha256 -q "$($BD qd "$WORK/good.json" $N1)" >/dev/null 2>&1; then
+		fail "the $bank quote does not bind binding.quotes"
+	fi
+	i=$((i + 1))
+done
+$BP verify "$WORK/own-pb.json" --golden "$WORK/golden.json" --ak-pub "$WORK/own-pb.pem" --nonce $N1 --json >"$WORK/v.json" ||
+	{ cat "$WORK/v.json"; fail "bootproof rejects its own per-bank bundle"; }
+python3 -c 'import json,sys; v=json.load(open(sys.argv[1])); assert v["ok"] and v["quote"]["per_bank"] == 3 and v["binding"] == "every-field", v' "$WORK/v.json"
+echo "attest --quote-per-bank: 3 quotes, each accepted by tpm2_checkquote (-q from binding.py, one bank's PCR file), the bundle verified by bootproof"
+# the one quote over every bank, put in the per-bank form: its selection spans three banks
+$ED per-bank "$WORK/tq.json" "$WORK/pb-spans.json" "$WORK/tq.msg" "$WORK/tq.sig"
+python3 - "$WORK/pb-spans.json" "$SRC" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[2]); import binding
+b = json.load(open(sys.argv[1])); b["binding"] = binding.digests(b); json.dump(b, open(sys.argv[1], "w"))
+PY
+expect_verdict 3 bundle-quote-spans-banks "per-bank: a quote over three banks" "$WORK/pb-spans.json" $TV --nonce $N1
+
 # A persistent AK (the tpm2-tools one, made persistent with tpm2_evictcontrol) via --ak-handle.
 tpm2_evictcontrol -T "$TA" -C o -c "$WORK/tak.ctx" 0x81010002 >/dev/null
 tpm2_flush "$TA"

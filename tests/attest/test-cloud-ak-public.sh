@@ -149,7 +149,8 @@ fi
 # 4. go-tpm-tools' own attestation (GCE COS 85, nonce 0x9009, quotes of sha1/sha256/sha384, the
 # firmware event log, an AK certificate of the older CA and no intermediates): imported with
 # `bundle import`, trusted with --ak-ca gce (the shipped intermediate_2 completes the chain),
-# each bank's quote verified and its log replayed (PCR 0-9; the rest, IMA's 10 included, no log
+# each bank's quote verified and its log replayed, one bank a bundle (--bank) and every bank
+# in one bundle (the default, "quotes") (PCR 0-9; the rest, IMA's 10 included, no log
 # extends: reported, not replayed); the identity checked against openssl asn1parse of the
 # certificate's instance extension; then refusals. Every bundle here is an imported one
 # (bootproof-bundle/imported-1: the quote's extraData is the nonce itself): verified as such,
@@ -183,6 +184,53 @@ assert vals[:5] == [g["zone"], "%X" % g["project_number"], g["project_id"], "%X"
 PY
 		echo "CASE go-tpm-tools COS 85 ($bank): imported, verified with --ak-ca gce, PCR 0-9 replayed"
 	done
+	# Every bank from one bundle (the default): "quotes", one per bank, each verified; each
+	# quote's pcrDigest recomputed here with hashlib over that bank's imported values (the
+	# TPMS_ATTEST ends with the TPM2B pcrDigest, SHA-256: the AK's nameAlg).
+	"$BOOTPROOF" bundle import "$P" -o "$WORK/cos-all.json"
+	"$BOOTPROOF" verify "$WORK/cos-all.json" --nonce 9009 --ak-ca gce --json >"$WORK/v.json" ||
+		{ cat "$WORK/v.json"; fail "COS 85 all banks: not verified"; }
+	python3 - "$WORK/v.json" "$WORK/cos-all.json" "$WORK" <<'PY'
+import hashlib, json, sys
+v, b = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert "quote" not in b and len(b["quotes"]) == 3, b.keys()
+assert sorted(b["pcrs"]) == ["sha1", "sha256", "sha384"], list(b["pcrs"])
+assert v["ok"] and v["quote"]["per_bank"] == 3 and v["binding"] == "nonce-only", v
+assert v["not_replayed"] == ["%s:%d" % (k, p) for k in ("sha1", "sha256", "sha384") for p in range(10, 24)], v["not_replayed"]
+for bank in ("sha1", "sha256", "sha384"):
+    one = json.load(open("%s/cos-%s.json" % (sys.argv[3], bank)))
+    assert b["pcrs"][bank] == one["pcrs"][bank], bank           # the same values as --bank
+    assert one["quote"] in b["quotes"], bank                    # and the same quote
+    att = bytes.fromhex(one["quote"]["attest"])
+    vals = b"".join(bytes.fromhex(b["pcrs"][bank][str(p)]) for p in range(24))
+    assert att[-34:] == b"\x00\x20" + hashlib.sha256(vals).digest(), bank
+for k, val in v["not_golden"].items():
+    bank, p = k.split(":")
+    assert b["pcrs"][bank][p] == val, k
+assert len(v["not_golden"]) == 72, len(v["not_golden"])
+PY
+	echo "CASE go-tpm-tools COS 85 (every bank, one bundle): 3 quotes verified, PCR 0-9 replayed in sha1, sha256 and sha384"
+	# per-bank refusals: a bank quoted twice, a bank with values but no quote, both forms, over the cap
+	python3 - "$WORK/cos-all.json" "$WORK" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1])); w = sys.argv[2]
+def out(name, d): json.dump(d, open("%s/%s.json" % (w, name), "w"))
+out("cos-twice", dict(b, quotes=[b["quotes"][0], b["quotes"][0], b["quotes"][2]]))
+out("cos-unquoted", dict(b, quotes=b["quotes"][:2]))
+out("cos-both", dict(b, quote=b["quotes"][0]))
+out("cos-five", dict(b, quotes=b["quotes"] + b["quotes"][:2]))
+out("cos-none", dict(b, quotes=[]))
+PY
+	verdict bundle-bank-quoted-twice "$WORK/cos-twice.json" --nonce 9009 --ak-ca gce --json
+	grep -q 'quotes\[1\]: bank sha1 is quoted by an earlier quote' "$WORK/v.json" || fail "quoted twice: not named"
+	verdict bundle-bank-not-quoted "$WORK/cos-unquoted.json" --nonce 9009 --ak-ca gce --json
+	grep -q 'pcrs.sha384: the bundle has sha384 values but no quote' "$WORK/v.json" || fail "unquoted bank: not named"
+	verdict bundle-malformed "$WORK/cos-both.json" --nonce 9009 --ak-ca gce --json
+	grep -q 'quotes: present beside quote' "$WORK/v.json" || fail "both forms: not named"
+	verdict bundle-malformed "$WORK/cos-five.json" --nonce 9009 --ak-ca gce --json
+	grep -q 'quotes: 5 quotes exceed the cap of 4' "$WORK/v.json" || fail "five quotes: not named"
+	verdict bundle-malformed "$WORK/cos-none.json" --nonce 9009 --ak-ca gce --json
+	echo "CASE COS 85 per-bank refusals: quoted twice, bank not quoted, both forms, 5 quotes, none"
 	"$BOOTPROOF" verify "$WORK/cos-sha256.json" --nonce 9009 --ak-ca gce >"$WORK/plain.txt"
 	grep -q "VERIFIED (no golden values: the PCRs are reported, not judged) (imported bundle: the quote binds the nonce only)" "$WORK/plain.txt" ||
 		{ cat "$WORK/plain.txt"; fail "COS 85: the summary does not say the bundle was imported"; }

@@ -30,19 +30,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < a.n_quotes; i++)
 		for (unsigned p = 0; p < 24; p++)
 			check_view(&a.quotes[i].pcr[p], data, size);
-	b = bundle_new();
-	if (!b)
-		abort();
-	if (gotpm_to_bundle(&a, BANK_SHA256, b, err, sizeof(err)) == 0) {
-		if (bundle_to_json(b, &j) < 0 || json_dump_canonical(j, &text, &len) < 0)
+	/* One bank's quote ("quote") and every bank's ("quotes"). */
+	static const int banks[] = {BANK_SHA256, -1};
+	for (size_t i = 0; i < ARRAY_SIZE(banks); i++) {
+		int bank = banks[i];
+
+		b = bundle_new();
+		if (!b)
 			abort();
-		/* the strict loader may refuse what the importer passed through unchecked (an
-		 * empty PCR set), never crash on it */
-		bundle_parse((const uint8_t *)text, len, &c, err, sizeof(err));
+		if (gotpm_to_bundle(&a, bank, b, err, sizeof(err)) == 0) {
+			if (bundle_to_json(b, &j) < 0 || json_dump_canonical(j, &text, &len) < 0)
+				abort();
+			/* the strict loader may refuse what the importer passed through unchecked
+			 * (an empty PCR set), never crash on it */
+			bundle_parse((const uint8_t *)text, len, &c, err, sizeof(err));
+		}
+		free(text);
+		json_decref(j);
+		bundle_free(b);
+		bundle_free(c);
+		text = NULL;
+		j = NULL;
+		b = c = NULL;
 	}
-	free(text);
-	json_decref(j);
-	bundle_free(b);
-	bundle_free(c);
 	return 0;
 }

@@ -608,6 +608,66 @@ TEST(bundle_binding_encoding)
 	bundle_free(b);
 }
 
+/* A bundle with one quote per bank: the fields digest gains, after the nine fields, u8 6 ||
+ * "quotes" || 0x01 || SHA256(the TPM_ALG_IDs of the banks with values, u16 BE, in bank order);
+ * a one-quote bundle's encoding stays what it was. Built here byte by byte; a bank dropped from
+ * "pcrs" is named ("quotes"). */
+TEST(bundle_binding_per_bank)
+{
+	static const uint8_t algs[] = {0x00, 0x04, 0x00, 0x0c}; /* sha1, sha384 */
+	struct bundle *b = bundle_new();
+	uint8_t q[32], want[32], f[32], buf[512];
+	struct bundle_binding actual;
+	enum bound_field which;
+	size_t n = 0;
+
+	ASSERT_TRUE(b);
+	b->nonce_size = 1;
+	b->nonce[0] = 0x42;
+	b->pcrs.mask[BANK_SHA384] = 1u << 7;
+	b->pcrs.mask[BANK_SHA1] = 1u;
+	b->n_quotes = 2; /* the quotes themselves are not hashed (they carry the result) */
+	ASSERT_OK(bundle_bind(b, q));
+	ASSERT_TRUE(b->binding.per_bank);
+
+	memcpy(buf, "bootproof-bundle-binding/1", 27);
+	n = 27;
+	for (enum bound_field fl = 0; fl < _BOUND_FIELD_MAX; fl++) { /* every field absent */
+		size_t len = strlen(bound_field_name(fl));
+		buf[n++] = (uint8_t)len;
+		memcpy(buf + n, bound_field_name(fl), len);
+		n += len;
+		buf[n++] = 0;
+	}
+	buf[n++] = 6;
+	memcpy(buf + n, "quotes", 6);
+	n += 6;
+	buf[n++] = 1;
+	SHA256(algs, sizeof(algs), buf + n);
+	n += 32;
+	SHA256(buf, n, f);
+	memcpy(buf, "bootproof-qualifying-data/1", 28);
+	n = 28;
+	buf[n++] = 1;
+	buf[n++] = 0x42;
+	memcpy(buf + n, f, 32);
+	n += 32;
+	SHA256(buf, n, want);
+	ASSERT_MEMEQ(q, want, 32);
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 0);
+	/* sha384's values (and its quote) dropped after the quotes */
+	b->pcrs.mask[BANK_SHA384] = 0;
+	ASSERT_EQ(bundle_binding_check(b, &which, &actual), 1);
+	ASSERT_EQ(which, _BOUND_FIELD_MAX);
+	ASSERT_STREQ(bound_field_name(which), "quotes");
+	/* the one-quote form of the same fields: no "quotes" entry, another qualifying data */
+	b->n_quotes = 0;
+	ASSERT_OK(bundle_bind(b, want));
+	ASSERT_TRUE(!b->binding.per_bank);
+	ASSERT_TRUE(memcmp(q, want, 32) != 0);
+	bundle_free(b);
+}
+
 /* KDFa against OpenSSL's own SP 800-108 counter-mode KBKDF (HMAC-SHA-256): the TPM's KDFa is that
  * construction with Label || 0x00 || Context, [i]4 and [L]4 (TPM 2.0 Part 1 §11.4.10.2). */
 TEST(kdfa_matches_openssl_kbkdf)
