@@ -10,6 +10,7 @@
 #include "errbuf.h"
 #include "bundle.h"
 #include "hexstr.h"
+#include "json-fields.h"
 #include "json.h"
 #include "parse.h"
 
@@ -58,24 +59,6 @@ int blob_set(struct blob *bl, const void *data, size_t len)
 		memcpy(p, data, len);
 	free(bl->data);
 	*bl = (struct blob){.data = p, .size = len, .present = true};
-	return 0;
-}
-
-/* Only the listed keys may appear. */
-static int check_keys(json_t *obj, const char *path, const char *const *allowed, char *err,
-		      size_t errsz)
-{
-	const char *key;
-	json_t *v;
-
-	json_object_foreach(obj, key, v) {
-		bool ok = false;
-		for (const char *const *a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				ok = true;
-		if (!ok)
-			return errbuf_set(err, errsz, -EBADMSG, "%s: unknown key '%s'", path, key);
-	}
 	return 0;
 }
 
@@ -259,7 +242,7 @@ static int parse_quote_object(json_t *q, const char *path, struct blob *attest,
 
 	if (!json_is_object(q))
 		return errbuf_set(err, errsz, -EBADMSG, "%s: not an object", path);
-	r = check_keys(q, path, quote_keys, err, errsz);
+	r = json_check_keys(q, path, quote_keys, err, errsz);
 	if (r < 0)
 		return r;
 	r = get_hex(q, "attest", path, TPM2_ATTEST_MAX_SIZE, false, attest, err, errsz);
@@ -345,7 +328,7 @@ static int parse_ak(json_t *j, struct bundle *b, char *err, size_t errsz)
 
 	if (!json_is_object(ak))
 		return errbuf_set(err, errsz, -EBADMSG, "ak: missing or not an object");
-	r = check_keys(ak, "ak", ak_keys, err, errsz);
+	r = json_check_keys(ak, "ak", ak_keys, err, errsz);
 	if (r < 0)
 		return r;
 	r = get_hex(ak, "public", "ak", TPM2_PUBLIC_MAX_SIZE + 2, false, &b->ak_public, err, errsz);
@@ -366,7 +349,7 @@ static int parse_logs(json_t *j, struct bundle *b, char *err, size_t errsz)
 
 	if (!json_is_object(logs))
 		return errbuf_set(err, errsz, -EBADMSG, "eventlog: missing or not an object");
-	r = check_keys(logs, "eventlog", log_keys, err, errsz);
+	r = json_check_keys(logs, "eventlog", log_keys, err, errsz);
 	if (r < 0)
 		return r;
 	r = get_hex(logs, "firmware", "eventlog", BUNDLE_MAX_EVENTLOG, true, &b->firmware_log, err,
@@ -412,7 +395,7 @@ int bundle_parse(const uint8_t *data, size_t len, struct bundle **ret, char *err
 		return r;
 	if (!json_is_object(j))
 		return errbuf_set(err, errsz, -EBADMSG, "top level: not an object");
-	r = check_keys(j, "top level", top_keys, err, errsz);
+	r = json_check_keys(j, "top level", top_keys, err, errsz);
 	if (r < 0)
 		return r;
 	b = bundle_new();

@@ -412,7 +412,7 @@ TEST(bundle_roundtrip_and_strictness)
 	c = NULL;
 	snprintf(doc, sizeof(doc), base, z, ",\"extra\":1");
 	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
-	ASSERT_STREQ(err, "top level: unknown key 'extra'");
+	ASSERT_STREQ(err, "top level: unknown key \"extra\"");
 	snprintf(doc, sizeof(doc), base, "00", "");
 	ASSERT_ERR(parse_text(doc, &c, err), -EBADMSG);
 	ASSERT_STREQ(err, "pcrs.sha256.0: not 32 bytes of lowercase hex");
