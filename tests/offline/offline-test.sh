@@ -222,7 +222,8 @@ where=${OFFLINE_AUDIT_IN:-trixie}
 if [ "$where" = trixie ]; then
 	step "a clean Debian 13 (trixie) root for the offline audit (mmdebstrap, no mkosi, no bubblewrap)"
 	t0=$(date +%s)
-	"$TOP/tests/offline/trixie-root.sh" make "$troot" >"$t/trixie-root.log" 2>&1 ||
+	TRIXIE_DEBS=$(ls "$pk"/host/debs/python3-virt-firmware_*.deb 2>/dev/null || true) \
+		"$TOP/tests/offline/trixie-root.sh" make "$troot" >"$t/trixie-root.log" 2>&1 ||
 		{ tail -n 30 "$t/trixie-root.log" >&2; die "could not make the trixie root (log: $t/trixie-root.log)"; }
 	note "$(tail -n 1 "$t/trixie-root.log"), made in $(($(date +%s) - t0)) s"
 fi

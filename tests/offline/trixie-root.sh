@@ -18,7 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 # Debian packages of the auditor's trixie machine: what the audit needs that is not in the bundle
 PKGS="make git ca-certificates cmake gcc libc6-dev pkg-config libssl-dev libjansson-dev libarchive-dev
       libtss2-dev libcurl4-openssl-dev jq gpgv debian-archive-keyring python3 util-linux mount fdisk
-      mtools dosfstools openssl xz-utils zstd cpio kmod systemd"
+      mtools dosfstools openssl xz-utils zstd cpio kmod systemd
+      python3-cryptography python3-pefile python3-pkg-resources"
 
 do_make() {
 	r=$1
@@ -30,6 +31,14 @@ do_make() {
 		--aptopt='Acquire::Languages "none"' trixie "$r" \
 		"deb $DEBIAN_MIRROR trixie main" "deb $DEBIAN_MIRROR trixie-updates main" \
 		"deb $DEBIAN_SECURITY_MIRROR trixie-security main"
+	# TRIXIE_DEBS: .debs of the release's package bundle to install as the auditor's own host
+	# tools (virt-fw-vars for the AWS --uefi-data blob: the bundle's version, so its bytes are the
+	# release's; its Python dependencies come from trixie above)
+	for deb in ${TRIXIE_DEBS:-}; do
+		cp "$deb" "$r/tmp/"
+		chroot "$r" dpkg -i "/tmp/$(basename "$deb")" >/dev/null
+		rm -f "$r/tmp/$(basename "$deb")"
+	done
 	for t in mkosi bwrap; do
 		if chroot "$r" sh -c "command -v $t" >/dev/null 2>&1; then
 			echo "trixie-root: $t is installed in $r: the audit would not prove it runs the bundle's" >&2
