@@ -20,6 +20,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/bp-containers.XXXXXX")
 DOCKERD_PIDS=""
 cleanup() {
 	rc=$?
+	# a sourcing script's own cleanup first (tests/job/lib.sh: swtpm, background jobs)
+	if command -v cleanup_before >/dev/null 2>&1; then cleanup_before; fi
 	for pidfile in $DOCKERD_PIDS; do
 		if [ -f "$pidfile" ]; then
 			pid=$(cat "$pidfile")

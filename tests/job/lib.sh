@@ -14,53 +14,20 @@ for t in swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread dockerd "$DOCKER_CLI" pyt
 	command -v "$t" >/dev/null || skip "$t is not installed (tests/deps/attest.list, containers.list)"
 done
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/bootproof-job.XXXXXX")
-DOCKERD_PIDFILE=""
+# WORK, the cleanup trap (dockerd stopped by pid, overlay mounts, KEEP_WORK), start_dockerd and dk
+. "$BOOTPROOF_SOURCE_DIR/tests/containers/lib.sh"
 BG_PIDS=""	# background processes a test started, stopped first on exit
 . "$BOOTPROOF_SOURCE_DIR/tests/lib/swtpm.sh"
-cleanup() {
-	rc=$?
+# called first by tests/containers/lib.sh's cleanup
+cleanup_before() {
 	for p in $BG_PIDS; do kill "$p" 2>/dev/null || true; done
 	stop_swtpms
-	if [ -n "$DOCKERD_PIDFILE" ] && [ -f "$DOCKERD_PIDFILE" ]; then
-		pid=$(cat "$DOCKERD_PIDFILE")
-		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$pid" 2>/dev/null || true
-	fi
-	for m in $(awk -v w="$WORK" 'index($2, w) == 1 {print $2}' /proc/mounts | sort -r); do
-		umount -l "$m" 2>/dev/null || true
-	done
-	if [ "$rc" != 0 ] && [ "${KEEP_WORK:-0}" = 1 ]; then
-		echo "work directory kept: $WORK" >&2
-	else
-		rm -rf "$WORK" 2>/dev/null || true
-	fi
-	exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-# start_dockerd: a private dockerd ($SOCK), its own data/exec roots and containerd namespace.
-start_dockerd() {
-	D=$WORK/dockerd
-	mkdir -p "$D"
-	SOCK=$D/docker.sock
-	ns="bpjob-$$"
-	env PATH=/usr/sbin:/usr/bin:/sbin:/bin setsid dockerd \
-		--data-root "$D/data" --exec-root "$D/exec" -H "unix://$SOCK" --pidfile "$D/dockerd.pid" \
-		--iptables=false --ip6tables=false --ip-masq=false --bridge=none \
-		--containerd-namespace "$ns" --containerd-plugins-namespace "$ns-p" \
-		>"$D/dockerd.log" 2>&1 &
-	DOCKERD_PIDFILE=$D/dockerd.pid
-	for _ in $(seq 1 600); do
-		[ -S "$SOCK" ] && dk version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	cat "$D/dockerd.log" >&2
-	fail "dockerd did not start"
+# start_job_dockerd: the private dockerd of the job tests; $SOCK is its socket.
+start_job_dockerd() {
+	start_dockerd job
+	SOCK=$DOCKER_HOST_SOCK
 }
-dk() { "$DOCKER_CLI" -H "unix://$SOCK" "$@"; }
 
 # make_image REF TEXT: a busybox image whose /etc/motd is TEXT (so two images differ).
 make_image() {

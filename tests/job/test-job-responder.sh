@@ -5,7 +5,7 @@
 # real dockerd and swtpm: a job handed in as a tar runs, the output comes back, RETAG re-points the
 # measured tag and the same job is refused; a quote after both is judged by job-host.sh check.
 . "$BOOTPROOF_SOURCE_DIR/tests/job/lib.sh"
-start_dockerd
+start_job_dockerd
 make_image bootproof-demo:latest "the demo image"
 dk save bootproof-demo:latest -o "$WORK/demo.tar"
 "$BP" containers "$WORK/demo.tar" -o "$WORK/cm.json"

@@ -6,7 +6,7 @@
 # a re-pointed tag refused; a non-zero exit, a timeout, the lock, a killed runner (incomplete).
 . "$BOOTPROOF_SOURCE_DIR/tests/job/lib.sh"
 
-start_dockerd
+start_job_dockerd
 make_image demo:1 "the demo image"
 make_image other:1 "another image"
 dk save demo:1 -o "$WORK/demo.tar"
